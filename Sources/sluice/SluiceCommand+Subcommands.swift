@@ -2,5 +2,11 @@ import ArgumentParser
 
 extension SluiceCommand {
     /// Every top-level subcommand, in the order `--help` lists them.
-    static let allSubcommands: [any ParsableCommand.Type] = []
+    static let allSubcommands: [any ParsableCommand.Type] = [
+        ServeCommand.self,
+        MigrateCommand.self,
+        EventsCommand.self,
+        AdminCommand.self,
+        BenchCommand.self,
+    ]
 }

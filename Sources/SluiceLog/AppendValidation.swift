@@ -1,0 +1,51 @@
+public import SluiceCore
+
+/// The checks every log runs on an append before it reaches storage, so that every
+/// implementation refuses the same bad input with the same message.
+public enum AppendValidation {
+    /// The most events one append may carry.
+    public static let maximumEventsPerAppend = 10_000
+    /// The largest event data accepted, in UTF-8 bytes.
+    public static let maximumDataBytes = 4 * 1024 * 1024
+    /// The longest event type, idempotency key or metadata value accepted, in UTF-8 bytes.
+    public static let maximumNameBytes = 1024
+
+    /// Throws `invalidArgument` describing the first problem found.
+    public static func validate(_ events: [NewEvent], idempotencyKey: String?) throws(SluiceError) {
+        guard !events.isEmpty else {
+            throw SluiceError(.invalidArgument, "an append needs at least one event")
+        }
+        guard events.count <= maximumEventsPerAppend else {
+            throw SluiceError(
+                .invalidArgument, "an append carries at most \(maximumEventsPerAppend) events, not \(events.count)")
+        }
+        if let idempotencyKey {
+            try checkName(idempotencyKey, what: "an idempotency key")
+        }
+        for (index, event) in events.enumerated() {
+            try checkName(event.type, what: "the type of event \(index)")
+            guard event.data.utf8.count <= maximumDataBytes else {
+                throw SluiceError(
+                    .invalidArgument, "the data of event \(index) is larger than \(maximumDataBytes) bytes")
+            }
+            guard JSONSyntax.isValid(event.data) else {
+                throw SluiceError(.invalidArgument, "the data of event \(index) (type \(event.type)) is not valid JSON")
+            }
+            for value in [event.metadata.correlationID, event.metadata.causationID, event.metadata.principal] {
+                if let value { try checkName(value, what: "a metadata value of event \(index)") }
+            }
+            for (key, value) in event.metadata.extra {
+                try checkName(key, what: "a metadata key of event \(index)")
+                guard value.utf8.count <= maximumDataBytes else {
+                    throw SluiceError(.invalidArgument, "metadata key \(key) of event \(index) is too large")
+                }
+            }
+        }
+    }
+
+    private static func checkName(_ value: String, what: String) throws(SluiceError) {
+        guard !value.isEmpty, value.utf8.count <= maximumNameBytes else {
+            throw SluiceError(.invalidArgument, "\(what) must be 1 to \(maximumNameBytes) bytes long")
+        }
+    }
+}

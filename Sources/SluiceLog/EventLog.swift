@@ -1,0 +1,60 @@
+public import SluiceCore
+
+/// The append-only event log: Sluice's only source of truth.
+///
+/// Contract for every implementation:
+/// - `append` MUST be atomic per call: all of the call's events are stored, contiguous in
+///   position and version, or none is.
+/// - `append` MUST return only once the events are durable (a crash after it returns loses nothing).
+/// - `append` MUST throw `wrongExpectedVersion` with a ``VersionConflict`` cause when the stream's
+///   version is not the expected one, and MUST NOT write anything then.
+/// - An append with an idempotency key the log already holds MUST return the original result
+///   (with `wasDuplicate` set) and MUST NOT write anything.
+/// - Positions MUST start at 1 and have no gaps; each stream's versions MUST start at 1 and have no gaps.
+/// - Timestamps MUST NOT decrease with position.
+/// - Reads MUST NOT show an event before its append has returned to some caller or committed.
+public protocol EventLog: Sendable {
+    /// Appends events to one stream if its version is the expected one.
+    func append(
+        _ events: [NewEvent],
+        to stream: StreamName,
+        expectedVersion: ExpectedVersion,
+        idempotencyKey: String?
+    ) async throws(SluiceError) -> AppendResult
+
+    /// Reads a stream forward, starting at `version` (1 is the first event).
+    func readStream(_ stream: StreamName, from version: Int64, limit: Int) async throws(SluiceError) -> [RecordedEvent]
+
+    /// Reads the whole log forward, starting at `position` (1 is the first event).
+    func readAll(from position: Int64, limit: Int) async throws(SluiceError) -> [RecordedEvent]
+
+    /// Finds events for an audit query, oldest first, a page at a time.
+    func query(_ query: EventQuery) async throws(SluiceError) -> EventPage
+
+    /// The current version of a stream: 0 when it has no events.
+    func streamVersion(_ stream: StreamName) async throws(SluiceError) -> Int64
+
+    /// The position of the last durable event: 0 when the log is empty.
+    func headPosition() async throws(SluiceError) -> Int64
+
+    /// Suspends until the log's head is past `position` or the timeout passes, whichever is first.
+    ///
+    /// Implementations MAY return early; callers re-read the head. This is what live tails wait on.
+    func waitForAppend(after position: Int64, timeout: Duration) async
+}
+
+extension EventLog {
+    /// Appends events without an idempotency key.
+    public func append(
+        _ events: [NewEvent],
+        to stream: StreamName,
+        expectedVersion: ExpectedVersion = .any
+    ) async throws(SluiceError) -> AppendResult {
+        try await append(events, to: stream, expectedVersion: expectedVersion, idempotencyKey: nil)
+    }
+
+    /// A live, gap-free, duplicate-free sequence of every event after `position`.
+    public func tail(after position: Int64 = 0, batchSize: Int = 512) -> EventTail {
+        EventTail(log: self, after: position, batchSize: batchSize)
+    }
+}

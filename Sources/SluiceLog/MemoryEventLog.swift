@@ -1,0 +1,108 @@
+public import SluiceCore
+
+/// An event log in memory, for tests and tools: the same contract as the durable log, minus
+/// durability and SQL projections.
+public actor MemoryEventLog: EventLog {
+    private var events: [RecordedEvent] = []
+    private var streams: [StreamName: [Int]] = [:]
+    private var idempotencyKeys: [String: AppendResult] = [:]
+    private var waiters: [(after: Int64, continuation: CheckedContinuation<Void, Never>)] = []
+    private let now: @Sendable () -> Int64
+    private var generator = SystemRandomNumberGenerator()
+
+    /// Creates an empty log; `now` returns microseconds since the Unix epoch.
+    public init(now: @escaping @Sendable () -> Int64 = WallClock.microsecondsSinceEpoch) {
+        self.now = now
+    }
+
+    public func append(
+        _ newEvents: [NewEvent],
+        to stream: StreamName,
+        expectedVersion: ExpectedVersion,
+        idempotencyKey: String?
+    ) throws(SluiceError) -> AppendResult {
+        try AppendValidation.validate(newEvents, idempotencyKey: idempotencyKey)
+        if let idempotencyKey, let original = idempotencyKeys[idempotencyKey] {
+            return original.asDuplicate
+        }
+        let current = Int64(streams[stream]?.count ?? 0)
+        guard expectedVersion.isSatisfied(by: current) else {
+            throw VersionConflict(stream: stream, expected: expectedVersion, actual: current).error
+        }
+        let timestamp = max(now(), events.last?.timestamp ?? 0)
+        let firstPosition = Int64(events.count) + 1
+        for (offset, event) in newEvents.enumerated() {
+            let recorded = RecordedEvent(
+                position: firstPosition + Int64(offset),
+                stream: stream,
+                version: current + Int64(offset) + 1,
+                type: event.type,
+                data: event.data,
+                metadata: event.metadata,
+                timestamp: timestamp,
+                id: event.id ?? EventID(unixMilliseconds: timestamp / 1000, using: &generator)
+            )
+            streams[stream, default: []].append(events.count)
+            events.append(recorded)
+        }
+        let result = AppendResult(
+            firstPosition: firstPosition,
+            lastPosition: Int64(events.count),
+            firstVersion: current + 1,
+            lastVersion: current + Int64(newEvents.count),
+            wasDuplicate: false
+        )
+        if let idempotencyKey { idempotencyKeys[idempotencyKey] = result }
+        wakeWaiters()
+        return result
+    }
+
+    public func readStream(_ stream: StreamName, from version: Int64, limit: Int) -> [RecordedEvent] {
+        guard let indices = streams[stream], limit > 0 else { return [] }
+        let start = Int(max(1, version)) - 1
+        guard start < indices.count else { return [] }
+        return indices[start..<min(indices.count, start + limit)].map { events[$0] }
+    }
+
+    public func readAll(from position: Int64, limit: Int) -> [RecordedEvent] {
+        let start = Int(max(1, position)) - 1
+        guard start < events.count, limit > 0 else { return [] }
+        return Array(events[start..<min(events.count, start + limit)])
+    }
+
+    public func query(_ query: EventQuery) throws(SluiceError) -> EventPage {
+        let query = try query.validated()
+        var matches: [RecordedEvent] = []
+        let start = Int(min(Int64(events.count), query.after))
+        for event in events[start...] where query.matches(event) {
+            matches.append(event)
+            if matches.count == query.limit { break }
+        }
+        let cursor = matches.count == query.limit ? matches.last?.position : nil
+        return EventPage(events: matches, nextCursor: cursor)
+    }
+
+    public func streamVersion(_ stream: StreamName) -> Int64 {
+        Int64(streams[stream]?.count ?? 0)
+    }
+
+    public func headPosition() -> Int64 {
+        Int64(events.count)
+    }
+
+    public func waitForAppend(after position: Int64, timeout: Duration) async {
+        if Int64(events.count) > position { return }
+        await withCheckedContinuation { continuation in
+            waiters.append((position, continuation))
+        }
+    }
+
+    private func wakeWaiters() {
+        let head = Int64(events.count)
+        var remaining: [(after: Int64, continuation: CheckedContinuation<Void, Never>)] = []
+        for waiter in waiters {
+            if head > waiter.after { waiter.continuation.resume() } else { remaining.append(waiter) }
+        }
+        waiters = remaining
+    }
+}

@@ -1,0 +1,20 @@
+/// One numbered schema change, embedded in the binary so Sluice runs from any directory.
+struct Migration: Sendable {
+    /// The number in the file name; migrations apply in this order.
+    let version: Int
+    /// The rest of the file name, for the migrations table.
+    let name: String
+    /// The SQL to run.
+    let sql: String
+}
+
+/// The SQL files of `Migrations/`, in order. A test checks this list against the folder.
+enum EmbeddedMigrations {
+    static let all: [Migration] = [
+        Migration(
+            version: 1, name: "event_log", sql: String(decoding: PackageResources._001_event_log_sql, as: UTF8.self))
+    ]
+
+    /// The newest schema this binary knows.
+    static var latestVersion: Int { all.last?.version ?? 0 }
+}

@@ -1,0 +1,92 @@
+import SluiceCore
+
+/// Reads `events` rows back into ``RecordedEvent`` values, resolving interned ids to names.
+///
+/// Interned ids never change once committed, so each connection caches them; one instance
+/// belongs to one connection and so to one thread.
+final class EventRows {
+    /// The columns every event read selects, in the order `decode` expects.
+    static let columns =
+        "stream_id, version, position, type_id, recorded_at, event_id, correlation_id, causation_id, principal, extra, data"
+
+    private let connection: SQLiteConnection
+    private var streamNames: [Int64: StreamName] = [:]
+    private var typeNames: [Int64: String] = [:]
+    private var correlations: [Int64: String] = [:]
+    private static let cacheLimit = 100_000
+
+    init(connection: SQLiteConnection) {
+        self.connection = connection
+    }
+
+    /// Decodes the current row of a statement that selected ``columns`` first.
+    func decode(_ row: SQLiteStatement) throws(SluiceError) -> RecordedEvent {
+        let eventID = row.withBlob(5) { bytes -> EventID in
+            guard bytes.count == 16 else { return EventID(high: 0, low: 0) }
+            return EventID(high: Self.bigEndian(bytes, 0), low: Self.bigEndian(bytes, 8))
+        }
+        let correlation = row.isNull(6) ? nil : try correlation(row.int64(6))
+        return RecordedEvent(
+            position: row.int64(2),
+            stream: try streamName(row.int64(0)),
+            version: row.int64(1),
+            type: try typeName(row.int64(3)),
+            data: row.text(10) ?? "null",
+            metadata: EventMetadata(
+                correlationID: correlation,
+                causationID: row.text(7),
+                principal: row.text(8),
+                extra: ExtraMetadataCodec.decode(row.text(9))
+            ),
+            timestamp: row.int64(4),
+            id: eventID
+        )
+    }
+
+    /// Reads every event a statement returns.
+    func decodeAll(_ statement: SQLiteStatement) throws(SluiceError) -> [RecordedEvent] {
+        var events: [RecordedEvent] = []
+        while try statement.step() { events.append(try decode(statement)) }
+        return events
+    }
+
+    func streamName(_ id: Int64) throws(SluiceError) -> StreamName {
+        if let name = streamNames[id] { return name }
+        let name = StreamName(unchecked: try lookup("SELECT name FROM streams WHERE id = ?", id, what: "stream"))
+        if streamNames.count > Self.cacheLimit { streamNames.removeAll() }
+        streamNames[id] = name
+        return name
+    }
+
+    func typeName(_ id: Int64) throws(SluiceError) -> String {
+        if let name = typeNames[id] { return name }
+        let name = try lookup("SELECT name FROM event_types WHERE id = ?", id, what: "event type")
+        typeNames[id] = name
+        return name
+    }
+
+    func correlation(_ id: Int64) throws(SluiceError) -> String {
+        if let value = correlations[id] { return value }
+        let value = try lookup("SELECT value FROM correlations WHERE id = ?", id, what: "correlation")
+        if correlations.count > Self.cacheLimit { correlations.removeAll() }
+        correlations[id] = value
+        return value
+    }
+
+    private func lookup(_ sql: String, _ id: Int64, what: String) throws(SluiceError) -> String {
+        let statement = try connection.statement(sql)
+        defer { statement.reset() }
+        statement.bind(id, at: 1)
+        guard try statement.step(), let text = statement.text(0) else {
+            throw SluiceError(
+                .corruptStore, "event refers to \(what) \(id), which does not exist; run sluice admin verify")
+        }
+        return text
+    }
+
+    private static func bigEndian(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> UInt64 {
+        var value: UInt64 = 0
+        for index in offset..<offset + 8 { value = value << 8 | UInt64(bytes[index]) }
+        return value
+    }
+}

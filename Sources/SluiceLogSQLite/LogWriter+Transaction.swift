@@ -1,0 +1,221 @@
+import SluiceCore
+import SluiceLog
+
+extension LogWriter {
+    /// Writes a batch in one transaction. A version conflict fails only its own append; any
+    /// other error rolls back the whole batch and is thrown.
+    func commit(_ batch: [PendingAppend]) throws(SluiceError) -> [Result<AppendResult, SluiceError>] {
+        try connection.statement("BEGIN IMMEDIATE").step()
+        do {
+            try reloadIfChangedElsewhere()
+            var results: [Result<AppendResult, SluiceError>] = []
+            results.reserveCapacity(batch.count)
+            var batchKeys: [String: AppendResult] = [:]
+            var appended: [RecordedEvent] = []
+            for append in batch {
+                results.append(try write(append, batchKeys: &batchKeys, appended: &appended))
+            }
+            if !appended.isEmpty {
+                for projection in projections {
+                    try projection.apply(appended, in: projectionDatabase)
+                    try recordProjectionPosition(projection, position: state.headPosition)
+                }
+            }
+            try connection.statement("COMMIT").step()
+            state.trimCaches()
+            return results
+        } catch {
+            _ = try? connection.statement("ROLLBACK").step()
+            state.invalidate()
+            try? reloadState()
+            throw error
+        }
+    }
+
+    private func write(
+        _ append: PendingAppend,
+        batchKeys: inout [String: AppendResult],
+        appended: inout [RecordedEvent]
+    ) throws(SluiceError) -> Result<AppendResult, SluiceError> {
+        if let key = append.idempotencyKey {
+            if let original = batchKeys[key] {
+                return .success(original.asDuplicate)
+            }
+            if let original = try storedIdempotentResult(key) {
+                return .success(original.asDuplicate)
+            }
+        }
+        let streamID = try internStream(append.stream.rawValue)
+        let current = try streamVersion(streamID)
+        guard append.expectedVersion.isSatisfied(by: current) else {
+            return .failure(
+                VersionConflict(stream: append.stream, expected: append.expectedVersion, actual: current).error)
+        }
+        let timestamp = max(now(), state.lastTimestamp)
+        let insert = try connection.statement(
+            """
+            INSERT INTO events (stream_id, version, position, type_id, recorded_at, event_id, correlation_id,
+                causation_id, principal, extra, data, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        )
+        let firstPosition = state.headPosition + 1
+        for (offset, event) in append.events.enumerated() {
+            let position = firstPosition + Int64(offset)
+            let version = current + Int64(offset) + 1
+            let hash = EventHasher.chain(
+                previous: state.headHash,
+                position: position,
+                version: version,
+                recordedAt: timestamp,
+                content: event.contentDigest
+            )
+            insert.reset()
+            insert.bind(streamID, at: 1)
+            insert.bind(version, at: 2)
+            insert.bind(position, at: 3)
+            insert.bind(try internType(event.type), at: 4)
+            insert.bind(timestamp, at: 5)
+            withUnsafeBytes(of: (event.id.high.bigEndian, event.id.low.bigEndian)) { insert.bind(bytes: $0, at: 6) }
+            if let correlation = event.metadata.correlationID {
+                insert.bind(try internCorrelation(correlation), at: 7)
+            }
+            insert.bind(event.metadata.causationID, at: 8)
+            insert.bind(event.metadata.principal, at: 9)
+            insert.bind(event.extraJSON, at: 10)
+            insert.bind(event.data, at: 11)
+            hash.withUnsafeBytes { insert.bind(bytes: $0, at: 12) }
+            try insert.step()
+            state.headPosition = position
+            state.headHash = hash
+            if !projections.isEmpty {
+                appended.append(
+                    RecordedEvent(
+                        position: position,
+                        stream: append.stream,
+                        version: version,
+                        type: event.type,
+                        data: event.data,
+                        metadata: event.metadata,
+                        timestamp: timestamp,
+                        id: event.id
+                    )
+                )
+            }
+        }
+        insert.reset()
+        state.lastTimestamp = timestamp
+        let lastVersion = current + Int64(append.events.count)
+        state.streamVersions[streamID] = lastVersion
+        let result = AppendResult(
+            firstPosition: firstPosition,
+            lastPosition: state.headPosition,
+            firstVersion: current + 1,
+            lastVersion: lastVersion,
+            wasDuplicate: false
+        )
+        if let key = append.idempotencyKey {
+            try storeIdempotentResult(key, result)
+            batchKeys[key] = result
+        }
+        return .success(result)
+    }
+
+    /// Reloads the head when another process committed since our last transaction.
+    private func reloadIfChangedElsewhere() throws(SluiceError) {
+        let dataVersion = try connection.scalarInteger("PRAGMA data_version") ?? 0
+        if dataVersion != state.dataVersion {
+            state.invalidate()
+            try reloadState()
+            state.dataVersion = dataVersion
+        }
+    }
+
+    /// Reads the chain head from the database.
+    func reloadState() throws(SluiceError) {
+        let head = try connection.statement(
+            "SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1")
+        defer { head.reset() }
+        if try head.step() {
+            state.headPosition = head.int64(0)
+            state.headHash = head.blob(1)
+            state.lastTimestamp = head.int64(2)
+        } else {
+            state.headPosition = 0
+            state.headHash = EventHasher.genesis
+            state.lastTimestamp = 0
+        }
+        state.dataVersion = try connection.scalarInteger("PRAGMA data_version") ?? 0
+    }
+
+    private func streamVersion(_ streamID: Int64) throws(SluiceError) -> Int64 {
+        if let version = state.streamVersions[streamID] { return version }
+        let version =
+            try connection.scalarInteger("SELECT max(version) FROM events WHERE stream_id = ?", [.integer(streamID)])
+            ?? 0
+        state.streamVersions[streamID] = version
+        return version
+    }
+
+    private func internStream(_ name: String) throws(SluiceError) -> Int64 {
+        if let id = state.streamIDs[name] { return id }
+        let id = try intern(name, table: "streams", column: "name")
+        state.streamIDs[name] = id
+        return id
+    }
+
+    private func internType(_ name: String) throws(SluiceError) -> Int64 {
+        if let id = state.typeIDs[name] { return id }
+        let id = try intern(name, table: "event_types", column: "name")
+        state.typeIDs[name] = id
+        return id
+    }
+
+    private func internCorrelation(_ value: String) throws(SluiceError) -> Int64 {
+        if let id = state.correlationIDs[value] { return id }
+        let id = try intern(value, table: "correlations", column: "value")
+        state.correlationIDs[value] = id
+        return id
+    }
+
+    private func intern(_ value: String, table: String, column: String) throws(SluiceError) -> Int64 {
+        if let id = try connection.scalarInteger("SELECT id FROM \(table) WHERE \(column) = ?", [.text(value)]) {
+            return id
+        }
+        let insert = try connection.statement("INSERT INTO \(table) (\(column)) VALUES (?) RETURNING id")
+        defer { insert.reset() }
+        insert.bind(value, at: 1)
+        guard try insert.step() else {
+            throw SluiceError(.internalFailure, "interning into \(table) returned no id")
+        }
+        return insert.int64(0)
+    }
+
+    private func storedIdempotentResult(_ key: String) throws(SluiceError) -> AppendResult? {
+        let select = try connection.statement(
+            "SELECT first_position, last_position, first_version, last_version FROM idempotency_keys WHERE key = ?"
+        )
+        defer { select.reset() }
+        select.bind(key, at: 1)
+        guard try select.step() else { return nil }
+        return AppendResult(
+            firstPosition: select.int64(0),
+            lastPosition: select.int64(1),
+            firstVersion: select.int64(2),
+            lastVersion: select.int64(3),
+            wasDuplicate: false
+        )
+    }
+
+    private func storeIdempotentResult(_ key: String, _ result: AppendResult) throws(SluiceError) {
+        let insert = try connection.statement(
+            "INSERT INTO idempotency_keys (key, first_position, last_position, first_version, last_version) VALUES (?, ?, ?, ?, ?)"
+        )
+        defer { insert.reset() }
+        insert.bind(key, at: 1)
+        insert.bind(result.firstPosition, at: 2)
+        insert.bind(result.lastPosition, at: 3)
+        insert.bind(result.firstVersion, at: 4)
+        insert.bind(result.lastVersion, at: 5)
+        try insert.step()
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Logging
+import SluiceCore
+import SluiceLog
+
+/// The one writer of the log: a dedicated thread that drains every queued append into one
+/// transaction (group commit), so many concurrent appends share one fsync.
+///
+/// It is a thread rather than an actor because each commit blocks in fsync; blocking one of the
+/// two cooperative-pool threads on this machine would stall every task. `@unchecked Sendable`
+/// holds because the queue is only touched under `condition`, and `connection`, `state`, `rows`
+/// and `projectionDatabase` only on the writer thread.
+final class LogWriter: @unchecked Sendable {
+    /// The most appends one transaction takes, which bounds commit latency under load.
+    static let maximumBatchAppends = 4_096
+
+    let connection: SQLiteConnection
+    var state = WriterState()
+    let projections: [any Projection]
+    let now: @Sendable () -> Int64
+    let signal: CommitSignal
+    let logger: Logger
+    let statistics: WriterStatistics
+    lazy var rows = EventRows(connection: connection)
+    lazy var projectionDatabase = ConnectionProjectionDatabase(connection: connection)
+
+    private let condition = NSCondition()
+    private var queue: [Job] = []
+    private var isStopping = false
+    private var isStopped = false
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(
+        connection: SQLiteConnection,
+        projections: [any Projection],
+        now: @escaping @Sendable () -> Int64,
+        signal: CommitSignal,
+        statistics: WriterStatistics,
+        logger: Logger
+    ) throws(SluiceError) {
+        self.connection = connection
+        self.projections = projections
+        self.now = now
+        self.signal = signal
+        self.statistics = statistics
+        self.logger = logger
+        try reloadState()
+        try catchUpProjections()
+        signal.advance(to: state.headPosition)
+    }
+
+    /// Starts the writer thread.
+    func start() {
+        let thread = Thread { [self] in self.run() }
+        thread.name = "sluice-log-writer"
+        thread.start()
+    }
+
+    /// Queues an append; `completion` runs on the writer thread once it is durable or refused.
+    func enqueue(_ append: PendingAppend) {
+        condition.lock()
+        if isStopping || isStopped {
+            condition.unlock()
+            append.completion(.failure(SluiceError(.unavailable, "the event log is closed")))
+            return
+        }
+        queue.append(.append(append))
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Runs `body` on the writer thread between two batches, with no transaction open.
+    func perform<T: Sendable>(_ body: @escaping @Sendable (LogWriter) throws(SluiceError) -> T)
+        async throws(SluiceError) -> T
+    {
+        let result: Result<T, SluiceError> = await withCheckedContinuation { continuation in
+            condition.lock()
+            if isStopping || isStopped {
+                condition.unlock()
+                continuation.resume(returning: .failure(SluiceError(.unavailable, "the event log is closed")))
+                return
+            }
+            let task: @Sendable (LogWriter) -> Void = { writer in
+                continuation.resume(returning: Result { () throws(SluiceError) in try body(writer) })
+            }
+            queue.append(.task(task))
+            condition.signal()
+            condition.unlock()
+        }
+        return try result.get()
+    }
+
+    /// Work for the writer thread.
+    private enum Job {
+        case append(PendingAppend)
+        case task(@Sendable (LogWriter) -> Void)
+    }
+
+    /// Commits what is queued, refuses anything later, and stops the thread.
+    func stop() {
+        condition.lock()
+        let wasRunning = !isStopping
+        isStopping = true
+        condition.broadcast()
+        condition.unlock()
+        if wasRunning { finished.wait() }
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !isStopping { condition.wait() }
+            if queue.isEmpty && isStopping {
+                isStopped = true
+                condition.unlock()
+                break
+            }
+            if case .task(let task) = queue[0] {
+                queue.removeFirst()
+                condition.unlock()
+                task(self)
+                continue
+            }
+            var batch: [PendingAppend] = []
+            while batch.count < Self.maximumBatchAppends, let first = queue.first, case .append(let append) = first {
+                batch.append(append)
+                queue.removeFirst()
+            }
+            condition.unlock()
+            process(batch)
+        }
+        try? connection.execute("PRAGMA optimize")
+        // A clean close leaves every event in the main file, so a copy of it alone is complete.
+        try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finished.signal()
+    }
+
+    /// Commits a batch; when the batch as a whole fails, retries each append alone so one bad
+    /// append cannot fail its neighbours.
+    private func process(_ batch: [PendingAppend]) {
+        let started = ContinuousClock.now
+        do {
+            let results = try commit(batch)
+            statistics.recordCommit(
+                appends: batch.count, events: batch.reduce(0) { $0 + $1.events.count }, since: started)
+            signal.advance(to: state.headPosition)
+            for (append, result) in zip(batch, results) { append.completion(result) }
+        } catch {
+            logger.warning("log batch failed, retrying appends one by one", metadata: ["log.error": "\(error)"])
+            state.invalidate()
+            for append in batch {
+                do {
+                    let result = try commit([append])[0]
+                    signal.advance(to: state.headPosition)
+                    append.completion(result)
+                } catch {
+                    state.invalidate()
+                    append.completion(.failure(error))
+                }
+            }
+        }
+    }
+}

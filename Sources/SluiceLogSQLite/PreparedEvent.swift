@@ -1,0 +1,40 @@
+import SluiceCore
+import SluiceLog
+
+/// An event made ready for the writer on the caller's task: validated, identified, its
+/// metadata encoded and its content hashed, so the writer thread does only what must be serial.
+struct PreparedEvent: Sendable {
+    let type: String
+    let data: String
+    let id: EventID
+    let metadata: EventMetadata
+    let extraJSON: String?
+    let contentDigest: [UInt8]
+
+    init<R: RandomNumberGenerator>(_ event: NewEvent, stream: StreamName, nowMicros: Int64, generator: inout R) {
+        type = event.type
+        data = event.data
+        id = event.id ?? EventID(unixMilliseconds: nowMicros / 1000, using: &generator)
+        metadata = event.metadata
+        extraJSON = ExtraMetadataCodec.encode(event.metadata.extra)
+        contentDigest = EventHasher.contentDigest(
+            stream: stream.rawValue,
+            type: type,
+            data: data,
+            eventID: id,
+            correlationID: metadata.correlationID,
+            causationID: metadata.causationID,
+            principal: metadata.principal,
+            extra: extraJSON
+        )
+    }
+}
+
+/// One append on its way to the writer.
+struct PendingAppend: Sendable {
+    let stream: StreamName
+    let expectedVersion: ExpectedVersion
+    let idempotencyKey: String?
+    let events: [PreparedEvent]
+    let completion: @Sendable (Result<AppendResult, SluiceError>) -> Void
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Logging
+public import SluiceCore
+public import SluiceLog
+
+/// The durable event log in one SQLite file (WAL mode): one writer thread with group commit,
+/// reads on their own connections, schema from the embedded migrations.
+public final class SQLiteEventLog: EventLog {
+    /// The configuration the log was opened with.
+    public let configuration: Configuration
+    private let writer: LogWriter
+    let readers: LogReaderPool
+    private let signal: CommitSignal
+    /// Group-commit counters since the log was opened.
+    public let statistics: WriterStatistics
+
+    private init(
+        configuration: Configuration,
+        writer: LogWriter,
+        readers: LogReaderPool,
+        signal: CommitSignal,
+        statistics: WriterStatistics
+    ) {
+        self.configuration = configuration
+        self.writer = writer
+        self.readers = readers
+        self.signal = signal
+        self.statistics = statistics
+    }
+
+    /// Opens the log, creating and migrating the file as needed, and starts the writer.
+    ///
+    /// Throws `corruptStore` for a file that is not a Sluice database or is damaged, and
+    /// `incompatibleSchema` for one written by a newer Sluice.
+    public static func open(_ configuration: Configuration) async throws(SluiceError) -> SQLiteEventLog {
+        let result: Result<SQLiteEventLog, SluiceError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: Result { () throws(SluiceError) in try openBlocking(configuration) })
+            }
+        }
+        return try result.get()
+    }
+
+    private static func openBlocking(_ configuration: Configuration) throws(SluiceError) -> SQLiteEventLog {
+        let directory = URL(fileURLWithPath: configuration.path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw SluiceError(
+                .storageFailure, "cannot create the data directory \(directory.path): \(error.localizedDescription)")
+        }
+        let connection = try SQLiteConnection(path: configuration.path, readOnly: false)
+        try connection.execute("PRAGMA journal_mode = WAL")
+        try connection.execute(
+            """
+            PRAGMA synchronous = \(configuration.synchronous.rawValue.uppercased());
+            PRAGMA wal_autocheckpoint = \(max(0, configuration.walAutocheckpointPages));
+            PRAGMA cache_size = -\(max(2_048, configuration.writerCacheKiB));
+            PRAGMA temp_store = MEMORY;
+            PRAGMA foreign_keys = OFF;
+            """
+        )
+        try MigrationRunner.migrate(connection)
+        let signal = CommitSignal()
+        let statistics = WriterStatistics()
+        let writer = try LogWriter(
+            connection: connection,
+            projections: configuration.projections,
+            now: configuration.now,
+            signal: signal,
+            statistics: statistics,
+            logger: configuration.logger
+        )
+        let readers = try LogReaderPool(path: configuration.path, count: configuration.readerCount)
+        writer.start()
+        configuration.logger.info(
+            "event log open",
+            metadata: ["log.path": "\(configuration.path)", "log.synchronous": "\(configuration.synchronous.rawValue)"]
+        )
+        return SQLiteEventLog(
+            configuration: configuration,
+            writer: writer,
+            readers: readers,
+            signal: signal,
+            statistics: statistics
+        )
+    }
+
+    /// Commits what is queued, then stops the writer; later appends fail with `unavailable`.
+    public func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                self.writer.stop()
+                continuation.resume()
+            }
+        }
+    }
+
+    public func append(
+        _ events: [NewEvent],
+        to stream: StreamName,
+        expectedVersion: ExpectedVersion,
+        idempotencyKey: String?
+    ) async throws(SluiceError) -> AppendResult {
+        try AppendValidation.validate(events, idempotencyKey: idempotencyKey)
+        var generator = SystemRandomNumberGenerator()
+        let now = configuration.now()
+        let prepared = events.map { PreparedEvent($0, stream: stream, nowMicros: now, generator: &generator) }
+        let result: Result<AppendResult, SluiceError> = await withCheckedContinuation { continuation in
+            writer.enqueue(
+                PendingAppend(
+                    stream: stream,
+                    expectedVersion: expectedVersion,
+                    idempotencyKey: idempotencyKey,
+                    events: prepared,
+                    completion: { continuation.resume(returning: $0) }
+                )
+            )
+        }
+        return try result.get()
+    }
+
+    public func readStream(_ stream: StreamName, from version: Int64, limit: Int) async throws(SluiceError)
+        -> [RecordedEvent]
+    {
+        try await readers.read { reader throws(SluiceError) in
+            try reader.readStream(stream, from: version, limit: limit)
+        }
+    }
+
+    public func readAll(from position: Int64, limit: Int) async throws(SluiceError) -> [RecordedEvent] {
+        try await readers.read { reader throws(SluiceError) in try reader.readAll(from: position, limit: limit) }
+    }
+
+    public func query(_ query: EventQuery) async throws(SluiceError) -> EventPage {
+        let query = try query.validated()
+        return try await readers.read { reader throws(SluiceError) in try reader.query(query) }
+    }
+
+    public func streamVersion(_ stream: StreamName) async throws(SluiceError) -> Int64 {
+        try await readers.read { reader throws(SluiceError) in try reader.streamVersion(stream) }
+    }
+
+    public func headPosition() async throws(SluiceError) -> Int64 {
+        try await readers.read { reader throws(SluiceError) in try reader.headPosition() }
+    }
+
+    public func waitForAppend(after position: Int64, timeout: Duration) async {
+        await signal.wait(after: position, timeout: timeout)
+    }
+
+    /// The SQLite query plan of an audit query, so tests and operators can see which index it uses.
+    public func queryPlan(_ query: EventQuery) async throws(SluiceError) -> [String] {
+        try await readers.read { reader throws(SluiceError) in
+            guard let plan = try reader.plan(query) else { return [] }
+            let explain = try reader.connection.statement("EXPLAIN QUERY PLAN " + plan.sql)
+            defer { explain.reset() }
+            try explain.bind(plan.arguments)
+            var lines: [String] = []
+            while try explain.step() { lines.append(explain.text(3) ?? "") }
+            return lines
+        }
+    }
+
+    /// Drops every projection's tables and replays the whole log into them, between appends.
+    @discardableResult
+    public func rebuildProjections() async throws(SluiceError) -> Int64 {
+        try await writer.perform { writer throws(SluiceError) in try writer.rebuildAllProjections() }
+    }
+}
+
+extension SQLiteEventLog {
+    /// Checks the whole log (structure, positions, versions, time, hash chain) from a snapshot;
+    /// `progress` receives (events checked, events in total) now and then.
+    public func verify(progress: @escaping @Sendable (Int64, Int64) -> Void = { _, _ in }) async throws(SluiceError)
+        -> IntegrityReport
+    {
+        try await readers.read { reader throws(SluiceError) in try IntegrityVerifier.verify(reader, progress: progress)
+        }
+    }
+}

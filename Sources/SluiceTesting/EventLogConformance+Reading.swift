@@ -1,0 +1,51 @@
+import SluiceCore
+import SluiceLog
+import Testing
+
+extension EventLogConformance {
+    static var reading: [Check] {
+        [
+            check("a stream reads forward from a version with a limit") { (log: any EventLog) async throws in
+                for index in 1...10 {
+                    _ = try await log.append(
+                        [event("n", "{\"n\": \(index)}")], to: stream(index % 2 == 0 ? "even" : "odd"))
+                }
+                let events = try await log.readStream(stream("even"), from: 2, limit: 3)
+                #expect(events.map(\.version) == [2, 3, 4])
+                #expect(events.map(\.data) == ["{\"n\": 4}", "{\"n\": 6}", "{\"n\": 8}"])
+                #expect(try await log.readStream(stream("missing"), from: 1, limit: 10).isEmpty)
+                #expect(try await log.readStream(stream("even"), from: 6, limit: 10).isEmpty)
+            },
+            check("the whole log reads forward from a position") { (log: any EventLog) async throws in
+                for index in 1...5 { _ = try await log.append([event()], to: stream("s\(index)")) }
+                let events = try await log.readAll(from: 3, limit: 2)
+                #expect(events.map(\.position) == [3, 4])
+                #expect(try await log.readAll(from: 6, limit: 10).isEmpty)
+            },
+            check("a live tail delivers the backlog and then new events without gaps or duplicates") {
+                (log: any EventLog) async throws in
+                for _ in 0..<5 { _ = try await log.append([event()], to: stream("before")) }
+                let received = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                    group.addTask {
+                        var positions: [Int64] = []
+                        for try await event in log.tail(after: 2, batchSize: 3) {
+                            positions.append(event.position)
+                            if positions.count == 3 + 40 { break }
+                        }
+                        return positions
+                    }
+                    group.addTask {
+                        for index in 0..<20 {
+                            _ = try await log.append([event(), event()], to: stream("live\(index % 3)"))
+                        }
+                        return []
+                    }
+                    var all: [Int64] = []
+                    for try await positions in group { all += positions }
+                    return all
+                }
+                #expect(received == Array(3...45))
+            },
+        ]
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import SluiceCore
+import SluiceLog
+import SluiceLogSQLite
+
+/// `sluice bench log`: append throughput and latency under many concurrent writers on a grown
+/// log, against raw inserts on the same disk, plus stream replay and correlation query times.
+struct LogBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Benchmark the event log: appends, replay and queries."
+    )
+
+    @Option(help: "Events appended in the measured phase.") var events: Int = 200_000
+    @Option(help: "Events written before measuring, so the table is grown.") var prefill: Int = 1_000_000
+    @Option(help: "Streams the events interleave over.") var streams: Int = 1_000
+    @Option(help: "Concurrent writer tasks.") var writers: Int = 64
+    @Option(help: "Events per append call.") var eventsPerAppend: Int = 1
+    @Option(help: "Commit durability.") var synchronous: SQLiteEventLog.Configuration.Synchronous = .full
+    @Option(help: "Directory for the benchmark databases (default: a new temporary one).") var directory: String?
+    @Flag(help: "Print one JSON object per figure.") var json = false
+
+    func validate() throws {
+        guard events > 0, prefill >= 0, streams > 0, writers > 0, eventsPerAppend > 0 else {
+            throw ValidationError("--events, --streams, --writers and --events-per-append must be positive")
+        }
+        guard streams >= writers else { throw ValidationError("--streams must be at least --writers") }
+    }
+
+    func run() async throws {
+        let folder = directory ?? NSTemporaryDirectory() + "sluice-bench-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { if directory == nil { try? FileManager.default.removeItem(atPath: folder) } }
+
+        var configuration = SQLiteEventLog.Configuration(path: folder + "/log.db")
+        configuration.synchronous = synchronous
+        configuration.projections = ProjectionCatalog.all
+        let log = try await SQLiteEventLog.open(configuration)
+        let workload = LogWorkload(log: log, streams: streams, eventsPerAppend: eventsPerAppend)
+
+        progress("prefilling \(prefill) events over \(streams) streams")
+        try await workload.prefill(prefill)
+        progress("appending \(events) events with \(writers) writers")
+        let before = log.statistics.snapshot
+        let measured = try await workload.measureAppends(total: events, writers: writers)
+        let after = log.statistics.snapshot
+        let replayMilliseconds = try await workload.medianMilliseconds(repeats: 50) {
+            _ = try await log.readStream(StreamName(unchecked: "bench/1"), from: 1, limit: 1_000)
+        }
+        let correlation = measured.sampleCorrelation
+        let queryMilliseconds = try await workload.medianMilliseconds(repeats: 50) {
+            _ = try await log.query(EventQuery(correlationID: correlation, limit: 1_000))
+        }
+        let head = try await log.headPosition()
+        await log.close()
+
+        progress("raw inserts of \(events) rows into a bare table")
+        let raw = try RawInsertBaseline.measure(
+            path: folder + "/raw.db",
+            rows: events,
+            synchronous: synchronous,
+            makeData: LogWorkload.data
+        )
+        let batches = after.commits - before.commits
+        BenchFigure.report(
+            [
+                BenchFigure(
+                    name: "append_events_per_s", value: measured.eventsPerSecond, unit: "events/s", baseline: raw),
+                BenchFigure(
+                    name: "append_p50_ms", value: measured.latency.percentileMilliseconds(50), unit: "ms", baseline: 5),
+                BenchFigure(
+                    name: "append_p99_ms", value: measured.latency.percentileMilliseconds(99), unit: "ms", baseline: 5),
+                BenchFigure(name: "raw_insert_events_per_s", value: raw, unit: "events/s"),
+                BenchFigure(name: "stream_replay_1000_ms", value: replayMilliseconds, unit: "ms", baseline: 0.5),
+                BenchFigure(name: "correlation_query_ms", value: queryMilliseconds, unit: "ms", baseline: 5),
+                BenchFigure(
+                    name: "group_commit_mean_batch_appends",
+                    value: batches == 0 ? 0 : Double(after.appends - before.appends) / Double(batches),
+                    unit: "appends"
+                ),
+                BenchFigure(name: "log_size_events", value: Double(head), unit: "events"),
+            ],
+            json: json
+        )
+    }
+
+    private func progress(_ text: String) {
+        StandardOutput.errorLine("bench log: " + text)
+    }
+}

@@ -1,0 +1,23 @@
+public import ArgumentParser
+import SluiceLog
+public import SluiceLogSQLite
+
+/// The options every command that opens the log shares.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("db"), help: "The SQLite database file of the event log.")
+    var path: String = "./sluice-data/sluice.db"
+
+    @Option(help: "Commit durability: full (fsync every commit) or normal.")
+    var synchronous: SQLiteEventLog.Configuration.Synchronous = .full
+
+    /// Opens the log with these options.
+    func open() async throws -> SQLiteEventLog {
+        var configuration = SQLiteEventLog.Configuration(path: path)
+        configuration.synchronous = synchronous
+        configuration.projections = ProjectionCatalog.all
+        configuration.logger = CommandLogging.logger(label: "sluice.log")
+        return try await SQLiteEventLog.open(configuration)
+    }
+}
+
+extension SQLiteEventLog.Configuration.Synchronous: ExpressibleByArgument {}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// A `sluice events append` child fed numbered JSON lines as fast as it takes them, until it dies.
+final class AppendingChild {
+    let process = Process()
+    private let input = Pipe()
+    private let output = Pipe()
+    private var collector: PipeCollector?
+
+    init(binary: SluiceBinary, database: String, stream: String) {
+        process.executableURL = binary.url
+        process.arguments = ["events", "append", "--db", database, "--stream", stream, "--type", "test.appended"]
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+    }
+
+    /// Starts the child and a feeder thread writing `{"round": R, "seq": N}` lines.
+    func start(round: Int) throws {
+        try process.run()
+        collector = PipeCollector(output.fileHandleForReading)
+        let writer = input.fileHandleForWriting
+        Thread.detachNewThread {
+            var sequence = 0
+            while sequence < 1_000_000 {
+                var chunk = ""
+                for _ in 0..<64 {
+                    chunk += "{\"round\": \(round), \"seq\": \(sequence)}\n"
+                    sequence += 1
+                }
+                do { try writer.write(contentsOf: Data(chunk.utf8)) } catch { break }
+            }
+            try? writer.close()
+        }
+    }
+
+    /// Kills the child with SIGKILL and returns the complete lines it printed before dying.
+    func kill() -> [String] {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let text = collector?.text() ?? ""
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines.removeLast()  // the text after the last newline: empty, or a line cut short by the kill
+        return lines
+    }
+}
