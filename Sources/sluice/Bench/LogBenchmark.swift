@@ -17,6 +17,7 @@ struct LogBenchmark: AsyncParsableCommand {
     @Option(help: "Streams the events interleave over.") var streams: Int = 1_000
     @Option(help: "Concurrent writer tasks.") var writers: Int = 64
     @Option(help: "Events per append call.") var eventsPerAppend: Int = 1
+    @Option(help: "WAL pages after which a commit checkpoints.") var walAutocheckpointPages: Int = 8_192
     @Option(help: "Commit durability.") var synchronous: SQLiteEventLog.Configuration.Synchronous = .full
     @Option(help: "Directory for the benchmark databases (default: a new temporary one).") var directory: String?
     @Flag(help: "Print one JSON object per figure.") var json = false
@@ -35,6 +36,7 @@ struct LogBenchmark: AsyncParsableCommand {
 
         var configuration = SQLiteEventLog.Configuration(path: folder + "/log.db")
         configuration.synchronous = synchronous
+        configuration.walAutocheckpointPages = walAutocheckpointPages
         configuration.projections = ProjectionCatalog.all
         let log = try await SQLiteEventLog.open(configuration)
         let workload = LogWorkload(log: log, streams: streams, eventsPerAppend: eventsPerAppend)
