@@ -20,6 +20,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
     ],
     targets: [
         .systemLibrary(
@@ -63,6 +68,24 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "SluiceAdapters",
+            dependencies: ["SluiceCore"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SluiceAdaptersLocal",
+            dependencies: [
+                "SluiceCore",
+                "SluiceAdapters",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SluiceTesting",
             dependencies: ["SluiceCore", "SluiceLog"],
             swiftSettings: strictSettings
@@ -97,6 +120,16 @@ let package = Package(
         .testTarget(
             name: "SluiceWorkflowsTests",
             dependencies: ["SluiceCore", "SluiceWorkflows"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SluiceAdaptersLocalTests",
+            dependencies: [
+                "SluiceCore",
+                "SluiceAdapters",
+                "SluiceAdaptersLocal",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
