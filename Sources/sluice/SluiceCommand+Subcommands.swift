@@ -2,5 +2,5 @@ import ArgumentParser
 
 extension SluiceCommand {
     /// Every top-level subcommand, in the order `--help` lists them.
-    static let allSubcommands: [any ParsableCommand.Type] = []
+    static let allSubcommands: [any ParsableCommand.Type] = [WorkflowsCommand.self, BenchCommand.self]
 }
