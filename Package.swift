@@ -98,6 +98,7 @@ let package = Package(
                 "SluiceLogSQLite",
                 "SluiceWorkflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Collections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -6,6 +6,7 @@ extension SluiceCommand {
         ServeCommand.self,
         MigrateCommand.self,
         EventsCommand.self,
+        WorkflowsCommand.self,
         AdminCommand.self,
         BenchCommand.self,
     ]

@@ -1,0 +1,207 @@
+import OrderedCollections
+
+/// Parses JSON text into values, keeping key order and int-ness, with a nesting limit instead of a stack overflow.
+public struct JSONReader: Sendable {
+    /// The deepest nesting of lists and maps accepted.
+    public static let maximumDepth = 256
+
+    private let bytes: [UInt8]
+    private var position = 0
+
+    private init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Parses a complete JSON document; throws ValueError on bad input.
+    public static func parse(_ text: String) throws(WorkflowError) -> WorkflowValue {
+        try parse(bytes: Array(text.utf8))
+    }
+
+    /// Parses a complete JSON document from UTF-8 bytes; throws ValueError on bad input.
+    public static func parse(bytes: [UInt8]) throws(WorkflowError) -> WorkflowValue {
+        var reader = JSONReader(bytes: bytes)
+        reader.skipSpace()
+        let value = try reader.readValue(depth: 0)
+        reader.skipSpace()
+        guard reader.position == reader.bytes.count else { throw reader.failure("unexpected trailing characters") }
+        return value
+    }
+
+    private func failure(_ what: String) -> WorkflowError {
+        .valueError("invalid JSON at offset \(position): \(what)")
+    }
+
+    private mutating func skipSpace() {
+        while position < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[position]) { position += 1 }
+    }
+
+    private mutating func readValue(depth: Int) throws(WorkflowError) -> WorkflowValue {
+        guard depth < Self.maximumDepth else { throw failure("nesting deeper than \(Self.maximumDepth)") }
+        guard position < bytes.count else { throw failure("unexpected end") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"): return try readMap(depth: depth)
+        case UInt8(ascii: "["): return try readList(depth: depth)
+        case UInt8(ascii: "\""): return .string(try readString())
+        case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectWord("null"); return .null
+        default: return try readNumber()
+        }
+    }
+
+    private mutating func expectWord(_ word: String) throws(WorkflowError) {
+        let utf8 = Array(word.utf8)
+        guard position + utf8.count <= bytes.count, Array(bytes[position..<position + utf8.count]) == utf8 else {
+            throw failure("unexpected character")
+        }
+        position += utf8.count
+    }
+
+    private mutating func readMap(depth: Int) throws(WorkflowError) -> WorkflowValue {
+        position += 1
+        var map = OrderedDictionary<String, WorkflowValue>()
+        skipSpace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+            position += 1
+            return .map(map)
+        }
+        while true {
+            skipSpace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw failure("expected a key") }
+            let key = try readString()
+            skipSpace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw failure("expected ':'") }
+            position += 1
+            skipSpace()
+            map[key] = try readValue(depth: depth + 1)
+            skipSpace()
+            guard position < bytes.count else { throw failure("unexpected end") }
+            if bytes[position] == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            guard bytes[position] == UInt8(ascii: "}") else { throw failure("expected ',' or '}'") }
+            position += 1
+            return .map(map)
+        }
+    }
+
+    private mutating func readList(depth: Int) throws(WorkflowError) -> WorkflowValue {
+        position += 1
+        var items: [WorkflowValue] = []
+        skipSpace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+            position += 1
+            return .list(items)
+        }
+        while true {
+            skipSpace()
+            items.append(try readValue(depth: depth + 1))
+            skipSpace()
+            guard position < bytes.count else { throw failure("unexpected end") }
+            if bytes[position] == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            guard bytes[position] == UInt8(ascii: "]") else { throw failure("expected ',' or ']'") }
+            position += 1
+            return .list(items)
+        }
+    }
+
+    private mutating func readString() throws(WorkflowError) -> String {
+        position += 1
+        var scalars = String.UnicodeScalarView()
+        var start = position
+        var raw: [UInt8] = []
+        while true {
+            guard position < bytes.count else { throw failure("unterminated string") }
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                raw.append(contentsOf: bytes[start..<position])
+                position += 1
+                break
+            }
+            if byte < 0x20 { throw failure("control character in string") }
+            if byte != UInt8(ascii: "\\") {
+                position += 1
+                continue
+            }
+            raw.append(contentsOf: bytes[start..<position])
+            position += 1
+            guard position < bytes.count else { throw failure("unterminated escape") }
+            let escaped = bytes[position]
+            position += 1
+            switch escaped {
+            case UInt8(ascii: "\""): raw.append(0x22)
+            case UInt8(ascii: "\\"): raw.append(0x5C)
+            case UInt8(ascii: "/"): raw.append(0x2F)
+            case UInt8(ascii: "b"): raw.append(0x08)
+            case UInt8(ascii: "f"): raw.append(0x0C)
+            case UInt8(ascii: "n"): raw.append(0x0A)
+            case UInt8(ascii: "r"): raw.append(0x0D)
+            case UInt8(ascii: "t"): raw.append(0x09)
+            case UInt8(ascii: "u"):
+                var code = try readHex4()
+                if (0xD800..<0xDC00).contains(code), position + 1 < bytes.count, bytes[position] == 0x5C,
+                    bytes[position + 1] == UInt8(ascii: "u")
+                {
+                    position += 2
+                    let low = try readHex4()
+                    guard (0xDC00..<0xE000).contains(low) else { throw failure("bad surrogate pair") }
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let scalar = Unicode.Scalar(code) else { throw failure("bad unicode escape") }
+                raw.append(contentsOf: Array(String(Character(scalar)).utf8))
+            default: throw failure("bad escape")
+            }
+            start = position
+        }
+        guard let text = String(validating: raw, as: UTF8.self) else { throw failure("invalid UTF-8") }
+        scalars.append(contentsOf: text.unicodeScalars)
+        return String(scalars)
+    }
+
+    private mutating func readHex4() throws(WorkflowError) -> UInt32 {
+        guard position + 4 <= bytes.count else { throw failure("short unicode escape") }
+        var code: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[position]
+            position += 1
+            let digit: UInt32
+            switch byte {
+            case 0x30...0x39: digit = UInt32(byte - 0x30)
+            case 0x41...0x46: digit = UInt32(byte - 0x41 + 10)
+            case 0x61...0x66: digit = UInt32(byte - 0x61 + 10)
+            default: throw failure("bad hex digit")
+            }
+            code = code * 16 + digit
+        }
+        return code
+    }
+
+    private mutating func readNumber() throws(WorkflowError) -> WorkflowValue {
+        let start = position
+        var isDouble = false
+        if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
+        while position < bytes.count {
+            let byte = bytes[position]
+            if (0x30...0x39).contains(byte) {
+                position += 1
+            } else if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+                || ((byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")) && isDouble)
+            {
+                isDouble = true
+                position += 1
+            } else {
+                break
+            }
+        }
+        guard position > start, let text = String(validating: bytes[start..<position], as: UTF8.self) else {
+            throw failure("unexpected character")
+        }
+        if !isDouble, let int = Int64(text) { return .int(int) }
+        guard let double = Double(text), text.last.map({ $0.isNumber }) == true else {
+            throw failure("bad number \(text)")
+        }
+        return .double(double)
+    }
+}
