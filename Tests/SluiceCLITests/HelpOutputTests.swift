@@ -13,7 +13,10 @@ struct HelpOutputTests {
         ["events", "tail"],
         ["admin", "verify"],
         ["admin", "rebuild-projections"],
+        ["workflows", "run"],
+        ["workflows", "validate"],
         ["bench", "log"],
+        ["bench", "interpreter"],
     ]
 
     /// `Tests/SluiceCLITests/Fixtures/help`, found from this file so no resource bundle is needed.
