@@ -86,6 +86,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "SluiceEngine",
+            dependencies: [
+                "SluiceCore",
+                "SluiceLog",
+                "SluiceWorkflows",
+                "SluiceAdapters",
+                .product(name: "Collections", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SluiceTesting",
             dependencies: ["SluiceCore", "SluiceLog"],
             swiftSettings: strictSettings
@@ -134,8 +146,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "SluiceEngineTests",
+            dependencies: [
+                "SluiceCore",
+                "SluiceLog",
+                "SluiceLogSQLite",
+                "SluiceWorkflows",
+                "SluiceEngine",
+                .product(name: "Collections", package: "swift-collections"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "SluiceCLITests",
             dependencies: ["SluiceCore", "SluiceTesting"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
     ]

@@ -1,0 +1,30 @@
+public import SluiceWorkflows
+
+/// Performs one effect a workflow asked for. Implementations never throw: a failure is a
+/// `WorkflowError` the workflow can catch, exactly as GCP would raise it.
+public protocol EffectPerformer: Sendable {
+    func perform(_ request: EffectRequest, context: EffectContext) async -> Result<WorkflowValue, WorkflowError>
+}
+
+/// What a performer knows about the effect beyond its arguments.
+public struct EffectContext: Sendable, Hashable {
+    /// The execution that asked.
+    public var executionID: String
+    /// The workflow and revision it runs.
+    public var workflow: String
+    public var revision: Int64
+    /// Stable across re-performances after a crash: `EXECUTION/EFFECT`. Outside calls send it as
+    /// the `Idempotency-Key` header; local adapters honour it.
+    public var idempotencyKey: String
+    /// When the effect was first requested, microseconds since the epoch: a sleep resumed after a
+    /// restart ends when it would have ended without the restart.
+    public var requestedAt: Int64
+
+    public init(executionID: String, workflow: String, revision: Int64, idempotencyKey: String, requestedAt: Int64) {
+        self.executionID = executionID
+        self.workflow = workflow
+        self.revision = revision
+        self.idempotencyKey = idempotencyKey
+        self.requestedAt = requestedAt
+    }
+}

@@ -1,0 +1,184 @@
+import OrderedCollections
+public import SluiceCore
+public import SluiceLog
+public import SluiceWorkflows
+
+/// One run of one execution: the loop between the interpreter, the history and the log.
+/// Owned by the one task that runs it, so its state needs no lock.
+final class ExecutionDrive {
+    let id: ExecutionID
+    let start: ExecutionStart
+    var history: ExecutionHistory
+    var reuse: ReusedResults?
+    let log: any EventLog
+    let performer: any EffectPerformer
+    let now: @Sendable () -> Int64
+    private var execution: WorkflowExecution
+
+    private var version: Int64 = 0
+    private var stepsToSkip = 0
+    private var unrecordedSteps: [StepProgress] = []
+    private var inFlight: Set<String> = []
+    private var effectsPerformed = 0
+    private var effectsReused = 0
+
+    init(
+        execution: WorkflowExecution,
+        id: ExecutionID,
+        start: ExecutionStart,
+        history: ExecutionHistory,
+        reuse: ReusedResults?,
+        log: any EventLog,
+        performer: any EffectPerformer,
+        now: @escaping @Sendable () -> Int64
+    ) {
+        self.execution = execution
+        self.id = id
+        self.start = start
+        self.history = history
+        self.reuse = reuse
+        self.log = log
+        self.performer = performer
+        self.now = now
+        version = history.version
+        stepsToSkip = history.stepsRecorded
+    }
+
+    private var metadata: EventMetadata {
+        EventMetadata(correlationID: history.correlationID, causationID: id.rawValue, principal: "sluice-engine")
+    }
+
+    /// Why the loop stopped early: someone else ended the execution.
+    private struct EndedElsewhere: Error {
+        var ending: ExecutionHistory.Ending
+    }
+
+    func run() async throws(SluiceError) -> ExecutionOutcome {
+        do {
+            return try await withThrowingTaskGroup(of: (String, Result<WorkflowValue, WorkflowError>).self) { group in
+                let outcome = try await self.loop(group: &group)
+                group.cancelAll()
+                return outcome
+            }
+        } catch let ended as EndedElsewhere {
+            return outcome(ended.ending)
+        } catch let error as SluiceError {
+            throw error
+        } catch {
+            throw SluiceError(.internalFailure, "execution \(id) stopped unexpectedly: \(error)")
+        }
+    }
+
+    private func loop(
+        group: inout ThrowingTaskGroup<(String, Result<WorkflowValue, WorkflowError>), any Error>
+    ) async throws -> ExecutionOutcome {
+        while true {
+            let progress = execution.advance()
+            collectSteps(execution.takeStepProgress())
+            switch progress {
+            case .finished(let value):
+                return try await end(.succeeded(value))
+            case .failed(let error):
+                return try await end(.failed(error))
+            case .effects(let requests):
+                var resolved = false
+                var events: [NewEvent] = []
+                var live: [(EffectRequest, EffectContext)] = []
+                for request in requests where !inFlight.contains(request.id) {
+                    if let recorded = history.results[request.id] {
+                        execution.complete(effectID: request.id, with: recorded)
+                        resolved = true
+                    } else if let value = reuse?.take(request) {
+                        events.append(
+                            try ExecutionEvents.effectRequested(
+                                request, idempotencyKey: key(request), metadata: metadata))
+                        events.append(
+                            try ExecutionEvents.effectResult(
+                                id: request.id, .success(value), reusedFrom: reuse?.source, metadata: metadata)
+                        )
+                        execution.complete(effectID: request.id, with: .success(value))
+                        effectsReused += 1
+                        resolved = true
+                    } else if let earlier = history.requested[request.id] {
+                        live.append((request, context(request, requestedAt: earlier.requestedAt)))
+                    } else {
+                        events.append(
+                            try ExecutionEvents.effectRequested(
+                                request, idempotencyKey: key(request), metadata: metadata))
+                        live.append((request, context(request, requestedAt: now())))
+                    }
+                }
+                if !events.isEmpty { try await append(events) }
+                for (request, context) in live {
+                    inFlight.insert(request.id)
+                    effectsPerformed += 1
+                    let performer = self.performer
+                    group.addTask { (request.id, await performer.perform(request, context: context)) }
+                }
+                if resolved { continue }
+                guard let finished = try await group.next() else {
+                    throw SluiceError(.internalFailure, "execution \(id) waits for effects but none is in flight")
+                }
+                let (effectID, result) = finished
+                inFlight.remove(effectID)
+                try await append([
+                    try ExecutionEvents.effectResult(id: effectID, result, reusedFrom: nil, metadata: metadata)
+                ])
+                execution.complete(effectID: effectID, with: result)
+            }
+        }
+    }
+
+    /// Keeps steps the history does not hold yet; they go out with the next append.
+    private func collectSteps(_ steps: [StepProgress]) {
+        reuse?.observe(steps: steps)
+        var remaining = steps[...]
+        if stepsToSkip > 0 {
+            let skipped = min(stepsToSkip, remaining.count)
+            remaining = remaining.dropFirst(skipped)
+            stepsToSkip -= skipped
+        }
+        unrecordedSteps.append(contentsOf: remaining)
+    }
+
+    private func end(_ ending: ExecutionHistory.Ending) async throws -> ExecutionOutcome {
+        try await append([try ExecutionEvents.ended(ending, metadata: metadata)])
+        return outcome(ending)
+    }
+
+    /// Appends with the steps taken since the last append, expecting exactly our version.
+    private func append(_ events: [NewEvent]) async throws {
+        var batch = events
+        if !unrecordedSteps.isEmpty {
+            batch.insert(try ExecutionEvents.stepsStarted(unrecordedSteps, metadata: metadata), at: 0)
+        }
+        let appended: AppendResult
+        do {
+            appended = try await log.append(batch, to: id.stream, expectedVersion: .exact(version))
+        } catch {
+            guard error.code == .wrongExpectedVersion else { throw error }
+            let current = try await ExecutionRunnerHistory.read(id, log: log)
+            if let ending = current.ending { throw EndedElsewhere(ending: ending) }
+            throw SluiceError(.failedPrecondition, "execution \(id) is being advanced by another runner")
+        }
+        version = appended.lastVersion
+        unrecordedSteps.removeAll(keepingCapacity: true)
+    }
+
+    private func key(_ request: EffectRequest) -> String { id.rawValue + "/" + request.id }
+
+    private func context(_ request: EffectRequest, requestedAt: Int64) -> EffectContext {
+        EffectContext(
+            executionID: id.rawValue,
+            workflow: start.workflow,
+            revision: start.revision,
+            idempotencyKey: key(request),
+            requestedAt: requestedAt
+        )
+    }
+
+    private func outcome(_ ending: ExecutionHistory.Ending) -> ExecutionOutcome {
+        ExecutionOutcome(
+            executionID: id.rawValue, ending: ending, effectsPerformed: effectsPerformed, effectsReused: effectsReused)
+    }
+}

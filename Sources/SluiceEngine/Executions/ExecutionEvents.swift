@@ -1,0 +1,82 @@
+import OrderedCollections
+public import SluiceCore
+public import SluiceWorkflows
+
+/// Builds the events of an execution's stream; the only place their data layout is written.
+enum ExecutionEvents {
+    static func started(_ start: ExecutionStart, metadata: EventMetadata) throws(SluiceError) -> NewEvent {
+        var fields: OrderedDictionary<String, WorkflowValue> = [
+            "workflow": .string(start.workflow),
+            "revision": .int(start.revision),
+            "argument": EventPayload.storing(start.argument),
+        ]
+        if EventPayload.isTagged(start.argument) { fields["argumentTagged"] = .bool(true) }
+        if let replayOf = start.replayOf { fields["replayOf"] = .string(replayOf) }
+        if let step = start.liveFromStep { fields["liveFromStep"] = .string(step) }
+        return NewEvent(type: ExecutionEventType.started, data: try EventPayload.encode(fields), metadata: metadata)
+    }
+
+    static func stepsStarted(_ steps: [StepProgress], metadata: EventMetadata) throws(SluiceError) -> NewEvent {
+        let list = steps.map { WorkflowValue.object(["routine": .string($0.routine), "step": .string($0.step)]) }
+        return NewEvent(
+            type: ExecutionEventType.stepsStarted, data: try EventPayload.encode(["steps": .list(list)]),
+            metadata: metadata)
+    }
+
+    static func effectRequested(_ request: EffectRequest, idempotencyKey: String, metadata: EventMetadata)
+        throws(SluiceError)
+        -> NewEvent
+    {
+        let arguments = WorkflowValue.map(request.arguments)
+        let fields: OrderedDictionary<String, WorkflowValue> = [
+            "effectId": .string(request.id),
+            "function": .string(request.function),
+            "arguments": EventPayload.isTagged(arguments) ? .null : arguments,
+            "routine": .string(request.routine),
+            "step": .string(request.step),
+            "idempotencyKey": .string(idempotencyKey),
+        ]
+        return NewEvent(
+            type: ExecutionEventType.effectRequested, data: try EventPayload.encode(fields), metadata: metadata)
+    }
+
+    static func effectResult(
+        id: String,
+        _ result: Result<WorkflowValue, WorkflowError>,
+        reusedFrom: String?,
+        metadata: EventMetadata
+    ) throws(SluiceError) -> NewEvent {
+        var fields: OrderedDictionary<String, WorkflowValue> = ["effectId": .string(id)]
+        let type: String
+        switch result {
+        case .success(let value):
+            type = ExecutionEventType.effectCompleted
+            fields["result"] = EventPayload.storing(value)
+            if EventPayload.isTagged(value) { fields["resultTagged"] = .bool(true) }
+        case .failure(let error):
+            type = ExecutionEventType.effectFailed
+            fields["error"] = EventPayload.storing(error.value)
+            if EventPayload.isTagged(error.value) { fields["errorTagged"] = .bool(true) }
+        }
+        if let reusedFrom { fields["reusedFrom"] = .string(reusedFrom) }
+        return NewEvent(type: type, data: try EventPayload.encode(fields), metadata: metadata)
+    }
+
+    static func ended(_ ending: ExecutionHistory.Ending, metadata: EventMetadata) throws(SluiceError) -> NewEvent {
+        switch ending {
+        case .succeeded(let value):
+            var fields: OrderedDictionary<String, WorkflowValue> = ["result": EventPayload.storing(value)]
+            if EventPayload.isTagged(value) { fields["resultTagged"] = .bool(true) }
+            return NewEvent(
+                type: ExecutionEventType.succeeded, data: try EventPayload.encode(fields), metadata: metadata)
+        case .failed(let error):
+            var fields: OrderedDictionary<String, WorkflowValue> = ["error": EventPayload.storing(error.value)]
+            if EventPayload.isTagged(error.value) { fields["errorTagged"] = .bool(true) }
+            return NewEvent(type: ExecutionEventType.failed, data: try EventPayload.encode(fields), metadata: metadata)
+        case .cancelled(let reason):
+            return NewEvent(
+                type: ExecutionEventType.cancelled, data: try EventPayload.encode(["reason": .string(reason)]),
+                metadata: metadata)
+        }
+    }
+}

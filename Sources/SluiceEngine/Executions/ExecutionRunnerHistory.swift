@@ -1,0 +1,16 @@
+public import SluiceCore
+public import SluiceLog
+
+/// Reads a whole execution stream; shared by the runner and the drive.
+enum ExecutionRunnerHistory {
+    static func read(_ id: ExecutionID, log: any EventLog) async throws(SluiceError) -> ExecutionHistory {
+        var history = ExecutionHistory()
+        var next: Int64 = 1
+        while true {
+            let page = try await log.readStream(id.stream, from: next, limit: 10_000)
+            for event in page { try history.apply(event) }
+            guard page.count == 10_000, let last = page.last else { return history }
+            next = last.version + 1
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import OrderedCollections
+public import SluiceCore
+public import SluiceLog
+public import SluiceWorkflows
+
+/// Deployed workflows: every deploy is a new revision in `workflow/NAME`, and executions are
+/// pinned to the revision they started with.
+public actor WorkflowCatalog {
+    /// The event type of one deploy.
+    public static let deployedType = "workflow.deployed"
+
+    private let log: any EventLog
+    private var definitions: [String: WorkflowDefinition] = [:]
+
+    public init(log: any EventLog) {
+        self.log = log
+    }
+
+    public static func stream(_ name: String) -> StreamName { StreamName(unchecked: "workflow/" + name) }
+
+    /// Validates `source` and records it as the workflow's next revision, which it returns.
+    /// Deploying the same source as the latest revision records nothing and returns that revision.
+    @discardableResult
+    public func deploy(name: String, source: String, principal: String? = nil) async throws(SluiceError) -> Int64 {
+        try Self.validateName(name)
+        let definition: WorkflowDefinition
+        do {
+            definition = try WorkflowDefinition(source: source)
+        } catch {
+            throw SluiceError(.invalidArgument, "workflow \(name) does not validate: \(error)")
+        }
+        let stream = Self.stream(name)
+        let events = try await log.readStream(stream, from: 1, limit: 100_000)
+        if let latest = events.last, let fields = try? EventPayload.decode(latest),
+            fields["source"]?.stringValue == source
+        {
+            return latest.version
+        }
+        let revision = Int64(events.count + 1)
+        let data = try EventPayload.encode([
+            "name": .string(name), "revision": .int(revision), "source": .string(source),
+        ])
+        _ = try await log.append(
+            [NewEvent(type: Self.deployedType, data: data, metadata: EventMetadata(principal: principal))],
+            to: stream,
+            expectedVersion: .exact(revision - 1)
+        )
+        definitions["\(name)@\(revision)"] = definition
+        return revision
+    }
+
+    /// The latest revision, or `notFound`.
+    public func latestRevision(of name: String) async throws(SluiceError) -> Int64 {
+        let version = try await log.streamVersion(Self.stream(name))
+        guard version > 0 else { throw SluiceError(.notFound, "workflow \(name) is not deployed") }
+        return version
+    }
+
+    /// The parsed definition of one revision, cached.
+    public func definition(of name: String, revision: Int64) async throws(SluiceError) -> WorkflowDefinition {
+        let key = "\(name)@\(revision)"
+        if let cached = definitions[key] { return cached }
+        let events = try await log.readStream(Self.stream(name), from: revision, limit: 1)
+        guard let event = events.first, event.version == revision else {
+            throw SluiceError(.notFound, "workflow \(name) has no revision \(revision)")
+        }
+        guard let source = try EventPayload.decode(event)["source"]?.stringValue else {
+            throw SluiceError(.corruptStore, "workflow \(name) revision \(revision) has no source")
+        }
+        do {
+            let definition = try WorkflowDefinition(source: source)
+            definitions[key] = definition
+            return definition
+        } catch {
+            throw SluiceError(.corruptStore, "workflow \(name) revision \(revision) no longer validates: \(error)")
+        }
+    }
+
+    /// GCP workflow ids: a letter first, then letters, digits, `-` and `_`, at most 128.
+    static func validateName(_ name: String) throws(SluiceError) {
+        let bytes = Array(name.utf8)
+        let valid =
+            !bytes.isEmpty && bytes.count <= 128
+            && ((bytes[0] >= 0x41 && bytes[0] <= 0x5A) || (bytes[0] >= 0x61 && bytes[0] <= 0x7A))
+            && bytes.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == 0x2D || byte == 0x5F
+            }
+        guard valid else {
+            throw SluiceError(
+                .invalidArgument,
+                "workflow name '\(name)' must start with a letter and hold only letters, digits, '-' and '_' (at most 128)"
+            )
+        }
+    }
+}
