@@ -56,6 +56,8 @@ import Testing
     }
 
     @Test func dottedCallsParseAsOneFunctionName() throws {
-        #expect(try ExpressionParser.parse("math.max(3, 7)") == .call(function: "math.max", arguments: [.literal(3), .literal(7)]))
+        #expect(
+            try ExpressionParser.parse("math.max(3, 7)")
+                == .call(function: "math.max", arguments: [.literal(3), .literal(7)]))
     }
 }

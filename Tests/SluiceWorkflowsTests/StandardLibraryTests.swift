@@ -18,19 +18,25 @@ import Testing
         (#"text.url_encode("a b&c")"#, "a%20b%26c"), (#"text.url_encode_plus("a b")"#, "a+b"),
         (#"text.url_decode("a%20b")"#, "a b"), (#"text.decode(text.encode("hé"))"#, "hé"),
         (#"base64.encode(text.encode("hello"))"#, "aGVsbG8="), (#"text.decode(base64.decode("aGVsbG8="))"#, "hello"),
-        (#"base64.encode(hash.compute_checksum(text.encode("abc"), "SHA256"))"#,
-            "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="),
-        (#"base64.encode(hash.compute_hmac(text.encode("k"), text.encode("m"), "SHA256"))"#,
-            "tgCQ4wUil661oICInOL8S8qVfnVvrrTffTGADKHncew="),
+        (
+            #"base64.encode(hash.compute_checksum(text.encode("abc"), "SHA256"))"#,
+            "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
+        ),
+        (
+            #"base64.encode(hash.compute_hmac(text.encode("k"), text.encode("m"), "SHA256"))"#,
+            "tgCQ4wUil661oICInOL8S8qVfnVvrrTffTGADKHncew="
+        ),
         (#"json.encode_to_string({"a": [1, 2.5, null]})"#, #"{"a":[1,2.5,null]}"#),
         (#"json.decode("{\"n\": 3}")"#, ["n": 3]), (#"text.decode(json.encode("x"))"#, #""x""#),
         ("math.abs(-4)", 4), ("math.floor(-3.5)", -4), ("math.max(3, 7.5)", 7.5), ("math.min(3, 7)", 3),
         ("math.sqrt(16)", 4.0), ("list.concat([1], 2)", [1, 2]), ("list.prepend([2], 1)", [1, 2]),
         (#"map.get({"a": {"b": 1}}, ["a", "b"])"#, 1), (#"map.get({"a": 1}, "z", 0)"#, 0),
-        (#"map.delete({"a": 1, "b": 2}, "a")"#, ["b": 2]), (#"map.merge({"a": 1}, {"a": 2, "b": 3})"#, ["a": 2, "b": 3]),
+        (#"map.delete({"a": 1, "b": 2}, "a")"#, ["b": 2]),
+        (#"map.merge({"a": 1}, {"a": 2, "b": 3})"#, ["a": 2, "b": 3]),
         (#"map.merge_nested({"a": {"x": 1}}, {"a": {"y": 2}})"#, ["a": ["x": 1, "y": 2]]),
         ("time.format(0)", "1970-01-01T00:00:00Z"), (#"time.format(1.5, "Asia/Tokyo")"#, "1970-01-01T09:00:01.5+09:00"),
-        (#"time.parse("2021-11-19T12:34:56.5Z")"#, 1_637_325_296.5), (#"sys.get_env("GOOGLE_CLOUD_LOCATION")"#, "local"),
+        (#"time.parse("2021-11-19T12:34:56.5Z")"#, 1_637_325_296.5),
+        (#"sys.get_env("GOOGLE_CLOUD_LOCATION")"#, "local"),
         (#"sys.get_env("NOPE", "d")"#, "d"), (#"retry.always({})"#, true),
         (#"http.default_retry_predicate({"code": 503})"#, true),
         (#"http.default_retry_predicate_non_idempotent({"code": 502})"#, false),
@@ -107,6 +113,8 @@ import Testing
             - done:
                 return: ${r}
             """
-        #expect(try Harness.run(source, host: { .success(.string($0.function)) }).get() == "googleapis.storage.v1.objects.get")
+        #expect(
+            try Harness.run(source, host: { .success(.string($0.function)) }).get()
+                == "googleapis.storage.v1.objects.get")
     }
 }
