@@ -132,7 +132,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceWorkflowsTests",
-            dependencies: ["SluiceCore", "SluiceWorkflows"],
+            dependencies: [
+                "SluiceCore", "SluiceWorkflows", .product(name: "Collections", package: "swift-collections"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import Foundation
 import SluiceWorkflows
 import Testing
 
@@ -5,4 +6,16 @@ import Testing
     let value = try JSONReader.parse(#"{"a": 1, "b": 1.5, "c": [true, null, "x"]}"#)
     #expect(value == ["a": 1, "b": 1.5, "c": [true, nil, "x"]])
     #expect(try value.jsonString() == #"{"a":1,"b":1.5,"c":[true,null,"x"]}"#)
+}
+
+@Test func encodingAValueNestedBeyondTheLimitIsAResourceLimitError() throws {
+    var value: WorkflowValue = 1
+    for _ in 0..<10_000 { value = .list([value]) }
+    #expect(throws: WorkflowError.self) { try value.jsonString() }
+}
+
+@Test func snapshotsEncodeBytesIntsAndDoublesExactly() throws {
+    let value: WorkflowValue = ["b": .bytes([0, 255]), "i": 3, "d": 3.0, "n": nil]
+    let data = try JSONEncoder().encode(value)
+    #expect(try JSONDecoder().decode(WorkflowValue.self, from: data) == value)
 }

@@ -29,7 +29,9 @@ struct ExpressionTokenizer {
         guard position < scalars.count else { return (.end, start) }
         let c = scalars[position]
         if c == "\"" || c == "'" { return (.string(try readString(quote: c)), start) }
-        if ("0"..."9").contains(c) || (c == "." && position + 1 < scalars.count && ("0"..."9").contains(scalars[position + 1])) {
+        if ("0"..."9").contains(c)
+            || (c == "." && position + 1 < scalars.count && ("0"..."9").contains(scalars[position + 1]))
+        {
             return (try readNumber(), start)
         }
         if c == "_" || c.properties.isAlphabetic {
@@ -64,7 +66,9 @@ struct ExpressionTokenizer {
             let c = scalars[position]
             if ("0"..."9").contains(c) {
                 position += 1
-            } else if c == "." && !isDouble && position + 1 < scalars.count && ("0"..."9").contains(scalars[position + 1]) {
+            } else if c == "." && !isDouble && position + 1 < scalars.count
+                && ("0"..."9").contains(scalars[position + 1])
+            {
                 isDouble = true
                 position += 1
             } else if c == "e" || c == "E" {

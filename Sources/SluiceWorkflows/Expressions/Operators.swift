@@ -58,6 +58,9 @@ enum Operators {
             if overflow { throw .valueError("integer overflow in \(a) + \(b)") }
             return .int(sum)
         case (.string(let a), .string(let b)):
+            guard a.utf8.count + b.utf8.count <= Limits.maximumStringBytes else {
+                throw .resourceLimit("string longer than \(Limits.maximumStringBytes) bytes")
+            }
             return .string(a + b)
         default:
             guard let a = lhs.numberValue, let b = rhs.numberValue else {

@@ -33,6 +33,12 @@ public struct StepProgress: Sendable, Hashable, Codable {
     public var routine: String
     /// The step name.
     public var step: String
+
+    /// Creates a progress entry.
+    public init(routine: String, step: String) {
+        self.routine = routine
+        self.step = step
+    }
 }
 
 /// Values the host gives the execution: the built-in `GOOGLE_CLOUD_*` variables and user variables for

@@ -117,7 +117,9 @@ extension ExecutionCore {
             s.progress.append(StepProgress(routine: s.threads[t].frames.last?.routine ?? "main", step: step.name))
         }
         if s.stepsExecuted > s.environment.maximumSteps {
-            raise(t, .resourceLimit("ResourceLimitError: the execution ran more than \(s.environment.maximumSteps) steps"))
+            raise(
+                t, .resourceLimit("ResourceLimitError: the execution ran more than \(s.environment.maximumSteps) steps")
+            )
             return false
         }
         return true

@@ -69,7 +69,8 @@ extension ExecutionCore {
             let parentEnv = s.threads[t].frames[top].env
             let env = newEnv(
                 Environment(
-                    variables: work.bindings, parent: parentEnv, isBranch: true, shared: s.threads[t].frames[top].parallel!.shared))
+                    variables: VariableTable(work.bindings), parent: parentEnv, isBranch: true,
+                    shared: s.threads[t].frames[top].parallel!.shared))
             var child = ThreadState(routine: s.threads[t].frames[top].routine)
             child.parent = t
             child.parallelDepth = s.threads[t].parallelDepth + 1

@@ -117,7 +117,8 @@ extension ExecutionCore {
             return
         }
         guard s.threads[t].callDepth < s.environment.maximumCallDepth else {
-            raise(t, .recursion("RecursionError: maximum call stack depth of \(s.environment.maximumCallDepth) exceeded"))
+            raise(
+                t, .recursion("RecursionError: maximum call stack depth of \(s.environment.maximumCallDepth) exceeded"))
             return
         }
         var env = Environment()
@@ -194,5 +195,32 @@ extension ExecutionCore {
         if let indexName = loop.indexName { s.envs[env].variables[indexName] = .int(loop.position) }
         s.threads[t].frames[top].loop!.position = loop.position
         pushBlock(t, block: loop.body, env: env)
+    }
+
+    /// Starts the next iteration by rewinding the finished body frame on top instead of popping and pushing one.
+    /// Returns false when the loop is over, leaving the frames for the normal path.
+    func restartLoopBody(_ t: Int, top: Int) -> Bool {
+        let loopIndex = top - 1
+        let position = s.threads[t].frames[loopIndex].loop!.position + 1
+        guard position < s.threads[t].frames[loopIndex].loop!.count else { return false }
+        s.threads[t].frames[loopIndex].loop!.position = position
+        bindIteration(t, loopIndex: loopIndex, position: position)
+        s.threads[t].frames[top].index = 0
+        s.threads[t].frames[top].sub = 0
+        s.threads[t].frames[top].phase = .fresh
+        if !s.threads[t].frames[top].memo.isEmpty { s.threads[t].frames[top].memo = [] }
+        return true
+    }
+
+    private func bindIteration(_ t: Int, loopIndex: Int, position: Int64) {
+        let env = s.threads[t].frames[loopIndex].env
+        let item: WorkflowValue =
+            s.threads[t].frames[loopIndex].loop!.isRange
+            ? .int(s.threads[t].frames[loopIndex].loop!.rangeStart + position)
+            : s.threads[t].frames[loopIndex].loop!.items[Int(position)]
+        s.envs[env].variables[s.threads[t].frames[loopIndex].loop!.valueName] = item
+        if let indexName = s.threads[t].frames[loopIndex].loop!.indexName {
+            s.envs[env].variables[indexName] = .int(position)
+        }
     }
 }

@@ -43,10 +43,7 @@ extension ExecutionCore {
     func setVariable(_ name: String, _ value: WorkflowValue, env: Int) {
         var e = env
         while e >= 0 {
-            if let index = s.envs[e].variables.index(forKey: name) {
-                s.envs[e].variables.values[index] = value
-                return
-            }
+            if s.envs[e].variables.update(name, value) { return }
             if s.envs[e].isBranch && !s.envs[e].shared.contains(name) { break }
             e = s.envs[e].parent
         }

@@ -5,7 +5,9 @@ import OrderedCollections
 /// workflow nesting. Owned by ``WorkflowExecution``, which copies it before mutating a shared instance.
 final class ExecutionCore {
     let definition: WorkflowDefinition
-    var s: ExecutionState
+    // Unchecked: the core runs on one thread at a time and no access to `s` overlaps another, so the dynamic
+    // exclusivity checks (a large share of the interpreter loop) buy nothing here.
+    @exclusivity(unchecked) var s: ExecutionState
 
     init(definition: WorkflowDefinition, state: ExecutionState) {
         self.definition = definition
@@ -90,6 +92,7 @@ final class ExecutionCore {
             let index = s.threads[t].frames[top].index
             let steps = definition.blocks[block].steps
             if index >= steps.count {
+                if top > 0, s.threads[t].frames[top - 1].kind == .loop, restartLoopBody(t, top: top) { return }
                 popFrame(t)
                 childCompleted(t)
             } else {

@@ -3,7 +3,7 @@ public import OrderedCollections
 
 /// A scope of variables. Routines, loops and parallel branches each get one.
 struct Environment: Codable, Sendable {
-    var variables: [String: WorkflowValue] = [:]
+    var variables = VariableTable()
     /// The enclosing scope, or -1.
     var parent: Int = -1
     /// Set on a parallel branch's scope: writes reach past it only for names in `shared`.

@@ -72,7 +72,8 @@ extension DefinitionParser {
 
     mutating func parseJump(_ node: SourceNode, path: String) throws(WorkflowValidationError) -> Jump {
         guard let target = node.scalarText else {
-            throw WorkflowValidationError("'next' must be a step name", path: path, line: node.line, column: node.column)
+            throw WorkflowValidationError(
+                "'next' must be a step name", path: path, line: node.line, column: node.column)
         }
         switch target {
         case "end": return .end
@@ -126,7 +127,8 @@ extension DefinitionParser {
         return Step(name: name, kind: kind, next: next, line: body.line, column: body.column)
     }
 
-    private mutating func parseAssign(_ node: SourceNode, path: String) throws(WorkflowValidationError) -> [Assignment] {
+    private mutating func parseAssign(_ node: SourceNode, path: String) throws(WorkflowValidationError) -> [Assignment]
+    {
         guard case .sequence(let items) = node.content, !items.isEmpty else {
             throw WorkflowValidationError(
                 "'assign' must be a non-empty list", path: path, line: node.line, column: node.column)

@@ -40,7 +40,8 @@ struct DefinitionParser {
                     throw WorkflowValidationError(
                         "workflow '\(name)' has no 'steps'", path: name, line: value.line, column: value.column)
                 }
-                routines[name] = try parser.parseRoutine(name: name, params: value.value(forKey: "params"), steps: steps)
+                routines[name] = try parser.parseRoutine(
+                    name: name, params: value.value(forKey: "params"), steps: steps)
             }
         case .scalar:
             throw WorkflowValidationError("the definition must be a list of steps or a map of workflows")

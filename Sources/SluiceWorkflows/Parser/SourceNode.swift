@@ -59,7 +59,8 @@ struct SourceNode: Sendable {
         switch node {
         case .scalar(let scalar):
             return SourceNode(
-                content: .scalar(scalar.string, plain: scalar.style == .plain && scalar.tag.description != "tag:yaml.org,2002:str"),
+                content: .scalar(
+                    scalar.string, plain: scalar.style == .plain && scalar.tag.description != "tag:yaml.org,2002:str"),
                 line: line, column: column)
         case .sequence(let sequence):
             var items: [SourceNode] = []

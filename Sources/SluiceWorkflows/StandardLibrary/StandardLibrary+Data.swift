@@ -74,7 +74,11 @@ enum Base64 {
             let b2 = i + 2 < bytes.count ? bytes[i + 2] : 0
             out.append(alphabet[Int(b0 >> 2)])
             out.append(alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
-            if i + 1 < bytes.count { out.append(alphabet[Int((b1 & 0x0F) << 2 | b2 >> 6)]) } else if padding { out.append(61) }
+            if i + 1 < bytes.count {
+                out.append(alphabet[Int((b1 & 0x0F) << 2 | b2 >> 6)])
+            } else if padding {
+                out.append(61)
+            }
             if i + 2 < bytes.count { out.append(alphabet[Int(b2 & 0x3F)]) } else if padding { out.append(61) }
             i += 3
         }

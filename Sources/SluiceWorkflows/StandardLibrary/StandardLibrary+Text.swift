@@ -3,13 +3,18 @@ import OrderedCollections
 /// The `text` module.
 extension StandardLibrary {
     static let text: [LibraryFunction] = [
-        .pure("text.to_lower", ["source"]) { args, _ throws(WorkflowError) in .string(try args.string("source").lowercased()) },
-        .pure("text.to_upper", ["source"]) { args, _ throws(WorkflowError) in .string(try args.string("source").uppercased()) },
+        .pure("text.to_lower", ["source"]) { args, _ throws(WorkflowError) in
+            .string(try args.string("source").lowercased())
+        },
+        .pure("text.to_upper", ["source"]) { args, _ throws(WorkflowError) in
+            .string(try args.string("source").uppercased())
+        },
         .pure("text.split", ["source", "separator"]) { args, _ throws(WorkflowError) in
             let source = try args.string("source")
             let separator = try args.string("separator")
             if separator.isEmpty { return .list(source.unicodeScalars.map { .string(String($0)) }) }
-            return .list(source.split(separator: separator, omittingEmptySubsequences: false).map { .string(String($0)) })
+            return .list(
+                source.split(separator: separator, omittingEmptySubsequences: false).map { .string(String($0)) })
         },
         .pure("text.substring", ["source", "start", "end"]) { args, _ throws(WorkflowError) in
             let scalars = Array(try args.string("source").unicodeScalars)
@@ -27,7 +32,8 @@ extension StandardLibrary {
             var i = 0
             while i + needle.count <= source.count {
                 if Array(source[i..<i + needle.count]) == needle {
-                    found.append(.object(["index": .int(Int64(i)), "match": .string(String(String.UnicodeScalarView(needle)))]))
+                    found.append(
+                        .object(["index": .int(Int64(i)), "match": .string(String(String.UnicodeScalarView(needle)))]))
                     i += needle.count
                 } else {
                     i += 1
@@ -149,7 +155,9 @@ extension StandardLibrary {
                 i += 1
             }
         }
-        guard let decoded = String(validating: bytes, as: UTF8.self) else { throw .valueError("decoded text is not UTF-8") }
+        guard let decoded = String(validating: bytes, as: UTF8.self) else {
+            throw .valueError("decoded text is not UTF-8")
+        }
         return decoded
     }
 }

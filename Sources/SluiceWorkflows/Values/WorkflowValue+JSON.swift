@@ -29,6 +29,9 @@ extension WorkflowValue {
     private static func write(
         _ value: WorkflowValue, into out: inout String, layout: JSONLayout, level: Int
     ) throws(WorkflowError) {
+        guard level < JSONReader.maximumDepth else {
+            throw .resourceLimit("value nested deeper than \(JSONReader.maximumDepth) levels cannot be encoded")
+        }
         switch value {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"

@@ -125,7 +125,9 @@ struct InterpreterBenchmark: ParsableCommand {
             if json {
                 print(String(decoding: try encoder.encode(figure), as: UTF8.self))
             } else {
-                print("\(figure.name): \(String(format: "%.3f", figure.value)) \(figure.unit) (target \(figure.baseline))")
+                print(
+                    "\(figure.name): \(String(format: "%.3f", figure.value)) \(figure.unit) (target \(figure.baseline))"
+                )
             }
         }
     }

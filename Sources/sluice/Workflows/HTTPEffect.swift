@@ -55,7 +55,8 @@ enum HTTPEffect {
             switch error.code {
             case .timedOut: return .failure(.timeout("HTTP request timed out"))
             case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet:
-                return .failure(.connectionFailed("connection to \(url.host ?? "") failed: \(error.localizedDescription)"))
+                return .failure(
+                    .connectionFailed("connection to \(url.host ?? "") failed: \(error.localizedDescription)"))
             default: return .failure(.connection("HTTP connection error: \(error.localizedDescription)"))
             }
         } catch {

@@ -48,7 +48,8 @@ struct LiveEffectHost: Sendable {
                 return await HTTPEffect.perform(function: name, arguments: args)
             default:
                 return .failure(
-                    .systemError("\(request.function) is not available in `sluice workflows run` (no connector routing)"))
+                    .systemError(
+                        "\(request.function) is not available in `sluice workflows run` (no connector routing)"))
             }
         } catch let error as WorkflowError {
             return .failure(error)

@@ -6,7 +6,8 @@ import SluiceWorkflows
 struct WorkflowsRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a definition in memory: real HTTP, real sleeps. Prints the result (exit 0) or the error map (exit 1)."
+        abstract:
+            "Run a definition in memory: real HTTP, real sleeps. Prints the result (exit 0) or the error map (exit 1)."
     )
 
     @Argument(help: "The workflow definition, YAML or JSON.")

@@ -14,7 +14,9 @@ struct WorkflowsValidateCommand: ParsableCommand {
         let source = try String(contentsOfFile: file, encoding: .utf8)
         do {
             let definition = try WorkflowDefinition(source: source)
-            print("valid: \(definition.routines.count) workflow(s): \(definition.routines.keys.sorted().joined(separator: ", "))")
+            print(
+                "valid: \(definition.routines.count) workflow(s): \(definition.routines.keys.sorted().joined(separator: ", "))"
+            )
         } catch {
             print((try? error.errorMap.jsonString()) ?? error.description)
             throw ExitCode(1)
