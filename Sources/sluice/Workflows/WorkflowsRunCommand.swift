@@ -17,7 +17,7 @@ struct WorkflowsRunCommand: AsyncParsableCommand {
     var data: String?
 
     func run() async throws {
-        let source = try String(contentsOfFile: file, encoding: .utf8)
+        let source = try InputFile.text(file)
         let definition: WorkflowDefinition
         do {
             definition = try WorkflowDefinition(source: source)
@@ -50,9 +50,9 @@ struct WorkflowsRunCommand: AsyncParsableCommand {
     private func readArgument() throws -> WorkflowValue {
         guard var text = data else { return .null }
         if text.hasPrefix("@") {
-            text = try String(contentsOfFile: String(text.dropFirst()), encoding: .utf8)
+            text = try InputFile.text(String(text.dropFirst()))
         } else if !text.isEmpty, FileManager.default.fileExists(atPath: text) {
-            text = try String(contentsOfFile: text, encoding: .utf8)
+            text = try InputFile.text(text)
         }
         do {
             return try JSONReader.parse(text)

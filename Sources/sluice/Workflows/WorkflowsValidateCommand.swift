@@ -11,7 +11,7 @@ struct WorkflowsValidateCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        let source = try String(contentsOfFile: file, encoding: .utf8)
+        let source = try InputFile.text(file)
         do {
             let definition = try WorkflowDefinition(source: source)
             print(

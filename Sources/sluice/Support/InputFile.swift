@@ -1,0 +1,23 @@
+import Foundation
+
+/// Reads a file named on the command line, failing with a message that names it and says why.
+enum InputFile {
+    static func text(_ path: String) throws -> String {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw Unreadable("cannot read \(path): no such file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Unreadable("cannot read \(path): permission denied or not a regular file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw Unreadable("cannot read \(path): it is not UTF-8 text")
+        }
+        return text
+    }
+
+    /// A file that cannot be read; ArgumentParser prints the description and exits 1.
+    struct Unreadable: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+}
