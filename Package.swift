@@ -109,6 +109,7 @@ let package = Package(
                 "SluiceLog",
                 "SluiceLogSQLite",
                 "SluiceWorkflows",
+                "SluiceEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Collections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),

@@ -7,6 +7,7 @@ extension SluiceCommand {
         MigrateCommand.self,
         EventsCommand.self,
         WorkflowsCommand.self,
+        ExecutionsCommand.self,
         AdminCommand.self,
         BenchCommand.self,
     ]

@@ -15,6 +15,12 @@ struct HelpOutputTests {
         ["admin", "rebuild-projections"],
         ["workflows", "run"],
         ["workflows", "validate"],
+        ["workflows", "deploy"],
+        ["executions", "start"],
+        ["executions", "run"],
+        ["executions", "get"],
+        ["executions", "cancel"],
+        ["executions", "replay"],
         ["bench", "log"],
         ["bench", "interpreter"],
     ]

@@ -5,6 +5,6 @@ struct WorkflowsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workflows",
         abstract: "Run or validate a GCP Workflows definition (YAML or JSON).",
-        subcommands: [WorkflowsRunCommand.self, WorkflowsValidateCommand.self]
+        subcommands: [WorkflowsRunCommand.self, WorkflowsValidateCommand.self, WorkflowsDeployCommand.self]
     )
 }

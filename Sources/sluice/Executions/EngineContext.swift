@@ -1,0 +1,47 @@
+import Foundation
+import SluiceEngine
+import SluiceLogSQLite
+import SluiceWorkflows
+
+/// The engine pieces a CLI command needs, opened on the data directory's log.
+struct EngineContext {
+    let log: SQLiteEventLog
+    let catalog: WorkflowCatalog
+    let runner: ExecutionRunner
+
+    static func open(_ database: DatabaseOptions) async throws -> EngineContext {
+        let log = try await database.open()
+        let catalog = WorkflowCatalog(log: log)
+        let performer = SystemEffectPerformer(
+            now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }, next: LiveHTTPPerformer())
+        let runner = ExecutionRunner(
+            log: log,
+            catalog: catalog,
+            performer: performer,
+            logger: CommandLogging.logger(label: "sluice.engine")
+        )
+        return EngineContext(log: log, catalog: catalog, runner: runner)
+    }
+
+    /// Runs `body`, then closes the log whether or not it threw.
+    func closing<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            let value = try await body()
+            await log.close()
+            return value
+        } catch {
+            await log.close()
+            throw error
+        }
+    }
+}
+
+/// Real HTTP for workflow calls made through the CLI; connectors are not routed here yet.
+struct LiveHTTPPerformer: EffectPerformer {
+    func perform(_ request: EffectRequest, context: EffectContext) async -> Result<WorkflowValue, WorkflowError> {
+        guard request.function.hasPrefix("http.") else {
+            return .failure(.systemError("\(request.function) is not routed to anything by the sluice CLI yet"))
+        }
+        return await HTTPEffect.perform(function: request.function, arguments: request.arguments)
+    }
+}
