@@ -13,7 +13,7 @@ enum FunctionFixtures {
         orderingKey: nil
     )
 
-    static func invocation(timeout: Duration = .seconds(10)) -> FunctionInvocation {
+    static func invocation(timeout: Duration = .seconds(120)) -> FunctionInvocation {
         FunctionInvocation(function: "classify", event: event, attempt: 1, timeout: timeout, idempotencyKey: "msg-42")
     }
 }
