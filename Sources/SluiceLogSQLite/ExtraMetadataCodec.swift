@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 
 /// Stores free metadata keys as a JSON object with sorted keys, so the text (and so the hash)
 /// is the same for the same keys, and SQLite's JSON functions can query it.
@@ -9,9 +10,9 @@ enum ExtraMetadataCodec {
         var out = "{"
         for (index, key) in extra.keys.sorted().enumerated() {
             if index > 0 { out += "," }
-            appendQuoted(key, to: &out)
+            JSONText.appendQuoted(key, to: &out)
             out += ":"
-            appendQuoted(extra[key]!, to: &out)
+            JSONText.appendQuoted(extra[key]!, to: &out)
         }
         return out + "}"
     }
@@ -22,24 +23,5 @@ enum ExtraMetadataCodec {
             let decoded = try? JSONDecoder().decode([String: String].self, from: data)
         else { return [:] }
         return decoded
-    }
-
-    private static func appendQuoted(_ text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out +=
-                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                    + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 }

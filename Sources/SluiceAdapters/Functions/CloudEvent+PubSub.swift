@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 
 extension CloudEvent {
     /// The event a Pub/Sub-triggered Cloud Run function (2nd gen) receives for one message:

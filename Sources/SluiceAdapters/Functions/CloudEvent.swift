@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 
 /// A CloudEvents 1.0 event as Sluice hands it to a function: the context attributes and the data
 /// as the JSON text it is, so a function sees exactly what Cloud Functions would pass.

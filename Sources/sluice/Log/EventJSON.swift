@@ -18,12 +18,7 @@ enum EventJSON {
     }
 
     /// A JSON string literal for `text`.
-    static func quote(_ text: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let data = (try? encoder.encode(text)) ?? Data("\"\"".utf8)
-        return String(decoding: data, as: UTF8.self)
-    }
+    static func quote(_ text: String) -> String { JSONText.quote(text) }
 }
 
 /// Converts between the log's microsecond timestamps and what people type and read.
