@@ -1,4 +1,5 @@
 import OrderedCollections
+import SluiceCore
 
 /// JSON text for values: ints stay ints, map keys keep their order, bytes are not encodable.
 extension WorkflowValue {
@@ -81,23 +82,6 @@ extension WorkflowValue {
     }
 
     static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        JSONText.appendQuoted(s, to: &out)
     }
 }
