@@ -93,6 +93,7 @@ let package = Package(
                 "SluiceWorkflows",
                 "SluiceAdapters",
                 .product(name: "Collections", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -47,6 +47,12 @@ struct ExecutionKillTests {
         var progressAtKills: Set<Int> = []
         var finished: SluiceBinary.Outcome?
         for round in 0..<200 where finished == nil {
+            // How long a child takes to start on this machine right now, so kills land after it starts.
+            let probeStarted = ContinuousClock.now
+            _ = try binary.run(["executions", "get", "k", "--db", database])
+            let startup = ContinuousClock.now - probeStarted
+            let startupMicros = UInt32(
+                startup.components.seconds * 1_000_000 + startup.components.attoseconds / 1_000_000_000_000)
             let process = Process()
             process.executableURL = binary.url
             process.arguments = ["executions", "run", "k", "--db", database]
@@ -55,8 +61,8 @@ struct ExecutionKillTests {
             process.standardError = FileHandle.nullDevice
             try process.run()
             let collector = PipeCollector(output.fileHandleForReading)
-            if kills < 12 {
-                usleep(UInt32.random(in: 30_000..<200_000))
+            if kills < 15 {
+                usleep(startupMicros + UInt32.random(in: 10_000..<150_000))
                 if process.isRunning {
                     kill(process.processIdentifier, SIGKILL)
                     kills += 1

@@ -15,6 +15,23 @@ public struct EffectRequest: Sendable, Hashable, Codable {
     public var step: String
     /// Whether this is the backoff sleep between two attempts of a `try` block.
     public var isRetryBackoff: Bool
+
+    /// Creates a request; hosts and tests build them to drive performers directly.
+    public init(
+        id: String,
+        function: String,
+        arguments: OrderedDictionary<String, WorkflowValue>,
+        routine: String,
+        step: String,
+        isRetryBackoff: Bool = false
+    ) {
+        self.id = id
+        self.function = function
+        self.arguments = arguments
+        self.routine = routine
+        self.step = step
+        self.isRetryBackoff = isRetryBackoff
+    }
 }
 
 /// What `advance()` reached.

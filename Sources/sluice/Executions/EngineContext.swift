@@ -12,14 +12,21 @@ struct EngineContext {
     static func open(_ database: DatabaseOptions) async throws -> EngineContext {
         let log = try await database.open()
         let catalog = WorkflowCatalog(log: log)
-        let performer = SystemEffectPerformer(
-            now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }, next: LiveHTTPPerformer())
+        let late = LateRunner()
+        let google = GoogleEffectRouter(
+            models: nil,
+            topics: nil,
+            executions: ExecutionsConnector(runners: late, catalog: catalog),
+            next: LiveHTTPPerformer()
+        )
+        let performer = SystemEffectPerformer(now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }, next: google)
         let runner = ExecutionRunner(
             log: log,
             catalog: catalog,
             performer: performer,
             logger: CommandLogging.logger(label: "sluice.engine")
         )
+        late.set(runner)
         return EngineContext(log: log, catalog: catalog, runner: runner)
     }
 
@@ -36,7 +43,7 @@ struct EngineContext {
     }
 }
 
-/// Real HTTP for workflow calls made through the CLI; connectors are not routed here yet.
+/// Real HTTP for the workflow calls that are not Google APIs (those the router serves).
 struct LiveHTTPPerformer: EffectPerformer {
     func perform(_ request: EffectRequest, context: EffectContext) async -> Result<WorkflowValue, WorkflowError> {
         guard request.function.hasPrefix("http.") else {

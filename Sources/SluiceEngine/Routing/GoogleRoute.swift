@@ -1,0 +1,78 @@
+import Foundation
+import OrderedCollections
+public import SluiceWorkflows
+
+/// Which Sluice resource a Google API call in a workflow addresses.
+public enum GoogleRoute: Sendable, Hashable {
+    /// `https://REGION-aiplatform.googleapis.com/v1/projects/P/locations/L/endpoints/E:predict`
+    /// (or `.../models/M:predict`), or the `googleapis.aiplatform.v1...endpoints.predict` connector.
+    case predict(model: String, body: WorkflowValue)
+    /// `googleapis.workflowexecutions.v1.projects.locations.workflows.executions.run`: start a
+    /// child execution and wait for its result.
+    case runExecution(workflow: String, argument: WorkflowValue)
+    /// `...executions.create`: start a child execution and return its resource at once.
+    case createExecution(workflow: String, argument: WorkflowValue)
+    /// `googleapis.pubsub.v1.projects.topics.publish`.
+    case publish(topic: String, messages: [WorkflowValue])
+    /// Anything else on a Google API: refused with a message that names it.
+    case unrouted(String)
+    /// Not a Google API call at all.
+    case notGoogle
+
+    /// Classifies one effect request.
+    public static func classify(_ request: EffectRequest) -> GoogleRoute {
+        if request.function.hasPrefix("http.") {
+            guard let url = request.arguments["url"]?.stringValue, let components = URLComponents(string: url),
+                let host = components.host, host == "googleapis.com" || host.hasSuffix(".googleapis.com")
+            else { return .notGoogle }
+            if host.hasSuffix("-aiplatform.googleapis.com") || host == "aiplatform.googleapis.com",
+                let model = predictTarget(path: components.path)
+            {
+                return .predict(model: model, body: request.arguments["body"] ?? .null)
+            }
+            return .unrouted(url)
+        }
+        guard request.function.hasPrefix("googleapis.") else { return .notGoogle }
+        let arguments = request.arguments
+        switch request.function {
+        case let name where name.hasPrefix("googleapis.aiplatform.") && name.hasSuffix(".endpoints.predict"):
+            let endpoint = arguments["endpoint"]?.stringValue ?? ""
+            return .predict(model: lastSegment(endpoint), body: arguments["body"] ?? .null)
+        case let name where name.hasPrefix("googleapis.workflowexecutions.") && name.hasSuffix(".executions.run"):
+            return .runExecution(
+                workflow: lastSegment(arguments["workflow_id"]?.stringValue ?? arguments["name"]?.stringValue ?? ""),
+                argument: arguments["argument"] ?? .null)
+        case let name where name.hasPrefix("googleapis.workflowexecutions.") && name.hasSuffix(".executions.create"):
+            let parent = arguments["parent"]?.stringValue ?? ""
+            let body = arguments["body"] ?? .null
+            return .createExecution(workflow: lastSegment(parent), argument: argumentOfBody(body))
+        case let name where name.hasPrefix("googleapis.pubsub.") && name.hasSuffix(".topics.publish"):
+            let topic = lastSegment(arguments["topic"]?.stringValue ?? "")
+            return .publish(topic: topic, messages: arguments["body"]?["messages"]?.listValue ?? [])
+        default:
+            return .unrouted(request.function)
+        }
+    }
+
+    /// The endpoint or model id in `/v1/projects/P/locations/L/(endpoints|models)/ID:predict`.
+    static func predictTarget(path: String) -> String? {
+        let parts = path.split(separator: "/").map(String.init)
+        guard parts.count == 7, parts[0] == "v1" || parts[0] == "v1beta1", parts[1] == "projects",
+            parts[3] == "locations",
+            parts[5] == "endpoints" || parts[5] == "models", parts[6].hasSuffix(":predict")
+        else { return nil }
+        let id = String(parts[6].dropLast(":predict".count))
+        return id.isEmpty ? nil : id
+    }
+
+    private static func lastSegment(_ name: String) -> String {
+        String(name.split(separator: "/").last ?? "")
+    }
+
+    /// Executions.create takes `{argument: "JSON text"}`; a map is accepted as the argument itself.
+    private static func argumentOfBody(_ body: WorkflowValue) -> WorkflowValue {
+        guard let argument = body["argument"] else { return .null }
+        if let text = argument.stringValue, let parsed = try? JSONReader.parse(text) { return parsed }
+        return argument
+    }
+}
