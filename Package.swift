@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -99,6 +100,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "SluiceHTTP",
+            dependencies: [
+                "SluiceCore",
+                "SluiceLog",
+                "SluiceWorkflows",
+                "SluiceEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SluiceTesting",
             dependencies: ["SluiceCore", "SluiceLog"],
             swiftSettings: strictSettings
@@ -111,6 +124,9 @@ let package = Package(
                 "SluiceLogSQLite",
                 "SluiceWorkflows",
                 "SluiceEngine",
+                "SluiceHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Collections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
@@ -158,6 +174,18 @@ let package = Package(
                 "SluiceWorkflows",
                 "SluiceEngine",
                 .product(name: "Collections", package: "swift-collections"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SluiceHTTPTests",
+            dependencies: [
+                "SluiceCore",
+                "SluiceLog",
+                "SluiceEngine",
+                "SluiceHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
         ),

@@ -120,6 +120,12 @@ final class ExecutionDrive {
                     throw SluiceError(.internalFailure, "execution \(id) waits for effects but none is in flight")
                 }
                 let (effectID, result) = finished
+                if Task.isCancelled {
+                    // Stopping, not failing: an effect cut short by shutdown is not its result.
+                    let current = try await ExecutionRunnerHistory.read(id, log: log)
+                    if let ending = current.ending { throw EndedElsewhere(ending: ending) }
+                    throw SluiceError(.unavailable, "execution \(id) parked: the engine is stopping")
+                }
                 inFlight.remove(effectID)
                 try await append([
                     try ExecutionEvents.effectResult(id: effectID, result, reusedFrom: nil, metadata: metadata)

@@ -9,7 +9,7 @@ public actor WorkflowCatalog {
     /// The event type of one deploy.
     public static let deployedType = "workflow.deployed"
 
-    private let log: any EventLog
+    let log: any EventLog
     private var definitions: [String: WorkflowDefinition] = [:]
 
     public init(log: any EventLog) {

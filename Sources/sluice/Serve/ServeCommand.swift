@@ -1,71 +1,80 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Hummingbird
 import Logging
+import ServiceLifecycle
+import SluiceEngine
+import SluiceHTTP
 import SluiceLogSQLite
 
-/// `sluice serve`: runs Sluice as a long-lived service.
-///
-/// Until the HTTP server exists it opens the event log, says plainly that nothing else runs
-/// yet, and holds the log open until SIGINT or SIGTERM, then closes it cleanly.
+/// `sluice serve`: the Sluice service. Today: the Workflows and Executions APIs and the engine
+/// that runs executions; storage, Pub/Sub and models come with the engine's next parts.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the Sluice service (today: the event log only; the HTTP API is not built yet)."
+        abstract: "Run the Sluice service: the Workflows and Executions APIs and the execution engine."
     )
 
     @OptionGroup var database: DatabaseOptions
 
+    @Option(help: "The address to listen on. Only loopback addresses are allowed until tokens exist.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0 picks a free one).")
+    var port: Int = 8080
+
+    @Option(help: "Most executions run at once.")
+    var maxExecutions: Int = 256
+
+    func validate() throws {
+        guard ["127.0.0.1", "::1", "localhost"].contains(host) else {
+            throw ValidationError(
+                "refusing to listen on \(host): non-loopback addresses require bearer tokens, which this build does not have yet"
+            )
+        }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0-65535") }
+    }
+
     func run() async throws {
         let logger = CommandLogging.logger(label: "sluice.serve")
-        let log = try await database.open()
-        let head = try await log.headPosition()
-        StandardOutput.line("sluice: event log open at \(database.path) (\(head) events)")
-        StandardOutput.line(
-            "sluice: the HTTP API, pipeline engine and example stack are not built yet; press Ctrl-C to stop")
-        let received = await ShutdownSignal.wait()
-        logger.info("shutting down", metadata: ["signal": "\(received)"])
-        await log.close()
-        StandardOutput.line("sluice: event log closed")
+        let engine = try await EngineContext.open(database)
+        let scheduler = ExecutionScheduler(
+            log: engine.log, runner: engine.runner, maximumConcurrent: maxExecutions,
+            logger: CommandLogging.logger(label: "sluice.engine.scheduler"))
+        let router = SluiceRouter.make(log: engine.log, catalog: engine.catalog, runner: engine.runner)
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
+            onServerRunning: { channel in
+                StandardOutput.line(
+                    "sluice: listening on http://\(host):\(channel.localAddress?.port ?? port) (log \(database.path))")
+            },
+            logger: logger
+        )
+        app.addServices(SchedulerService(scheduler: scheduler))
+        do {
+            try await app.runService()
+        } catch {
+            await engine.log.close()
+            throw error
+        }
+        await engine.log.close()
+        StandardOutput.line("sluice: stopped; event log closed")
     }
 }
 
-/// Waits for SIGINT or SIGTERM without blocking a cooperative thread.
-enum ShutdownSignal {
-    static func wait() async -> Int32 {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
-            let queue = DispatchQueue(label: "sluice-shutdown-signal")
-            let resumed = Resumed()
-            var sources: [any DispatchSourceSignal] = []
-            for number in [SIGINT, SIGTERM] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler {
-                    guard resumed.claim() else { return }
-                    continuation.resume(returning: number)
-                }
-                source.resume()
-                sources.append(source)
+/// Runs the execution scheduler for as long as the service runs.
+struct SchedulerService: Service {
+    let scheduler: ExecutionScheduler
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            do {
+                try await scheduler.run()
+            } catch is CancellationError {
+                return
             }
-            Holder.sources = sources
-        }
-    }
-
-    /// Keeps the signal sources alive for the life of the process.
-    private enum Holder {
-        nonisolated(unsafe) static var sources: [any DispatchSourceSignal] = []
-    }
-
-    /// Resumes the continuation once even if both signals arrive.
-    private final class Resumed: @unchecked Sendable {
-        private var done = false
-        private let lock = NSLock()
-        func claim() -> Bool {
-            lock.lock()
-            defer { lock.unlock() }
-            if done { return false }
-            done = true
-            return true
         }
     }
 }

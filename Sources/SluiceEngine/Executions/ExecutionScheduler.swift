@@ -1,0 +1,81 @@
+public import Logging
+public import SluiceCore
+public import SluiceLog
+
+/// Runs every execution that is started, whoever started it (the API, a function, a replay),
+/// and at start-up resumes every execution that had not ended, so a restart loses none.
+public struct ExecutionScheduler: Sendable {
+    private let log: any EventLog
+    private let runner: ExecutionRunner
+    private let maximumConcurrent: Int
+    private let logger: Logger
+
+    public init(log: any EventLog, runner: ExecutionRunner, maximumConcurrent: Int = 256, logger: Logger) {
+        self.log = log
+        self.runner = runner
+        self.maximumConcurrent = max(1, maximumConcurrent)
+        self.logger = logger
+    }
+
+    /// Runs until the task is cancelled.
+    public func run() async throws {
+        let head = try await log.headPosition()
+        let unfinished = try await unfinishedExecutions(upTo: head)
+        logger.info("resuming unfinished executions", metadata: ["executions.count": "\(unfinished.count)"])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var running = 0
+            func schedule(_ id: ExecutionID) async throws {
+                if running >= maximumConcurrent {
+                    try await group.next()
+                    running -= 1
+                }
+                running += 1
+                group.addTask { await self.runOne(id) }
+            }
+            for id in unfinished { try await schedule(id) }
+            for try await event in log.tail(after: head) where event.type == ExecutionEventType.started {
+                guard event.stream.rawValue.hasPrefix("execution/") else { continue }
+                let id = try ExecutionID(String(event.stream.rawValue.dropFirst("execution/".count)))
+                try await schedule(id)
+            }
+        }
+    }
+
+    private func runOne(_ id: ExecutionID) async {
+        do {
+            let outcome = try await runner.run(id)
+            logger.debug(
+                "execution ended", metadata: ["execution.id": "\(id)", "execution.ending": "\(outcome.ending)"])
+        } catch  where error.code == .failedPrecondition {
+            logger.debug("execution advanced elsewhere", metadata: ["execution.id": "\(id)"])
+        } catch {
+            logger.error("execution stopped", metadata: ["execution.id": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// Executions started at or before `head` whose stream holds no ending.
+    private func unfinishedExecutions(upTo head: Int64) async throws(SluiceError) -> [ExecutionID] {
+        var started: [String] = []
+        var ended: Set<String> = []
+        var after: Int64 = 0
+        let endings = [ExecutionEventType.succeeded, ExecutionEventType.failed, ExecutionEventType.cancelled]
+        while after < head {
+            let page = try await log.query(
+                EventQuery(
+                    streamPrefix: "execution/", types: [ExecutionEventType.started] + endings, after: after,
+                    limit: 10_000))
+            for event in page.events where event.position <= head {
+                if event.type == ExecutionEventType.started {
+                    started.append(event.stream.rawValue)
+                } else {
+                    ended.insert(event.stream.rawValue)
+                }
+            }
+            guard let cursor = page.nextCursor else { break }
+            after = cursor
+        }
+        return started.filter { !ended.contains($0) }.compactMap {
+            try? ExecutionID(String($0.dropFirst("execution/".count)))
+        }
+    }
+}

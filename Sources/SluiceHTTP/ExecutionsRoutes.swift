@@ -1,0 +1,147 @@
+import Foundation
+public import Hummingbird
+import SluiceCore
+public import SluiceEngine
+public import SluiceLog
+import SluiceWorkflows
+
+/// Workflow Executions v1: create, get, list (newest first, paged) and cancel. The scheduler
+/// runs what is created; these routes only record and read.
+public struct ExecutionsRoutes: Sendable {
+    let runner: ExecutionRunner
+    let catalog: WorkflowCatalog
+    let log: any EventLog
+
+    public init(runner: ExecutionRunner, catalog: WorkflowCatalog, log: any EventLog) {
+        self.runner = runner
+        self.catalog = catalog
+        self.log = log
+    }
+
+    public func add(to router: Router<some RequestContext>) {
+        let base = "/v1/projects/:project/locations/:location/workflows/:workflow/executions"
+        router.post(RouterPath(base)) { request, context in
+            let (project, location) = try WorkflowsRoutes.scope(context)
+            let workflow = try context.parameters.require("workflow")
+            let argument = try await Self.argument(request)
+            let id = try ExecutionID(UUID().uuidString.lowercased())
+            do {
+                let revision = try await catalog.latestRevision(of: workflow)
+                try await runner.start(
+                    id, ExecutionStart(workflow: workflow, revision: revision, argument: argument),
+                    metadata: EventMetadata(principal: "api"))
+            } catch {
+                throw GoogleErrorResponse(error)
+            }
+            return try await resource(id, project: project, location: location)
+        }
+        router.get(RouterPath("\(base)/:execution")) { _, context in
+            let (project, location) = try WorkflowsRoutes.scope(context)
+            let id = try Self.executionID(try context.parameters.require("execution"))
+            return try await resource(id, project: project, location: location)
+        }
+        router.post(RouterPath("\(base)/:execution")) { request, context in
+            let (project, location) = try WorkflowsRoutes.scope(context)
+            let target = try context.parameters.require("execution")
+            guard target.hasSuffix(":cancel") else { throw GoogleErrorResponse.notFound("no method \(target)") }
+            let id = try Self.executionID(String(target.dropLast(":cancel".count)))
+            do {
+                try await runner.cancel(id, reason: "cancelled through the Executions API", principal: "api")
+            } catch {
+                throw GoogleErrorResponse(error)
+            }
+            return try await resource(id, project: project, location: location)
+        }
+        router.get(RouterPath(base)) { request, context in
+            let (project, location) = try WorkflowsRoutes.scope(context)
+            let workflow = try context.parameters.require("workflow")
+            let pageSize = min(max(Int(request.uri.queryParameters.get("pageSize") ?? "") ?? 100, 1), 1_000)
+            let after = Int64(request.uri.queryParameters.get("pageToken") ?? "") ?? 0
+            let page: EventPage
+            do {
+                page = try await log.query(
+                    EventQuery(
+                        streamPrefix: "execution/",
+                        types: [ExecutionEventType.started],
+                        predicates: [
+                            try FieldPredicate(
+                                parsing: "data.workflow = '\(workflow.replacingOccurrences(of: "'", with: ""))'")
+                        ],
+                        after: after,
+                        limit: pageSize
+                    ))
+            } catch {
+                throw GoogleErrorResponse(error)
+            }
+            var executions: [JSONField] = []
+            for event in page.events {
+                let id = try Self.executionID(String(event.stream.rawValue.dropFirst("execution/".count)))
+                executions.append(.object(try await json(id, project: project, location: location)))
+            }
+            var body = JSONObject(["executions": .array(executions)])
+            if let cursor = page.nextCursor { body.set("nextPageToken", .string(String(cursor))) }
+            return JSONObject.response(body)
+        }
+    }
+
+    private func resource(_ id: ExecutionID, project: String, location: String) async throws -> Response {
+        JSONObject.response(try await json(id, project: project, location: location))
+    }
+
+    private func json(_ id: ExecutionID, project: String, location: String) async throws -> JSONObject {
+        let history: ExecutionHistory
+        do { history = try await runner.history(of: id) } catch { throw GoogleErrorResponse(error) }
+        guard let start = history.start else { throw GoogleErrorResponse.notFound("execution \(id) does not exist") }
+        var object = JSONObject([
+            "name": .string("projects/\(project)/locations/\(location)/workflows/\(start.workflow)/executions/\(id)"),
+            "startTime": .string(RFC3339.string(micros: history.startedAt)),
+        ])
+        if let endedAt = history.endedAt {
+            object.set("endTime", .string(RFC3339.string(micros: endedAt)))
+            let seconds = Double(endedAt - history.startedAt) / 1_000_000
+            object.set("duration", .string(String(format: "%.6fs", seconds)))
+        }
+        switch history.ending {
+        case nil: object.set("state", .string("ACTIVE"))
+        case .succeeded(let value)?:
+            object.set("state", .string("SUCCEEDED"))
+            object.set("result", .string((try? value.jsonString()) ?? "null"))
+        case .failed(let error)?:
+            object.set("state", .string("FAILED"))
+            object.set(
+                "error",
+                .object(
+                    JSONObject([
+                        "payload": .string((try? error.errorMap.jsonString()) ?? "{}"),
+                        "context": .string(error.message ?? ""),
+                    ])))
+        case .cancelled?:
+            object.set("state", .string("CANCELLED"))
+        }
+        object.set("argument", .string((try? start.argument.jsonString()) ?? "null"))
+        object.set("workflowRevisionId", .string(WorkflowsRoutes.revisionID(start.revision)))
+        object.set("callLogLevel", .string("CALL_LOG_LEVEL_UNSPECIFIED"))
+        return object
+    }
+
+    private static func executionID(_ text: String) throws -> ExecutionID {
+        do { return try ExecutionID(text) } catch { throw GoogleErrorResponse(error) }
+    }
+
+    /// `{"argument": "<JSON text>"}`, as the API takes it; absent means null.
+    private static func argument(_ request: Request) async throws -> WorkflowValue {
+        let body = try await request.body.collect(upTo: 1 << 20)
+        guard body.readableBytes > 0 else { return .null }
+        let fields: WorkflowValue
+        do { fields = try JSONReader.parse(String(buffer: body)) } catch {
+            throw GoogleErrorResponse.invalidArgument("the request body is not JSON")
+        }
+        guard let argument = fields["argument"] else { return .null }
+        guard let text = argument.stringValue else {
+            throw GoogleErrorResponse.invalidArgument("argument must be a string holding JSON")
+        }
+        do { return try JSONReader.parse(text) } catch {
+            throw GoogleErrorResponse.invalidArgument("argument is not valid JSON")
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import SluiceCore
+import SluiceEngine
+import SluiceHTTP
+import SluiceLog
+import Testing
+
+/// The production router on an in-memory log, driven the way Google's clients call it.
+struct APIFixture {
+    let log = MemoryEventLog()
+    let catalog: WorkflowCatalog
+    let runner: ExecutionRunner
+
+    init() {
+        catalog = WorkflowCatalog(log: log)
+        runner = ExecutionRunner(log: log, catalog: catalog, performer: UnroutedEffectPerformer())
+    }
+
+    func app() -> some ApplicationProtocol {
+        Application(router: SluiceRouter.make(log: log, catalog: catalog, runner: runner))
+    }
+
+    static func json(_ buffer: ByteBuffer) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(String(buffer: buffer).utf8)) as? [String: Any]) ?? [:]
+    }
+
+    static let base = "/v1/projects/demo/locations/local"
+    static let doubling =
+        #"{"sourceContents": "main:\n  params: [args]\n  steps:\n    - r:\n        return: ${args.n * 2}\n"}"#
+}
+
+@Suite("The Workflows and Executions APIs answer as Google's do")
+struct WorkflowsAPITests {
+    @Test("creating a workflow returns a finished operation holding the workflow")
+    func createReturnsDoneOperation() async throws {
+        let fixture = APIFixture()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: APIFixture.base + "/workflows?workflowId=double", method: .post,
+                body: ByteBuffer(string: APIFixture.doubling)
+            ) { response in
+                #expect(response.status == .ok)
+                let operation = APIFixture.json(response.body)
+                #expect(operation["done"] as? Bool == true)
+                let workflow = operation["response"] as? [String: Any]
+                #expect(workflow?["name"] as? String == "projects/demo/locations/local/workflows/double")
+                #expect(workflow?["revisionId"] as? String == "000001-000")
+            }
+            try await client.execute(uri: APIFixture.base + "/workflows/double", method: .get) { response in
+                #expect(APIFixture.json(response.body)["state"] as? String == "ACTIVE")
+            }
+            try await client.execute(uri: APIFixture.base + "/workflows", method: .get) { response in
+                #expect((APIFixture.json(response.body)["workflows"] as? [Any])?.count == 1)
+            }
+        }
+    }
+
+    @Test("a definition that does not validate is refused with INVALID_ARGUMENT and nothing is stored")
+    func invalidDefinitionIsRefused() async throws {
+        let fixture = APIFixture()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: APIFixture.base + "/workflows?workflowId=bad", method: .post,
+                body: ByteBuffer(string: #"{"sourceContents": "- a:\n    nope: 1\n"}"#)
+            ) { response in
+                #expect(response.status == .badRequest)
+                let error = APIFixture.json(response.body)["error"] as? [String: Any]
+                #expect(error?["status"] as? String == "INVALID_ARGUMENT")
+                #expect(error?["code"] as? Int == 400)
+            }
+        }
+        #expect(try await fixture.log.headPosition() == 0)
+    }
+
+    @Test("an execution is created ACTIVE and reads SUCCEEDED with its result once it has run")
+    func executionLifecycle() async throws {
+        let fixture = APIFixture()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: APIFixture.base + "/workflows?workflowId=double", method: .post,
+                body: ByteBuffer(string: APIFixture.doubling)
+            ) { _ in }
+            let name = try await client.execute(
+                uri: APIFixture.base + "/workflows/double/executions", method: .post,
+                body: ByteBuffer(string: #"{"argument": "{\"n\": 21}"}"#)
+            ) { response in
+                let execution = APIFixture.json(response.body)
+                #expect(execution["state"] as? String == "ACTIVE")
+                #expect(execution["argument"] as? String == #"{"n":21}"#)
+                return execution["name"] as? String ?? ""
+            }
+            let id = try ExecutionID(String(name.split(separator: "/").last ?? ""))
+            _ = try await fixture.runner.run(id)
+            try await client.execute(uri: "/v1/" + name, method: .get) { response in
+                let execution = APIFixture.json(response.body)
+                #expect(execution["state"] as? String == "SUCCEEDED")
+                #expect(execution["result"] as? String == "42")
+            }
+            try await client.execute(uri: APIFixture.base + "/workflows/double/executions?pageSize=10", method: .get) {
+                response in
+                #expect((APIFixture.json(response.body)["executions"] as? [Any])?.count == 1)
+            }
+        }
+    }
+
+    @Test("cancelling an active execution makes it CANCELLED")
+    func cancelMakesItCancelled() async throws {
+        let fixture = APIFixture()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: APIFixture.base + "/workflows?workflowId=double", method: .post,
+                body: ByteBuffer(string: APIFixture.doubling)
+            ) { _ in }
+            let name = try await client.execute(uri: APIFixture.base + "/workflows/double/executions", method: .post) {
+                response in
+                APIFixture.json(response.body)["name"] as? String ?? ""
+            }
+            try await client.execute(uri: "/v1/" + name + ":cancel", method: .post) { response in
+                #expect(APIFixture.json(response.body)["state"] as? String == "CANCELLED")
+            }
+        }
+    }
+
+    @Test("an unknown execution is NOT_FOUND in Google's error format")
+    func unknownExecutionIsNotFound() async throws {
+        let fixture = APIFixture()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: APIFixture.base + "/workflows/double/executions/nope", method: .get) {
+                response in
+                #expect(response.status == .notFound)
+                let error = APIFixture.json(response.body)["error"] as? [String: Any]
+                #expect(error?["status"] as? String == "NOT_FOUND")
+            }
+        }
+    }
+
+    @Test("an argument that is not a JSON string is refused with INVALID_ARGUMENT")
+    func badArgumentIsRefused() async throws {
+        let fixture = APIFixture()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: APIFixture.base + "/workflows?workflowId=double", method: .post,
+                body: ByteBuffer(string: APIFixture.doubling)
+            ) { _ in }
+            try await client.execute(
+                uri: APIFixture.base + "/workflows/double/executions", method: .post,
+                body: ByteBuffer(string: #"{"argument": {"n": 1}}"#)
+            ) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+}
