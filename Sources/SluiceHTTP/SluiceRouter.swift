@@ -15,6 +15,7 @@ public enum SluiceRouter {
         }
         WorkflowsRoutes(catalog: catalog).add(to: router)
         ExecutionsRoutes(runner: runner, catalog: catalog, log: log).add(to: router)
+        EventsRoutes(log: log).add(to: router)
         return router
     }
 }

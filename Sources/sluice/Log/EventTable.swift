@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceLog
 
 /// Renders events as an aligned table for people.
 enum EventTable {

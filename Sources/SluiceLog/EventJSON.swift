@@ -1,9 +1,9 @@
 import Foundation
-import SluiceCore
+public import SluiceCore
 
-/// How the CLI prints one event as a JSON line; `data` is embedded as the JSON it is.
-enum EventJSON {
-    static func line(_ event: RecordedEvent) -> String {
+/// How Sluice prints one event as a JSON line (CLI and API alike); `data` is embedded as the JSON it is.
+package enum EventJSON {
+    package static func line(_ event: RecordedEvent) -> String {
         var metadata: [String] = []
         if let correlation = event.metadata.correlationID { metadata.append("\"correlationId\":\(quote(correlation))") }
         if let causation = event.metadata.causationID { metadata.append("\"causationId\":\(quote(causation))") }
@@ -18,13 +18,13 @@ enum EventJSON {
     }
 
     /// A JSON string literal for `text`.
-    static func quote(_ text: String) -> String { JSONText.quote(text) }
+    package static func quote(_ text: String) -> String { JSONText.quote(text) }
 }
 
 /// Converts between the log's microsecond timestamps and what people type and read.
-enum Timestamps {
+package enum Timestamps {
     /// RFC 3339 with microseconds, in UTC.
-    static func iso8601(_ micros: Int64) -> String {
+    package static func iso8601(_ micros: Int64) -> String {
         let seconds = micros / 1_000_000
         let fraction = micros % 1_000_000
         let formatter = DateFormatter()
@@ -36,7 +36,7 @@ enum Timestamps {
     }
 
     /// Parses RFC 3339 (`2026-11-24T10:00:00Z`, optional fraction and offset) or Unix seconds.
-    static func parse(_ text: String) -> Int64? {
+    package static func parse(_ text: String) -> Int64? {
         if let seconds = Double(text) { return Int64(seconds * 1_000_000) }
         let withFraction = ISO8601DateFormatter()
         withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
