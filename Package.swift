@@ -76,6 +76,9 @@ let package = Package(
         .target(
             name: "SluiceAdaptersLocal",
             dependencies: [
+                "SluiceWorkflows",
+                "SluiceEngine",
+                .product(name: "Collections", package: "swift-collections"),
                 "SluiceCore",
                 "SluiceAdapters",
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -125,6 +128,7 @@ let package = Package(
                 "SluiceWorkflows",
                 "SluiceEngine",
                 "SluiceHTTP",
+                "SluiceAdaptersLocal",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -158,6 +162,8 @@ let package = Package(
         .testTarget(
             name: "SluiceAdaptersLocalTests",
             dependencies: [
+                "SluiceWorkflows",
+                "SluiceEngine",
                 "SluiceCore",
                 "SluiceAdapters",
                 "SluiceAdaptersLocal",
@@ -184,6 +190,7 @@ let package = Package(
                 "SluiceLog",
                 "SluiceEngine",
                 "SluiceHTTP",
+                "SluiceAdaptersLocal",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

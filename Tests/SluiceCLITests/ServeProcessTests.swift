@@ -108,4 +108,39 @@ struct ServeProcessTests {
         #expect(
             events.stdout.split(separator: "\n").count == 1, "the sleep was requested once, and resumed, not restarted")
     }
+
+    @Test("a workflow's unchanged Vertex AI predict call is answered by a built-in model")
+    func predictCallReachesBuiltInModel() async throws {
+        let path = try database()
+        let models = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        let tiny =
+            #"{"format": "sluice.dense.v1", "inputs": 2, "labels": ["low", "high"], "layers": [{"weights": [[1, -1]], "bias": [0], "activation": "relu"}, {"weights": [[-1], [1]], "bias": [0.5, -0.5], "activation": "softmax"}]}"#
+        try Data(tiny.utf8).write(to: models.appendingPathComponent("tiny.json"))
+        let server = try Server(binary: try SluiceBinary.locate(), database: path)
+        let source = """
+            main:
+              params: [args]
+              steps:
+                - predict:
+                    call: http.post
+                    args:
+                      url: https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/us-central1/endpoints/tiny:predict
+                      auth:
+                        type: OAuth2
+                      body:
+                        instances: ${args.instances}
+                    result: response
+                - done:
+                    return: ${response.body.predictions[0].label}
+            """
+        let body = String(
+            decoding: try JSONSerialization.data(withJSONObject: ["sourceContents": source]), as: UTF8.self)
+        _ = try await server.request("POST", Self.base + "/workflows?workflowId=classify", body: body)
+        let created = try await server.request(
+            "POST", Self.base + "/workflows/classify/executions", body: #"{"argument": "{\"instances\": [[3, 1]]}"}"#)
+        let execution = try await server.waitForState(try #require(created["name"] as? String), "SUCCEEDED")
+        #expect(execution["result"] as? String == "\"high\"")
+        _ = server.stop(signal: SIGTERM)
+    }
 }

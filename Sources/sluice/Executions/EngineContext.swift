@@ -1,4 +1,5 @@
 import Foundation
+import SluiceAdaptersLocal
 import SluiceEngine
 import SluiceLogSQLite
 import SluiceWorkflows
@@ -9,12 +10,18 @@ struct EngineContext {
     let catalog: WorkflowCatalog
     let runner: ExecutionRunner
 
-    static func open(_ database: DatabaseOptions) async throws -> EngineContext {
+    /// Models come from `models` or, by default, `models/` beside the database (`NAME.json`
+    /// each, the `sluice.dense.v1` format).
+    static func open(_ database: DatabaseOptions, models: String? = nil) async throws -> EngineContext {
+        let directory =
+            models
+            ?? URL(fileURLWithPath: database.path).deletingLastPathComponent().appendingPathComponent("models").path
+        let registry = try ModelRegistry(directory: directory)
         let log = try await database.open()
         let catalog = WorkflowCatalog(log: log)
         let late = LateRunner()
         let google = GoogleEffectRouter(
-            models: nil,
+            models: registry,
             topics: nil,
             executions: ExecutionsConnector(runners: late, catalog: catalog),
             next: LiveHTTPPerformer()

@@ -24,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on (0 picks a free one).")
     var port: Int = 8080
 
+    @Option(help: "The directory of built-in models (NAME.json each); default: models/ beside the database.")
+    var models: String?
+
     @Option(help: "Most executions run at once.")
     var maxExecutions: Int = 256
 
@@ -38,7 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = CommandLogging.logger(label: "sluice.serve")
-        let engine = try await EngineContext.open(database)
+        let engine = try await EngineContext.open(database, models: models)
         let scheduler = ExecutionScheduler(
             log: engine.log, runner: engine.runner, maximumConcurrent: maxExecutions,
             logger: CommandLogging.logger(label: "sluice.engine.scheduler"))
