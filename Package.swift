@@ -162,6 +162,7 @@ let package = Package(
         .testTarget(
             name: "SluiceAdaptersLocalTests",
             dependencies: [
+                .product(name: "Collections", package: "swift-collections"),
                 "SluiceWorkflows",
                 "SluiceEngine",
                 "SluiceCore",
