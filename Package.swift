@@ -76,6 +76,7 @@ let package = Package(
         .target(
             name: "SluiceAdaptersLocal",
             dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
                 "SluiceWorkflows",
                 "SluiceEngine",
                 .product(name: "Collections", package: "swift-collections"),
