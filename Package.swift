@@ -91,8 +91,20 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "SluiceResources",
+            dependencies: [
+                "SluiceCore",
+                "SluiceLog",
+                "SluiceAdapters",
+                "SluiceWorkflows",
+                .product(name: "Collections", package: "swift-collections"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SluiceEngine",
             dependencies: [
+                "SluiceResources",
                 "SluiceCore",
                 "SluiceLog",
                 "SluiceWorkflows",
@@ -130,6 +142,7 @@ let package = Package(
                 "SluiceEngine",
                 "SluiceHTTP",
                 "SluiceAdaptersLocal",
+                "SluiceResources",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -176,6 +189,9 @@ let package = Package(
         .testTarget(
             name: "SluiceEngineTests",
             dependencies: [
+                "SluiceResources",
+                "SluiceAdaptersLocal",
+                .product(name: "Logging", package: "swift-log"),
                 "SluiceCore",
                 "SluiceLog",
                 "SluiceLogSQLite",
@@ -193,6 +209,7 @@ let package = Package(
                 "SluiceEngine",
                 "SluiceHTTP",
                 "SluiceAdaptersLocal",
+                "SluiceResources",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -6,7 +6,6 @@ public actor MemoryEventLog: EventLog {
     private var events: [RecordedEvent] = []
     private var streams: [StreamName: [Int]] = [:]
     private var idempotencyKeys: [String: AppendResult] = [:]
-    private var waiters: [(after: Int64, continuation: CheckedContinuation<Void, Never>)] = []
     private let now: @Sendable () -> Int64
     private var generator = SystemRandomNumberGenerator()
 
@@ -53,7 +52,6 @@ public actor MemoryEventLog: EventLog {
             wasDuplicate: false
         )
         if let idempotencyKey { idempotencyKeys[idempotencyKey] = result }
-        wakeWaiters()
         return result
     }
 
@@ -90,19 +88,12 @@ public actor MemoryEventLog: EventLog {
         Int64(events.count)
     }
 
+    /// Polls (the actor is free while it sleeps), so the wait ends on an append, at the
+    /// timeout, or when the task is cancelled, whichever comes first.
     public func waitForAppend(after position: Int64, timeout: Duration) async {
-        if Int64(events.count) > position { return }
-        await withCheckedContinuation { continuation in
-            waiters.append((position, continuation))
+        let deadline = ContinuousClock.now + timeout
+        while Int64(events.count) <= position, ContinuousClock.now < deadline, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(2))
         }
-    }
-
-    private func wakeWaiters() {
-        let head = Int64(events.count)
-        var remaining: [(after: Int64, continuation: CheckedContinuation<Void, Never>)] = []
-        for waiter in waiters {
-            if head > waiter.after { waiter.continuation.resume() } else { remaining.append(waiter) }
-        }
-        waiters = remaining
     }
 }

@@ -8,6 +8,9 @@ extension SluiceCommand {
         EventsCommand.self,
         WorkflowsCommand.self,
         ExecutionsCommand.self,
+        BucketsCommand.self,
+        TopicsCommand.self,
+        UploadCommand.self,
         AdminCommand.self,
         BenchCommand.self,
     ]

@@ -21,6 +21,11 @@ struct HelpOutputTests {
         ["executions", "get"],
         ["executions", "cancel"],
         ["executions", "replay"],
+        ["buckets", "create"],
+        ["buckets", "notify"],
+        ["topics", "create"],
+        ["topics", "subscribe"],
+        ["upload"],
         ["bench", "log"],
         ["bench", "interpreter"],
     ]

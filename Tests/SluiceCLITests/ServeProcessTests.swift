@@ -143,4 +143,45 @@ struct ServeProcessTests {
         #expect(execution["result"] as? String == "\"high\"")
         _ = server.stop(signal: SIGTERM)
     }
+
+    @Test("an upload from the CLI reaches a running server's pipeline and starts the subscribed workflow")
+    func uploadStartsWorkflowThroughTheServer() async throws {
+        let binary = try SluiceBinary.locate()
+        let path = try database()
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let workflow = directory.appendingPathComponent("on-upload.yaml")
+        try Data(
+            """
+            main:
+              params: [event]
+              steps:
+                - decode:
+                    assign:
+                      - object: ${json.decode(base64.decode(event.message.data))}
+                - done:
+                    return: ${object.name + "/" + event.message.attributes.eventType}
+            """.utf8
+        ).write(to: workflow)
+        for command in [
+            ["workflows", "deploy", "on-upload", workflow.path], ["buckets", "create", "uploads"],
+            ["topics", "create", "finalized"],
+            ["topics", "subscribe", "predict", "--topic", "finalized", "--start-workflow", "on-upload"],
+            ["buckets", "notify", "uploads", "--topic", "finalized"],
+        ] {
+            #expect(try binary.run(command + ["--db", path]).status == 0, "\(command)")
+        }
+        let server = try Server(binary: binary, database: path)
+        let file = directory.appendingPathComponent("cat.png")
+        try Data([1, 2, 3]).write(to: file)
+        #expect(try binary.run(["upload", "uploads", file.path, "--db", path]).status == 0)
+        var result = ""
+        for _ in 0..<300 where result.isEmpty {
+            let events = try binary.run(["events", "query", "--type", "execution.succeeded", "--json", "--db", path])
+                .stdout
+            result = events
+            if result.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        _ = server.stop(signal: SIGTERM)
+        #expect(result.contains(#""result":"cat.png/OBJECT_FINALIZE""#))
+    }
 }

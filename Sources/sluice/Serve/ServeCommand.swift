@@ -4,16 +4,18 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import SluiceAdaptersLocal
 import SluiceEngine
 import SluiceHTTP
 import SluiceLogSQLite
+import SluiceResources
 
 /// `sluice serve`: the Sluice service. Today: the Workflows and Executions APIs and the engine
 /// that runs executions; storage, Pub/Sub and models come with the engine's next parts.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the Sluice service: the Workflows and Executions APIs and the execution engine."
+        abstract: "Run the Sluice service: the Workflows and Executions APIs, the pipeline and the execution engine."
     )
 
     @OptionGroup var database: DatabaseOptions
@@ -55,7 +57,20 @@ struct ServeCommand: AsyncParsableCommand {
             },
             logger: logger
         )
-        app.addServices(SchedulerService(scheduler: scheduler))
+        let resources = ResourceContext(
+            log: engine.log,
+            buckets: Buckets(
+                log: engine.log, objects: try LocalObjectStore(root: ResourceContext.objectsRoot(database))),
+            topics: Topics(log: engine.log))
+        let pipelineLogger = CommandLogging.logger(label: "sluice.engine.pipeline")
+        app.addServices(
+            SchedulerService(scheduler: scheduler),
+            PipelineService(
+                emitter: NotificationEmitter(
+                    log: engine.log, buckets: resources.buckets, topics: resources.topics, logger: pipelineLogger),
+                dispatcher: FunctionDispatcher(
+                    log: engine.log, topics: resources.topics, runner: engine.runner, catalog: engine.catalog,
+                    logger: pipelineLogger)))
         do {
             try await app.runService()
         } catch {
@@ -64,6 +79,26 @@ struct ServeCommand: AsyncParsableCommand {
         }
         await engine.log.close()
         StandardOutput.line("sluice: stopped; event log closed")
+    }
+}
+
+/// Runs the notification emitter and the function dispatcher for as long as the service runs.
+struct PipelineService: Service {
+    let emitter: NotificationEmitter
+    let dispatcher: FunctionDispatcher
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            do {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await emitter.run() }
+                    group.addTask { try await dispatcher.run() }
+                    try await group.waitForAll()
+                }
+            } catch is CancellationError {
+                return
+            }
+        }
     }
 }
 

@@ -1,0 +1,28 @@
+public import SluiceCore
+public import SluiceLog
+
+/// Hands every event of some types to a consumer, from the start of the log and then live,
+/// without gaps: the catch-up reads up to the head it saw, and the tail continues after it.
+public enum EventFeed {
+    public static func follow(
+        _ log: any EventLog,
+        types: [String],
+        _ handle: (RecordedEvent) async throws -> Void
+    ) async throws {
+        let head = try await log.headPosition()
+        var after: Int64 = 0
+        catchUp: while true {
+            let page = try await log.query(EventQuery(types: types, after: after, limit: 1_000))
+            for event in page.events {
+                guard event.position <= head else { break catchUp }
+                try await handle(event)
+            }
+            guard let cursor = page.nextCursor else { break }
+            after = cursor
+        }
+        let wanted = Set(types)
+        for try await event in log.tail(after: head) where wanted.contains(event.type) {
+            try await handle(event)
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+import SluiceAdaptersLocal
+import SluiceCore
+import SluiceEngine
+import SluiceLog
+import SluiceResources
+import SluiceWorkflows
+import Testing
+
+@Suite("An upload flows through notification, topic and function into one execution")
+struct PipelineTests {
+    static let onUpload = """
+        main:
+          params: [event]
+          steps:
+            - decode:
+                assign:
+                  - object: ${json.decode(base64.decode(event.message.data))}
+            - done:
+                return:
+                  name: ${object.name}
+                  bucket: ${object.bucket}
+                  size: ${object.size}
+                  eventType: ${event.message.attributes.eventType}
+        """
+
+    struct Pipeline {
+        let log = MemoryEventLog()
+        let catalog: WorkflowCatalog
+        let runner: ExecutionRunner
+        let buckets: Buckets
+        let topics: Topics
+
+        init() throws {
+            catalog = WorkflowCatalog(log: log)
+            runner = ExecutionRunner(
+                log: log, catalog: catalog,
+                performer: SystemEffectPerformer(now: WallClock.microsecondsSinceEpoch, next: UnroutedEffectPerformer())
+            )
+            let objects = try LocalObjectStore(
+                root: FileManager.default.temporaryDirectory.appendingPathComponent("sluice-pipe-\(UUID())").path)
+            buckets = Buckets(log: log, objects: objects)
+            topics = Topics(log: log)
+        }
+
+        func setUp() async throws {
+            try await buckets.create("uploads")
+            try await topics.create(topic: "uploads-finalized")
+            try await catalog.deploy(name: "on-upload", source: PipelineTests.onUpload)
+            try await topics.subscribe("predict", topic: "uploads-finalized", startingWorkflow: "on-upload")
+            _ = try await buckets.addNotification(
+                bucket: "uploads", topic: "uploads-finalized", eventTypes: ["OBJECT_FINALIZE"])
+        }
+
+        /// Runs the emitter, the dispatcher and the scheduler until `body` returns.
+        func running<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+            let logger = Logger(label: "test")
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await NotificationEmitter(log: log, buckets: buckets, topics: topics, logger: logger).run()
+                }
+                group.addTask {
+                    try await FunctionDispatcher(
+                        log: log, topics: topics, runner: runner, catalog: catalog, logger: logger
+                    ).run()
+                }
+                group.addTask { try await ExecutionScheduler(log: log, runner: runner, logger: logger).run() }
+                let value = try await body()
+                group.cancelAll()
+                return value
+            }
+        }
+
+        func count(_ type: String) async throws -> Int {
+            try await log.query(EventQuery(types: [type], limit: 10_000)).events.count
+        }
+
+        func waitForEnding(_ id: ExecutionID) async throws -> ExecutionHistory {
+            for _ in 0..<500 {
+                let history = try await runner.history(of: id)
+                if history.ending != nil { return history }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            return try await runner.history(of: id)
+        }
+    }
+
+    @Test("the execution receives the GCS notification and everything shares the upload's correlation id")
+    func uploadStartsOneExecution() async throws {
+        let pipeline = try Pipeline()
+        try await pipeline.setUp()
+        let history = try await pipeline.running {
+            let object = try await pipeline.buckets.upload(
+                bucket: "uploads", name: "images/cat.png", bytes: Array(repeating: 7, count: 1_234),
+                contentType: "image/png",
+                correlationID: "journey-1")
+            #expect(object.size == 1_234)
+            let finalized = try await pipeline.log.query(EventQuery(types: ["object.finalized"], limit: 1)).events[0]
+            let id = ExecutionID.forMessage(subscription: "predict", messageID: String(finalized.position * 1_000 + 1))
+            return try await pipeline.waitForEnding(id)
+        }
+        #expect(
+            history.ending
+                == .succeeded([
+                    "name": "images/cat.png", "bucket": "uploads", "size": "1234", "eventType": "OBJECT_FINALIZE",
+                ]))
+        let journey = try await pipeline.log.query(EventQuery(correlationID: "journey-1", limit: 100)).events.map(
+            \.type)
+        #expect(journey.first == "object.finalized")
+        #expect(journey.contains("message.published"))
+        #expect(journey.contains("execution.started"))
+        #expect(journey.contains("delivery.acked"))
+        #expect(journey.last == "execution.succeeded" || journey.contains("execution.succeeded"))
+    }
+
+    @Test("restarting the pipeline publishes no message twice and starts no second execution")
+    func restartIsExactlyOnce() async throws {
+        let pipeline = try Pipeline()
+        try await pipeline.setUp()
+        try await pipeline.running {
+            _ = try await pipeline.buckets.upload(bucket: "uploads", name: "a.png", bytes: [1], correlationID: "j")
+            _ = try await pipeline.buckets.upload(bucket: "uploads", name: "b.png", bytes: [2], correlationID: "k")
+            for _ in 0..<500 where try await pipeline.count("execution.succeeded") < 2 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        let before = (
+            try await pipeline.count("message.published"), try await pipeline.count("execution.started"),
+            try await pipeline.count("delivery.acked")
+        )
+        #expect(before == (2, 2, 2))
+        try await pipeline.running { try await Task.sleep(for: .milliseconds(300)) }
+        let after = (
+            try await pipeline.count("message.published"), try await pipeline.count("execution.started"),
+            try await pipeline.count("delivery.acked")
+        )
+        #expect(after == before)
+    }
+
+    @Test("objects uploaded before a notification config existed are not notified")
+    func earlierObjectsAreNotNotified() async throws {
+        let pipeline = try Pipeline()
+        try await pipeline.buckets.create("uploads")
+        try await pipeline.topics.create(topic: "uploads-finalized")
+        _ = try await pipeline.buckets.upload(bucket: "uploads", name: "early.png", bytes: [1])
+        _ = try await pipeline.buckets.addNotification(bucket: "uploads", topic: "uploads-finalized")
+        try await pipeline.running { try await Task.sleep(for: .milliseconds(200)) }
+        #expect(try await pipeline.count("message.published") == 0)
+    }
+
+    @Test(
+        "bad bucket and object names are refused before anything is stored",
+        arguments: [
+            ("UPPER", "ok.png"), ("ab", "ok.png"), ("goog-bucket", "ok.png"), ("192.168.1.1", "ok.png"),
+            ("uploads", ""),
+            ("uploads", "line\nbreak"), ("uploads", ".."),
+        ])
+    func badNamesAreRefused(_ bucket: String, _ object: String) async throws {
+        let pipeline = try Pipeline()
+        try await pipeline.buckets.create("uploads")
+        let head = try await pipeline.log.headPosition()
+        await #expect(throws: SluiceError.self) {
+            if bucket != "uploads" { try await pipeline.buckets.create(bucket) }
+            _ = try await pipeline.buckets.upload(bucket: bucket, name: object, bytes: [1])
+        }
+        #expect(try await pipeline.log.headPosition() == head)
+    }
+}
