@@ -94,10 +94,10 @@ public struct ExecutionsRoutes: Sendable {
         guard let start = history.start else { throw GoogleErrorResponse.notFound("execution \(id) does not exist") }
         var object = JSONObject([
             "name": .string("projects/\(project)/locations/\(location)/workflows/\(start.workflow)/executions/\(id)"),
-            "startTime": .string(RFC3339.string(micros: history.startedAt)),
+            "startTime": .string(Timestamps.rfc3339(history.startedAt, fractionDigits: 6)),
         ])
         if let endedAt = history.endedAt {
-            object.set("endTime", .string(RFC3339.string(micros: endedAt)))
+            object.set("endTime", .string(Timestamps.rfc3339(endedAt, fractionDigits: 6)))
             let seconds = Double(endedAt - history.startedAt) / 1_000_000
             object.set("duration", .string(String(format: "%.6fs", seconds)))
         }

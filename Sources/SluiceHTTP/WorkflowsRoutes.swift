@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 import SluiceCore
 public import SluiceEngine
+import SluiceLog
 
 /// Workflows v1: create (as a long-running operation that is already done), get, list, patch,
 /// and the operations the official client polls.
@@ -94,9 +95,9 @@ public struct WorkflowsRoutes: Sendable {
             "name": .string("projects/\(project)/locations/\(location)/workflows/\(summary.name)"),
             "state": .string("ACTIVE"),
             "revisionId": .string(revisionID(summary.revision)),
-            "createTime": .string(RFC3339.string(micros: summary.createdAt)),
-            "updateTime": .string(RFC3339.string(micros: summary.updatedAt)),
-            "revisionCreateTime": .string(RFC3339.string(micros: summary.updatedAt)),
+            "createTime": .string(Timestamps.rfc3339(summary.createdAt, fractionDigits: 6)),
+            "updateTime": .string(Timestamps.rfc3339(summary.updatedAt, fractionDigits: 6)),
+            "revisionCreateTime": .string(Timestamps.rfc3339(summary.updatedAt, fractionDigits: 6)),
             "sourceContents": .string(summary.source),
         ])
     }
@@ -111,8 +112,8 @@ public struct WorkflowsRoutes: Sendable {
             "metadata": .object(
                 JSONObject([
                     "@type": .string("type.googleapis.com/google.cloud.workflows.v1.OperationMetadata"),
-                    "createTime": .string(RFC3339.string(micros: summary.updatedAt)),
-                    "endTime": .string(RFC3339.string(micros: summary.updatedAt)),
+                    "createTime": .string(Timestamps.rfc3339(summary.updatedAt, fractionDigits: 6)),
+                    "endTime": .string(Timestamps.rfc3339(summary.updatedAt, fractionDigits: 6)),
                     "target": .string("projects/\(project)/locations/\(location)/workflows/\(summary.name)"),
                     "verb": .string(summary.revision == 1 ? "create" : "update"),
                     "apiVersion": .string("v1"),

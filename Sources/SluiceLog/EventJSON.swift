@@ -24,15 +24,21 @@ package enum EventJSON {
 /// Converts between the log's microsecond timestamps and what people type and read.
 package enum Timestamps {
     /// RFC 3339 with microseconds, in UTC.
-    package static func iso8601(_ micros: Int64) -> String {
-        let seconds = micros / 1_000_000
-        let fraction = micros % 1_000_000
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
-        let base = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
-        return base + "." + String(format: "%06d", fraction) + "Z"
+    package static func iso8601(_ micros: Int64) -> String { rfc3339(micros, fractionDigits: 6) }
+
+    /// RFC 3339 in UTC with 3 (GCS) or 6 (Pub/Sub, Workflows) fraction digits.
+    package static func rfc3339(_ micros: Int64, fractionDigits: Int) -> String {
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let fraction = micros - seconds * 1_000_000
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let p = calendar.dateComponents(
+            [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+        let digits = fractionDigits == 3 ? String(format: "%03d", fraction / 1_000) : String(format: "%06d", fraction)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d", p.year ?? 1970, p.month ?? 1, p.day ?? 1, p.hour ?? 0,
+            p.minute ?? 0,
+            p.second ?? 0) + "." + digits + "Z"
     }
 
     /// Parses RFC 3339 (`2026-11-24T10:00:00Z`, optional fraction and offset) or Unix seconds.

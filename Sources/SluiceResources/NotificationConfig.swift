@@ -1,6 +1,7 @@
 import Foundation
 import OrderedCollections
 public import SluiceCore
+import SluiceLog
 public import SluiceWorkflows
 
 /// A bucket's notification config, and the Pub/Sub message it makes of an object change.
@@ -46,7 +47,7 @@ public struct NotificationConfig: Sendable, Hashable {
         attributes["bucketId"] = object.bucket
         attributes["objectId"] = object.name
         attributes["objectGeneration"] = String(object.generation)
-        attributes["eventTime"] = RFC3339Micros.string(eventTime)
+        attributes["eventTime"] = Timestamps.rfc3339(eventTime, fractionDigits: 3)
         let data =
             payloadFormat == "JSON_API_V1" ? Array(((try? object.jsonAPIResource().jsonString()) ?? "{}").utf8) : []
         return (attributes, data)

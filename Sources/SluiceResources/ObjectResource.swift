@@ -1,5 +1,6 @@
 import OrderedCollections
 public import SluiceCore
+import SluiceLog
 public import SluiceWorkflows
 
 /// One generation of an object, as recorded in `object.finalized` and as the JSON API shows it.
@@ -69,7 +70,7 @@ public struct ObjectResource: Sendable, Hashable {
 
     /// The JSON API v1 object resource (numbers as strings, as Google sends them).
     public func jsonAPIResource(baseURL: String = "http://127.0.0.1:8080") -> WorkflowValue {
-        let time = RFC3339Micros.string(timeCreated)
+        let time = Timestamps.rfc3339(timeCreated, fractionDigits: 3)
         var fields: OrderedDictionary<String, WorkflowValue> = [
             "kind": "storage#object",
             "id": .string("\(bucket)/\(name)/\(generation)"),

@@ -43,7 +43,7 @@ public struct FunctionDispatcher: Sendable {
         let messageID = message["messageId"]?.stringValue ?? String(event.position)
         for subscription in try await topics.subscriptionsWithPositions(of: topic)
         where subscription.createdAt < event.position {
-            let publishTime = RFC3339Text.string(event.timestamp)
+            let publishTime = Timestamps.rfc3339(event.timestamp, fractionDigits: 6)
             var pubsubMessage: OrderedDictionary<String, WorkflowValue> = [
                 "data": message["data"] ?? "",
                 "attributes": message["attributes"] ?? .object([:]),
@@ -77,20 +77,5 @@ public struct FunctionDispatcher: Sendable {
         do { return try WorkflowValue.map(fields).jsonString() } catch {
             throw SluiceError(.internalFailure, "a delivery event is not JSON-encodable")
         }
-    }
-}
-
-/// RFC 3339 with microseconds in UTC, as Pub/Sub prints publish times.
-enum RFC3339Text {
-    static func string(_ micros: Int64) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let p = calendar.dateComponents(
-            [.year, .month, .day, .hour, .minute, .second],
-            from: Date(timeIntervalSince1970: TimeInterval(micros / 1_000_000)))
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", p.year ?? 1970, p.month ?? 1, p.day ?? 1, p.hour ?? 0,
-            p.minute ?? 0,
-            p.second ?? 0, Int(micros % 1_000_000))
     }
 }
