@@ -39,14 +39,7 @@ struct EngineContext {
 
     /// Runs `body`, then closes the log whether or not it threw.
     func closing<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            let value = try await body()
-            await log.close()
-            return value
-        } catch {
-            await log.close()
-            throw error
-        }
+        try await log.closing(after: body)
     }
 }
 

@@ -20,13 +20,6 @@ struct ResourceContext {
     }
 
     func closing<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            let value = try await body()
-            await log.close()
-            return value
-        } catch {
-            await log.close()
-            throw error
-        }
+        try await log.closing(after: body)
     }
 }
