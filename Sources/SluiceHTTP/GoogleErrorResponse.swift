@@ -1,6 +1,6 @@
 public import Hummingbird
 import NIOCore
-public import SluiceCore
+import SluiceCore
 
 /// A failure as Google APIs report it: the HTTP status and
 /// `{"error": {"code", "message", "status"}}`. The one place Sluice error codes become HTTP.

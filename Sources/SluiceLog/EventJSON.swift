@@ -1,5 +1,5 @@
 import Foundation
-public import SluiceCore
+package import SluiceCore
 
 /// How Sluice prints one event as a JSON line (CLI and API alike); `data` is embedded as the JSON it is.
 package enum EventJSON {

@@ -3,7 +3,7 @@ import OrderedCollections
 public import SluiceAdapters
 public import SluiceCore
 public import SluiceLog
-public import SluiceWorkflows
+import SluiceWorkflows
 
 /// Buckets, their objects and notification configs, event-sourced in the log; bytes go to the
 /// object store before the event that makes them visible.

@@ -1,8 +1,8 @@
 import Foundation
 import OrderedCollections
-public import SluiceCore
+import SluiceCore
 import SluiceLog
-public import SluiceWorkflows
+import SluiceWorkflows
 
 /// A bucket's notification config, and the Pub/Sub message it makes of an object change.
 public struct NotificationConfig: Sendable, Hashable {

@@ -2,7 +2,7 @@ import Foundation
 import OrderedCollections
 public import SluiceCore
 public import SluiceLog
-public import SluiceWorkflows
+import SluiceWorkflows
 
 /// Pub/Sub topics and subscriptions in the log. A subscription here delivers to a function
 /// that starts a workflow (pull, push and the other delivery options are not built yet).

@@ -1,7 +1,7 @@
 import Foundation
 import OrderedCollections
-public import SluiceCore
-public import SluiceWorkflows
+import SluiceCore
+import SluiceWorkflows
 
 /// Event data as plain JSON built from workflow values, so audit queries can reach into it
 /// (`--where "data.result.predictions[0]..."`), with a lossless fallback for bytes.

@@ -1,7 +1,7 @@
 import OrderedCollections
-public import SluiceCore
-public import SluiceLog
-public import SluiceWorkflows
+import SluiceCore
+import SluiceLog
+import SluiceWorkflows
 
 /// One run of one execution: the loop between the interpreter, the history and the log.
 /// Owned by the one task that runs it, so its state needs no lock.

@@ -1,6 +1,6 @@
 import OrderedCollections
-public import SluiceCore
-public import SluiceWorkflows
+import SluiceCore
+import SluiceWorkflows
 
 /// Builds the events of an execution's stream; the only place their data layout is written.
 enum ExecutionEvents {

@@ -1,7 +1,7 @@
 import OrderedCollections
 public import SluiceCore
 import SluiceLog
-public import SluiceWorkflows
+import SluiceWorkflows
 
 extension ExecutionRunner {
     /// The event recorded on a replayed execution's stream, naming the new execution.

@@ -2,7 +2,7 @@ import Foundation
 public import Logging
 public import SluiceCore
 public import SluiceLog
-public import SluiceWorkflows
+import SluiceWorkflows
 
 /// Drives executions from their history: re-runs the deterministic interpreter against recorded
 /// effect results, performs what is missing, and records every step, effect and ending.

@@ -1,5 +1,5 @@
-public import SluiceCore
-public import SluiceLog
+import SluiceCore
+import SluiceLog
 
 /// Reads a whole execution stream; shared by the runner and the drive.
 enum ExecutionRunnerHistory {

@@ -1,5 +1,5 @@
 public import Logging
-public import SluiceCore
+import SluiceCore
 public import SluiceLog
 
 /// Runs every execution that is started, whoever started it (the API, a function, a replay),

@@ -1,4 +1,4 @@
-public import SluiceWorkflows
+import SluiceWorkflows
 
 /// What a dry-run replay found: how far the recorded history carries the new revision, and
 /// where it stops matching.

@@ -1,5 +1,5 @@
 import OrderedCollections
-public import SluiceWorkflows
+import SluiceWorkflows
 
 /// The recorded effect results of a failed execution that a replay may reuse: a prefix of them,
 /// as long as the new run asks for the same effect (function and arguments, by effect id) and

@@ -1,7 +1,7 @@
 import Foundation
 public import Logging
 import OrderedCollections
-public import SluiceCore
+import SluiceCore
 public import SluiceLog
 public import SluiceResources
 import SluiceWorkflows

@@ -1,5 +1,5 @@
 public import Logging
-public import SluiceCore
+import SluiceCore
 public import SluiceLog
 public import SluiceResources
 

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
-public import SluiceCore
-public import SluiceWorkflows
+import SluiceCore
+import SluiceWorkflows
 import Synchronization
 
 /// The Workflow Executions connector on Sluice's own executions. A child execution's id is

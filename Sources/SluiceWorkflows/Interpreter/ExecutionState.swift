@@ -1,5 +1,5 @@
 import DequeModule
-public import OrderedCollections
+import OrderedCollections
 
 /// A scope of variables. Routines, loops and parallel branches each get one.
 struct Environment: Codable, Sendable {
