@@ -63,6 +63,25 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "SluiceResources",
+            dependencies: ["SluiceCore", "SluiceLog"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SluiceAdapters",
+            dependencies: ["SluiceCore"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SluiceAdaptersLocal",
+            dependencies: [
+                "SluiceCore",
+                "SluiceAdapters",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SluiceTesting",
             dependencies: ["SluiceCore", "SluiceLog"],
             swiftSettings: strictSettings
@@ -97,6 +116,16 @@ let package = Package(
         .testTarget(
             name: "SluiceWorkflowsTests",
             dependencies: ["SluiceCore", "SluiceWorkflows"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SluiceResourcesTests",
+            dependencies: ["SluiceCore", "SluiceLog", "SluiceResources"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SluiceAdaptersLocalTests",
+            dependencies: ["SluiceCore", "SluiceAdapters", "SluiceAdaptersLocal"],
             swiftSettings: strictSettings
         ),
         .testTarget(
