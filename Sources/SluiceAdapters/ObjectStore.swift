@@ -14,6 +14,11 @@ public protocol ObjectStore: Sendable {
     /// Stores bytes and returns their digest, size and checksums.
     func write(_ bytes: [UInt8]) async throws(SluiceError) -> StoredBlob
 
+    /// Stores bytes that arrive in chunks (a large upload) without holding them all in memory.
+    /// A failing sequence leaves nothing stored.
+    func write<Chunks: AsyncSequence<[UInt8], any Error>>(chunks: sending Chunks) async throws(SluiceError)
+        -> StoredBlob
+
     /// Reads a byte range of stored content; `nil` reads all of it.
     func read(_ digest: ContentDigest, range: Range<Int64>?) async throws(SluiceError) -> [UInt8]
 

@@ -112,6 +112,36 @@ import Testing
         #expect(throws: SluiceError(.invalidArgument, "")) { try ContentDigest(hex: String(repeating: "A", count: 64)) }
     }
 
+    @Test func aChunkedWriteStoresTheSameContentAsAOneShotWrite() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try LocalObjectStore(directory: directory.path)
+        let bytes = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        for start in stride(from: 0, to: bytes.count, by: 7_000) {
+            continuation.yield(Array(bytes[start..<min(start + 7_000, bytes.count)]))
+        }
+        continuation.finish()
+        let chunked = try await store.write(chunks: stream)
+        let whole = try await store.write(bytes)
+        #expect(chunked == whole)
+        #expect(try await store.read(chunked.digest, range: nil) == bytes)
+        #expect(directory.allFiles().count == 1, "the second write must not leave a temporary file")
+    }
+
+    struct UploadInterrupted: Error {}
+
+    @Test func aChunkedWriteThatFailsMidwayLeavesNothingBehind() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try LocalObjectStore(directory: directory.path)
+        let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        continuation.yield([1, 2, 3])
+        continuation.finish(throwing: UploadInterrupted())
+        await #expect(throws: SluiceError(.unavailable, "")) { try await store.write(chunks: stream) }
+        #expect(directory.allFiles().isEmpty)
+    }
+
     @Test func concurrentWritesOfDifferentContentAllLand() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -81,3 +81,52 @@ import Testing
         #expect(throws: SluiceError(.corruptStore, "")) { try BucketEvent(event) }
     }
 }
+
+@Suite struct LoadingTests {
+    @Test func loadingAnEmptyStreamGivesTheInitialStateAndNoStream() async throws {
+        let loaded = try await MemoryEventLog().loadBucket(Fixtures.bucket)
+        #expect(loaded.state == BucketState())
+        #expect(loaded.expectedVersion == .noStream)
+    }
+
+    @Test func loadingFoldsEveryEventAndReportsTheVersionForTheNextAppend() async throws {
+        let log = MemoryEventLog()
+        let decider = Fixtures.decider()
+        for generation in Int64(1)...3 {
+            let loaded = try await log.loadObject(Fixtures.bucket, Fixtures.name)
+            let events = try decider.finalize(
+                Fixtures.upload(), state: loaded.state, generation: generation, now: Fixtures.time(generation))
+            _ = try await log.append(
+                events.map { $0.newEvent() },
+                to: try ResourceStreams.object(Fixtures.bucket, Fixtures.name),
+                expectedVersion: loaded.expectedVersion
+            )
+        }
+        let loaded = try await log.loadObject(Fixtures.bucket, Fixtures.name)
+        #expect(loaded.state.live?.generation == 3)
+        #expect(loaded.version == 5)
+    }
+
+    @Test func aStaleLoadCannotAppend() async throws {
+        let log = MemoryEventLog()
+        let stale = try await log.loadBucket(Fixtures.bucket)
+        let create = try BucketDecider.create(Fixtures.bucket, state: stale.state, now: Fixtures.time(0))
+        let stream = ResourceStreams.bucket(Fixtures.bucket)
+        _ = try await log.append(create.map { $0.newEvent() }, to: stream, expectedVersion: stale.expectedVersion)
+        await #expect(throws: SluiceError(.wrongExpectedVersion, "")) {
+            try await log.append(create.map { $0.newEvent() }, to: stream, expectedVersion: stale.expectedVersion)
+        }
+    }
+
+    @Test func subscriptionLoadingSkipsDeliveryEvents() async throws {
+        let log = MemoryEventLog()
+        let name = try SubscriptionName("sub")
+        let config = SubscriptionConfig(name: name, topic: Fixtures.topic())
+        let created = try SubscriptionState().create(config, now: Fixtures.time(0))
+        let stream = ResourceStreams.subscription(name)
+        _ = try await log.append(created.map { $0.newEvent() } + [NewEvent(type: "delivery.acked")], to: stream)
+        let loaded = try await log.loadSubscription(name)
+        #expect(loaded.state.config == config)
+        #expect(loaded.version == 2)
+    }
+}

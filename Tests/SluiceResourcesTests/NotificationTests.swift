@@ -58,7 +58,7 @@ import Testing
         #expect(json["selfLink"] as? String == "https://www.googleapis.com/storage/v1/b/uploads/o/incoming%2Fcat.png")
         #expect(
             json["mediaLink"] as? String
-                == "https://www.googleapis.com/download/storage/v1/b/uploads/o/incoming%2Fcat.png?generation=100&alt=media"
+                == "https://storage.googleapis.com/download/storage/v1/b/uploads/o/incoming%2Fcat.png?generation=100&alt=media"
         )
         #expect(json["generation"] as? String == "100")
         #expect(json["metageneration"] as? String == "1")
@@ -70,6 +70,21 @@ import Testing
         #expect(json["etag"] as? String == "CGQQAQ==")
         #expect(json["metadata"] as? [String: String] == ["owner": "ana"])
         #expect(json["storageClass"] as? String == "STANDARD")
+    }
+
+    @Test func aServerBuildsLinksFromItsOwnAddress() throws {
+        let object = try #require(
+            ObjectLifecycleTests.object(
+                try Fixtures.decider().finalize(
+                    Fixtures.upload(), state: ObjectState(), generation: 7, now: Fixtures.time(0))[0]
+            )
+        )
+        let resource = ObjectResource(object, links: .serving("http://127.0.0.1:8080"))
+        #expect(resource.selfLink == "http://127.0.0.1:8080/storage/v1/b/uploads/o/incoming%2Fcat.png")
+        #expect(
+            resource.mediaLink
+                == "http://127.0.0.1:8080/download/storage/v1/b/uploads/o/incoming%2Fcat.png?generation=7&alt=media"
+        )
     }
 
     @Test func anEtagMatchesCloudStoragesEncoding() {

@@ -38,10 +38,8 @@ enum FileSystem {
         guard fsync(descriptor) == 0 else { throw failure("syncing a store directory", errno) }
     }
 
-    /// Writes a new file and fsyncs it; the file must not exist.
-    static func writeDurably(_ bytes: [UInt8], to path: String) throws(SluiceError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard descriptor >= 0 else { throw failure("creating a temporary file", errno) }
+    /// Writes every byte to an open file, retrying on interruption.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws(SluiceError) {
         var written = 0
         let result: Int32 = bytes.withUnsafeBytes { buffer in
             while written < buffer.count {
@@ -52,13 +50,9 @@ enum FileSystem {
                 }
                 written += count
             }
-            return fsync(descriptor) == 0 ? 0 : errno
+            return 0
         }
-        close(descriptor)
-        guard result == 0 else {
-            unlink(path)
-            throw failure("writing a temporary file", result)
-        }
+        guard result == 0 else { throw failure("writing a temporary file", result) }
     }
 
     /// Reads a byte range of a file; the range must lie within it.

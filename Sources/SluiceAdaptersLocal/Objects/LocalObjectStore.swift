@@ -1,4 +1,3 @@
-internal import Crypto
 internal import Foundation
 public import SluiceAdapters
 public import SluiceCore
@@ -44,29 +43,30 @@ public actor LocalObjectStore: ObjectStore {
     }
 
     public func write(_ bytes: [UInt8]) async throws(SluiceError) -> StoredBlob {
-        let digest = ContentDigest(sha256: SHA256.hash(data: bytes))
-        var crc = CRC32C()
-        crc.update(bytes)
-        let blob = StoredBlob(
-            digest: digest,
-            size: Int64(bytes.count),
-            md5Base64: Data(Insecure.MD5.hash(data: bytes)).base64EncodedString(),
-            crc32cBase64: Data(crc.bigEndianBytes).base64EncodedString()
-        )
-        let target = path(for: digest)
-        if FileSystem.exists(target) { return blob }
-        counter += 1
-        let temporary = "\(directory)/tmp/\(digest.hex).\(getpid()).\(counter).tmp"
-        try FileSystem.writeDurably(bytes, to: temporary)
-        let folder = String(target[..<(target.lastIndex(of: "/") ?? target.endIndex)])
-        try FileSystem.createDirectory(folder)
-        guard rename(temporary, target) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw FileSystem.failure("rename into \(digest.hex)", code)
+        var writer = try BlobWriter(temporaryPath: nextTemporaryPath())
+        try writer.append(bytes)
+        return try writer.finish(path: path(for:))
+    }
+
+    public func write<Chunks: AsyncSequence<[UInt8], any Error>>(
+        chunks: sending Chunks
+    ) async throws(SluiceError) -> StoredBlob {
+        var writer = try BlobWriter(temporaryPath: nextTemporaryPath())
+        do {
+            for try await chunk in chunks {
+                try writer.append(chunk)
+            }
+        } catch let error as SluiceError {
+            throw error
+        } catch {
+            throw SluiceError(.unavailable, "the upload stream failed before its end", cause: error)
         }
-        try FileSystem.syncDirectory(folder)
-        return blob
+        return try writer.finish(path: path(for:))
+    }
+
+    private func nextTemporaryPath() -> String {
+        counter += 1
+        return "\(directory)/tmp/\(getpid()).\(counter).tmp"
     }
 
     public func read(_ digest: ContentDigest, range: Range<Int64>?) async throws(SluiceError) -> [UInt8] {

@@ -33,7 +33,7 @@ public enum NotificationPlanner {
     public static func messages(
         for change: ObjectChange,
         configs: [NotificationConfig],
-        apiBase: String = "https://www.googleapis.com"
+        links: ObjectLinks = .google
     ) -> [NotificationMessage] {
         let matching = configs.filter { $0.matches(change.eventType, objectName: change.object.name) }
             .sorted { $0.id < $1.id }
@@ -60,7 +60,7 @@ public enum NotificationPlanner {
             attributes["payloadFormat"] = config.payloadFormat.rawValue
             var data: [UInt8] = []
             if config.payloadFormat == .jsonAPIV1 {
-                if json == nil { json = resourceJSON(object, apiBase: apiBase) }
+                if json == nil { json = resourceJSON(object, links: links) }
                 data = json ?? []
             }
             return NotificationMessage(topic: config.topic, configID: config.id, attributes: attributes, data: data)
@@ -68,12 +68,11 @@ public enum NotificationPlanner {
     }
 
     /// The `JSON_API_V1` payload: the object resource as compact JSON with sorted keys.
-    public static func resourceJSON(_ object: ObjectVersion, apiBase: String = "https://www.googleapis.com") -> [UInt8]
-    {
+    public static func resourceJSON(_ object: ObjectVersion, links: ObjectLinks = .google) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            return Array(try encoder.encode(ObjectResource(object, apiBase: apiBase)))
+            return Array(try encoder.encode(ObjectResource(object, links: links)))
         } catch {
             preconditionFailure("the object resource is plain strings and always encodes: \(error)")
         }

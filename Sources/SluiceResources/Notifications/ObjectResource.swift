@@ -43,16 +43,15 @@ public struct ObjectResource: Sendable, Hashable, Codable {
     /// Custom metadata; absent when empty.
     public var metadata: [String: String]?
 
-    /// Builds the resource for one object version. `apiBase` is what replaces
-    /// `https://www.googleapis.com` in links (Sluice's own address when serving the API).
-    public init(_ object: ObjectVersion, apiBase: String = "https://www.googleapis.com") {
+    /// Builds the resource for one object version, with links under `links`.
+    public init(_ object: ObjectVersion, links: ObjectLinks = .google) {
         let bucket = object.bucket.rawValue
         let encodedName = Self.percentEncode(object.name.rawValue)
         kind = "storage#object"
         id = "\(bucket)/\(object.name.rawValue)/\(object.generation)"
-        selfLink = "\(apiBase)/storage/v1/b/\(bucket)/o/\(encodedName)"
+        selfLink = "\(links.apiBase)/storage/v1/b/\(bucket)/o/\(encodedName)"
         mediaLink =
-            "\(apiBase)/download/storage/v1/b/\(bucket)/o/\(encodedName)?generation=\(object.generation)&alt=media"
+            "\(links.downloadBase)/download/storage/v1/b/\(bucket)/o/\(encodedName)?generation=\(object.generation)&alt=media"
         name = object.name.rawValue
         self.bucket = bucket
         generation = String(object.generation)
@@ -105,5 +104,33 @@ public struct ObjectResource: Sendable, Hashable, Codable {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Where an object resource's `selfLink` and `mediaLink` point.
+///
+/// Clients download from `mediaLink` exactly as given, so a server builds these from its own
+/// reachable address (``serving(_:)``), never from Google's hosts.
+public struct ObjectLinks: Sendable, Hashable {
+    /// The base of `selfLink`, such as `https://www.googleapis.com`.
+    public var apiBase: String
+    /// The base of `mediaLink`, such as `https://storage.googleapis.com`.
+    public var downloadBase: String
+
+    /// Links with explicit bases (no trailing slash).
+    public init(apiBase: String, downloadBase: String) {
+        self.apiBase = apiBase
+        self.downloadBase = downloadBase
+    }
+
+    /// The links Cloud Storage itself prints.
+    public static let google = ObjectLinks(
+        apiBase: "https://www.googleapis.com",
+        downloadBase: "https://storage.googleapis.com"
+    )
+
+    /// Both links under one server address, such as `http://127.0.0.1:8080`.
+    public static func serving(_ base: String) -> ObjectLinks {
+        ObjectLinks(apiBase: base, downloadBase: base)
     }
 }
