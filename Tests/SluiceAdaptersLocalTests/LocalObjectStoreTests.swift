@@ -85,7 +85,7 @@ import Testing
         defer { directory.remove() }
         let clock = Mutex(Date().timeIntervalSince1970 + 3_600)
         let store = try LocalObjectStore(directory: directory.path, now: { clock.withLock { $0 } })
-        FileManager.default.createFile(atPath: directory.path + "/tmp/crashed.tmp", contents: Data([1]))
+        _ = FileManager.default.createFile(atPath: directory.path + "/tmp/crashed.tmp", contents: Data([1]))
         let report = try await store.sweep(keeping: [], minimumAge: .seconds(60))
         #expect(report.removedTemporaryFiles == 1)
         #expect(directory.allFiles().isEmpty)

@@ -234,4 +234,92 @@ struct DeliveryHarness {
         for (input, time) in inputs { _ = second.machine.handle(input, now: time) }
         #expect(second.machine == first.machine)
     }
+
+    @Test func aPullReturnsAtMostMaxMessagesOldestFirst() throws {
+        var harness = try DeliveryHarness()
+        for _ in 0..<5 { harness.publish() }
+        #expect(harness.pull(2).map(\.message.messageID) == ["1", "2"])
+        #expect(harness.pull(10).map(\.message.messageID) == ["3", "4", "5"])
+    }
+
+    @Test func aLeasedMessageOutlivesRetentionUntilItsLeaseEnds() throws {
+        var harness = try DeliveryHarness {
+            $0.messageRetentionSeconds = 600
+            $0.ackDeadlineSeconds = 600
+        }
+        harness.publish()
+        harness.advance(300)
+        _ = harness.pull()
+        harness.advance(300)
+        #expect(harness.tick().isEmpty, "a leased message is not dropped")
+        harness.advance(300)
+        let actions = harness.tick()
+        #expect(actions.contains(.expired(messageID: "1")))
+    }
+
+    @Test func theNextWakeUpIsTheEarliestDeadlineOrBackoffEnd() throws {
+        var harness = try DeliveryHarness {
+            $0.ackDeadlineSeconds = 60
+            $0.retryPolicy = RetryPolicy(minimumBackoffSeconds: 15, maximumBackoffSeconds: 600)
+        }
+        harness.publish()
+        harness.publish()
+        _ = harness.pull()
+        _ = harness.nack("1#1")
+        #expect(harness.machine.nextWakeUp(after: harness.now) == harness.now.adding(seconds: 15))
+        _ = harness.ack("2#1")
+        harness.advance(15)
+        #expect(harness.machine.nextWakeUp(after: harness.now) == nil, "message 1 is ready now: nothing to wait for")
+    }
+
+    @Test func aDeadLetteredOrderedMessageUnblocksItsKey() throws {
+        var harness = try DeliveryHarness {
+            $0.enableMessageOrdering = true
+            $0.deadLetterPolicy = DeadLetterPolicy(
+                deadLetterTopic: try! TopicName("dead-letters"), maxDeliveryAttempts: 5)
+        }
+        harness.publish(key: "k")
+        harness.publish(key: "k")
+        for attempt in 1...5 {
+            #expect(harness.pull().map(\.ackID) == ["1#\(attempt)"])
+            _ = harness.nack("1#\(attempt)")
+        }
+        #expect(harness.pull().map(\.message.messageID) == ["2"])
+    }
+
+    @Test func atLeastOnceIgnoresADeadlineChangeWithAStaleAckID() throws {
+        var harness = try DeliveryHarness()
+        harness.publish()
+        _ = harness.pull()
+        harness.advance(10)
+        _ = harness.tick()
+        _ = harness.pull()
+        let actions = harness.machine.handle(.modifyAckDeadline(ackID: "1#1", seconds: 60), now: harness.now)
+        #expect(actions.isEmpty)
+        #expect(harness.machine.outstandingCount == 1)
+    }
+
+    @Test func exactlyOnceRejectsADeadlineChangeAfterTheLeaseExpired() throws {
+        var harness = try DeliveryHarness { $0.enableExactlyOnceDelivery = true }
+        harness.publish()
+        _ = harness.pull()
+        harness.advance(11)
+        let actions = harness.machine.handle(.modifyAckDeadline(ackID: "1#1", seconds: 60), now: harness.now)
+        #expect(actions.last == .rejected(ackID: "1#1", reason: .leaseExpired))
+    }
+
+    @Test func anAckIDThatWasNeverIssuedIsUnknown() throws {
+        var harness = try DeliveryHarness { $0.enableExactlyOnceDelivery = true }
+        #expect(harness.ack("nonsense") == [.rejected(ackID: "nonsense", reason: .unknownAckID)])
+    }
+
+    @Test func aLeaseExpiresExactlyAtItsDeadline() throws {
+        var harness = try DeliveryHarness { $0.ackDeadlineSeconds = 20 }
+        harness.publish()
+        _ = harness.pull()
+        harness.now = harness.now.adding(microseconds: 20 * 1_000_000 - 1)
+        #expect(harness.tick().isEmpty)
+        harness.now = harness.now.adding(microseconds: 1)
+        #expect(harness.tick().count == 1)
+    }
 }

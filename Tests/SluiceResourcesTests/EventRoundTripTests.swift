@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct EventRoundTripTests {
     @Test func objectEventsSurviveTheLogAndFoldToTheSameState() async throws {
-        let log = MemoryEventLog()
+        let log: any EventLog = MemoryEventLog()
         let decider = Fixtures.decider()
         let stream = try ResourceStreams.object(Fixtures.bucket, Fixtures.name)
         var expected = ObjectState()
@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func bucketAndNotificationEventsSurviveTheLog() async throws {
-        let log = MemoryEventLog()
+        let log: any EventLog = MemoryEventLog()
         var state = BucketState()
         var all: [BucketEvent] = []
         func record(_ events: [BucketEvent]) throws {
@@ -50,7 +50,7 @@ import Testing
             PubsubMessage(messageID: "", publishTime: Fixtures.time(0), attributes: ["k": "v"], orderingKey: "key"),
         ]
         let events = try topic.publish(drafts, now: Fixtures.time(3))
-        let log = MemoryEventLog()
+        let log: any EventLog = MemoryEventLog()
         let stream = ResourceStreams.topic(Fixtures.topic())
         _ = try await log.append(
             [TopicEvent.created(TopicCreated(name: Fixtures.topic(), time: Fixtures.time(0))).newEvent()], to: stream)
@@ -90,7 +90,7 @@ import Testing
     }
 
     @Test func loadingFoldsEveryEventAndReportsTheVersionForTheNextAppend() async throws {
-        let log = MemoryEventLog()
+        let log: any EventLog = MemoryEventLog()
         let decider = Fixtures.decider()
         for generation in Int64(1)...3 {
             let loaded = try await log.loadObject(Fixtures.bucket, Fixtures.name)
@@ -108,7 +108,7 @@ import Testing
     }
 
     @Test func aStaleLoadCannotAppend() async throws {
-        let log = MemoryEventLog()
+        let log: any EventLog = MemoryEventLog()
         let stale = try await log.loadBucket(Fixtures.bucket)
         let create = try BucketDecider.create(Fixtures.bucket, state: stale.state, now: Fixtures.time(0))
         let stream = ResourceStreams.bucket(Fixtures.bucket)
@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func subscriptionLoadingSkipsDeliveryEvents() async throws {
-        let log = MemoryEventLog()
+        let log: any EventLog = MemoryEventLog()
         let name = try SubscriptionName("sub")
         let config = SubscriptionConfig(name: name, topic: Fixtures.topic())
         let created = try SubscriptionState().create(config, now: Fixtures.time(0))

@@ -45,6 +45,26 @@ import Testing
             matches: true),
         Case(filter: #"attributes.k = "V""#, attributes: ["k": "v"], matches: false),
         Case(filter: "NOT NOT attributes:k", attributes: ["k": "v"], matches: true),
+        Case(filter: "  attributes:k\n\tAND\nattributes:j  ", attributes: ["k": "", "j": ""], matches: true),
+        Case(filter: #"NOT (attributes:a OR attributes:b)"#, attributes: ["c": ""], matches: true),
+        Case(filter: #"NOT (attributes:a OR attributes:b)"#, attributes: ["b": ""], matches: false),
+        Case(
+            filter: #"-hasPrefix(attributes.objectId, "incoming/")"#, attributes: ["objectId": "other/x"], matches: true
+        ),
+        Case(filter: #"hasPrefix(attributes.k, "")"#, attributes: ["k": "anything"], matches: true),
+        Case(filter: #"hasPrefix(attributes."a b", "x")"#, attributes: ["a b": "xy"], matches: true),
+        Case(filter: #"attributes:"quoted\"key""#, attributes: ["quoted\"key": ""], matches: true),
+        Case(filter: #"attributes.k = "\U0001F600""#, attributes: ["k": "😀"], matches: true),
+        Case(filter: #"attributes.k = "café""#, attributes: ["k": "café"], matches: true),
+        Case(
+            filter: #"((attributes:a AND attributes:b) OR (attributes:c AND attributes:d)) AND NOT attributes:e"#,
+            attributes: ["c": "", "d": ""], matches: true
+        ),
+        Case(
+            filter: #"attributes.eventType = "OBJECT_FINALIZE" AND hasPrefix(attributes.objectId, "incoming/")"#,
+            attributes: ["eventType": "OBJECT_FINALIZE", "objectId": "incoming/cat.png"], matches: true
+        ),
+        Case(filter: "attributes:123", attributes: ["123": ""], matches: true),
     ]
 
     @Test(arguments: cases)
@@ -78,6 +98,20 @@ import Testing
             filter: String(repeating: "(", count: 40) + "attributes:a" + String(repeating: ")", count: 40),
             complaint: "nests"),
         Bad(filter: #"attributes."" = "x""#, complaint: "empty"),
+        Bad(filter: #"Attributes:a"#, complaint: "expected attributes"),
+        Bad(filter: #"hasprefix(attributes.a, "x")"#, complaint: "expected attributes"),
+        Bad(filter: #"attributes.a = 'x'"#, complaint: "unexpected character"),
+        Bad(filter: #"attributes.a == "x""#, complaint: "string literal"),
+        Bad(filter: #"attributes:a AND"#, complaint: "ends where a condition"),
+        Bad(filter: #"attributes:a OR OR attributes:b"#, complaint: "expected a condition before OR"),
+        Bad(filter: #"()"#, complaint: "expected attributes"),
+        Bad(filter: #"attributes.a = "x" OR"#, complaint: "ends where a condition"),
+        Bad(filter: #"hasPrefix(attributes:a, "x")"#, complaint: "attributes.KEY"),
+        Bad(filter: #"attributes.a = "\x4""#, complaint: "2 digits"),
+        Bad(filter: #"attributes.a = "\uD800""#, complaint: "Unicode scalar"),
+        Bad(
+            filter: #"attributes.a != "x" AND (attributes:b OR attributes:c) OR attributes:d"#,
+            complaint: "without parentheses"),
     ]
 
     @Test(arguments: bad)

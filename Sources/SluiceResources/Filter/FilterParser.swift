@@ -85,6 +85,8 @@ struct FilterParser {
             let prefix = try parseString("hasPrefix needs a string literal prefix")
             try expect(.rightParen, "expected ')' to close hasPrefix")
             return .hasPrefix(key, prefix)
+        case .word(let word) where word == "AND" || word == "OR":
+            throw error("expected a condition before \(word)")
         case .word(let word) where ["not", "and", "or"].contains(word.lowercased()):
             throw error("boolean operators must be uppercase: \(word.uppercased())")
         case .end:
