@@ -29,6 +29,7 @@ extension DeliveryStateMachine {
             entry.lease = (ackID, deadline)
             entries[id] = entry
             leases[ackID] = id
+            if earliestDeadline.map({ deadline < $0 }) ?? true { earliestDeadline = deadline }
             actions.append(
                 .deliver(
                     Delivery(ackID: ackID, message: entry.message, deliveryAttempt: entry.attempts, deadline: deadline))
@@ -68,11 +69,14 @@ extension DeliveryStateMachine {
 
     mutating func expire(now: Timestamp) -> [Action] {
         var actions: [Action] = []
-        let expiredLeases = leases.compactMap { ackID, id in
-            entries[id].flatMap { entry in entry.lease.map { (ackID, id, $0.deadline) } }
-        }.filter { $0.2 <= now }.sorted { ($0.2, $0.1) < ($1.2, $1.1) }
-        for (_, id, _) in expiredLeases {
-            actions += fail(id, now: now)
+        if let earliest = earliestDeadline, earliest <= now {
+            let expiredLeases = leases.compactMap { ackID, id in
+                entries[id].flatMap { entry in entry.lease.map { (ackID, id, $0.deadline) } }
+            }.filter { $0.2 <= now }.sorted { ($0.2, $0.1) < ($1.2, $1.1) }
+            for (_, id, _) in expiredLeases {
+                actions += fail(id, now: now)
+            }
+            earliestDeadline = leases.values.compactMap { entries[$0]?.lease?.deadline }.min()
         }
         let retention = configuration.messageRetentionSeconds
         // Retention follows publish order, so the scan stops at the first message still kept.

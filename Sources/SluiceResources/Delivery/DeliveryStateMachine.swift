@@ -131,6 +131,9 @@ public struct DeliveryStateMachine: Sendable, Hashable {
     var order: [String] = []
     var orderStart = 0
     var leases: [String: String] = [:]
+    /// No lease expires before this; lets most inputs skip the lease scan. Never later than the
+    /// earliest real deadline (extensions only move deadlines later).
+    var earliestDeadline: Timestamp?
 
     /// A machine with no messages.
     public init(configuration: Configuration) {
