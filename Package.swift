@@ -216,6 +216,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "SluiceResourcesTests",
+            dependencies: ["SluiceCore", "SluiceLog", "SluiceResources"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "SluiceCLITests",
             dependencies: ["SluiceCore", "SluiceTesting"],
             exclude: ["Fixtures"],

@@ -10,6 +10,7 @@ extension SluiceCommand {
         ExecutionsCommand.self,
         BucketsCommand.self,
         TopicsCommand.self,
+        FunctionsCommand.self,
         UploadCommand.self,
         AdminCommand.self,
         BenchCommand.self,

@@ -2,71 +2,157 @@ import Foundation
 import SluiceAdapters
 import SluiceAdaptersLocal
 import SluiceCore
+import Synchronization
 import Testing
 
-@Suite("Object bytes are stored content-addressed, durably, and only by digest")
-struct LocalObjectStoreTests {
-    private func store() throws -> LocalObjectStore {
-        try LocalObjectStore(
-            root: FileManager.default.temporaryDirectory.appendingPathComponent("sluice-objects-\(UUID())").path)
+@Suite struct LocalObjectStoreTests {
+    @Test func aWriteReturnsTheDigestSizeAndChecksumsCloudStoragePrints() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try LocalObjectStore(directory: directory.path)
+        let blob = try await store.write(Array("hello".utf8))
+        #expect(blob.digest.hex == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
+        #expect(blob.size == 5)
+        #expect(blob.md5Base64 == "XUFAKrxLKna5cZ2REBfFkg==")
+        #expect(blob.crc32cBase64 == "mnG7TA==")
     }
 
-    @Test("CRC32C matches the Castagnoli check value")
-    func crc32cCheckValue() {
-        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+    @Test func bytesAreStoredUnderTheirDigestWithTwoFanOutLevels() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try LocalObjectStore(directory: directory.path)
+        let blob = try await store.write(Array("hello".utf8))
+        #expect(directory.allFiles() == ["objects/2c/f2/" + blob.digest.hex])
+        #expect(try await store.read(blob.digest, range: nil) == Array("hello".utf8))
     }
 
-    @Test("stored bytes read back, with the checksums GCS would report")
-    func storeAndReadBack() async throws {
-        let objects = try store()
-        let content = try await objects.store(Array("123456789".utf8))
-        #expect(content.size == 9)
-        #expect(content.crc32cBase64 == Data([0xE3, 0x06, 0x92, 0x83]).base64EncodedString())
-        #expect(content.md5Base64 == "JfnnlDI7RTiF9RgfG2JNCw==")
-        #expect(content.digest == "15e2b0d3c33891ebb0f1ef609ec419420c20e320ce94c65fbc8c3312448eb225")
-        #expect(try await objects.read(content.digest, range: nil) == Array("123456789".utf8))
-        #expect(try await objects.read(content.digest, range: 2..<5) == Array("345".utf8))
-        let empty = try await objects.store([])
-        #expect(empty.md5Base64 == "1B2M2Y8AsgTpgAmY7PhCfg==")
-        #expect(empty.crc32cBase64 == "AAAAAA==")
+    @Test func writingTheSameBytesTwiceStoresThemOnce() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try LocalObjectStore(directory: directory.path)
+        let first = try await store.write([1, 2, 3])
+        let second = try await store.write([1, 2, 3])
+        #expect(first == second)
+        #expect(directory.allFiles().count == 1)
     }
 
-    @Test("a range outside the content and an unknown digest are clear errors")
-    func badReads() async throws {
-        let objects = try store()
-        let content = try await objects.store([1, 2, 3])
-        await #expect(throws: SluiceError.self) { try await objects.read(content.digest, range: 2..<9) }
-        let unknown = String(repeating: "a", count: 64)
-        do {
-            _ = try await objects.read(unknown, range: nil)
-            Issue.record("an unknown digest was read")
-        } catch {
-            #expect(error.code == .notFound)
+    @Test(arguments: [(Int64(0), Int64(3)), (2, 5), (4, 4), (0, 10)])
+    func byteRangesReadExactlyThoseBytes(_ lower: Int64, _ upper: Int64) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try LocalObjectStore(directory: directory.path)
+        let bytes: [UInt8] = Array(0..<10)
+        let blob = try await store.write(bytes)
+        #expect(try await store.read(blob.digest, range: lower..<upper) == Array(bytes[Int(lower)..<Int(upper)]))
+    }
+
+    @Test func aRangePastTheEndIsRejected() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try LocalObjectStore(directory: directory.path)
+        let blob = try await store.write([1, 2, 3])
+        await #expect(throws: SluiceError(.invalidArgument, "")) { try await store.read(blob.digest, range: 2..<4) }
+    }
+
+    @Test func readingUnknownContentIsNotFound() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try LocalObjectStore(directory: directory.path)
+        let missing = try ContentDigest(hex: String(repeating: "0", count: 64))
+        await #expect(throws: SluiceError(.notFound, "")) { try await store.read(missing, range: nil) }
+        #expect(try await store.contains(missing) == false)
+    }
+
+    @Test func aSweepRemovesOldOrphansAndKeepsReferencedAndRecentContent() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let clock = Mutex(Date().timeIntervalSince1970)
+        let store = try LocalObjectStore(directory: directory.path, now: { clock.withLock { $0 } })
+        let referenced = try await store.write(Array("kept".utf8))
+        let orphan = try await store.write(Array("orphan".utf8))
+        let recent = try await store.sweep(keeping: [referenced.digest], minimumAge: .seconds(60))
+        #expect(recent.removed.isEmpty, "content younger than the minimum age may not have its event yet")
+        clock.withLock { $0 += 120 }
+        let report = try await store.sweep(keeping: [referenced.digest], minimumAge: .seconds(60))
+        #expect(report.removed == [orphan.digest])
+        #expect(report.kept == 1)
+        #expect(try await store.contains(referenced.digest))
+        #expect(try await store.contains(orphan.digest) == false)
+    }
+
+    @Test func aSweepRemovesAbandonedTemporaryFiles() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let clock = Mutex(Date().timeIntervalSince1970 + 3_600)
+        let store = try LocalObjectStore(directory: directory.path, now: { clock.withLock { $0 } })
+        _ = FileManager.default.createFile(atPath: directory.path + "/tmp/crashed.tmp", contents: Data([1]))
+        let report = try await store.sweep(keeping: [], minimumAge: .seconds(60))
+        #expect(report.removedTemporaryFiles == 1)
+        #expect(directory.allFiles().isEmpty)
+    }
+
+    @Test(arguments: ["../../etc/passwd", "/etc/passwd", "..", "a/../../b", "%2e%2e/x", "nul\u{0}byte", "C:\\windows"])
+    func hostileObjectNamesNeverReachTheFilesystem(_ name: String) async throws {
+        // The store's API takes bytes and digests only; an object name cannot be passed to it.
+        // This pins that: writing a name's bytes as content lands under the content digest.
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try LocalObjectStore(directory: directory.path)
+        let blob = try await store.write(Array(name.utf8))
+        #expect(
+            directory.allFiles() == [
+                "objects/\(blob.digest.hex.prefix(2))/\(blob.digest.hex.dropFirst(2).prefix(2))/\(blob.digest.hex)"
+            ])
+    }
+
+    @Test func aDigestThatIsNotHexCannotBeFormed() {
+        #expect(throws: SluiceError(.invalidArgument, "")) {
+            try ContentDigest(hex: "../" + String(repeating: "a", count: 61))
         }
+        #expect(throws: SluiceError(.invalidArgument, "")) { try ContentDigest(hex: String(repeating: "A", count: 64)) }
     }
 
-    @Test(
-        "anything that is not a digest is refused before the filesystem is touched",
-        arguments: [
-            "../../etc/passwd", "/etc/passwd", "ab/../../x", String(repeating: "A", count: 64), "",
-        ])
-    func hostileDigestsAreRefused(_ digest: String) async throws {
-        let objects = try store()
-        do {
-            _ = try await objects.read(digest, range: nil)
-            Issue.record("\(digest) was accepted")
-        } catch {
-            #expect(error.code == .invalidArgument)
+    @Test func aChunkedWriteStoresTheSameContentAsAOneShotWrite() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try LocalObjectStore(directory: directory.path)
+        let bytes = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        for start in stride(from: 0, to: bytes.count, by: 7_000) {
+            continuation.yield(Array(bytes[start..<min(start + 7_000, bytes.count)]))
         }
+        continuation.finish()
+        let chunked = try await store.write(chunks: stream)
+        let whole = try await store.write(bytes)
+        #expect(chunked == whole)
+        #expect(try await store.read(chunked.digest, range: nil) == bytes)
+        #expect(directory.allFiles().count == 1, "the second write must not leave a temporary file")
     }
 
-    @Test("a sweep removes contents nothing references and keeps the rest")
-    func sweepRemovesOrphans() async throws {
-        let objects = try store()
-        let kept = try await objects.store(Array("kept".utf8))
-        let orphan = try await objects.store(Array("orphan".utf8))
-        #expect(try await objects.sweep(keeping: [kept.digest]) == 1)
-        #expect(try await objects.read(kept.digest, range: nil) == Array("kept".utf8))
-        await #expect(throws: SluiceError.self) { try await objects.read(orphan.digest, range: nil) }
+    struct UploadInterrupted: Error {}
+
+    @Test func aChunkedWriteThatFailsMidwayLeavesNothingBehind() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try LocalObjectStore(directory: directory.path)
+        let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        continuation.yield([1, 2, 3])
+        continuation.finish(throwing: UploadInterrupted())
+        await #expect(throws: SluiceError(.unavailable, "")) { try await store.write(chunks: stream) }
+        #expect(directory.allFiles().isEmpty)
+    }
+
+    @Test func concurrentWritesOfDifferentContentAllLand() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try LocalObjectStore(directory: directory.path)
+        let blobs = try await withThrowingTaskGroup(of: StoredBlob.self) { group in
+            for index in 0..<50 {
+                group.addTask { try await store.write(Array("object \(index % 25)".utf8)) }
+            }
+            return try await group.reduce(into: [StoredBlob]()) { $0.append($1) }
+        }
+        #expect(Set(blobs.map(\.digest)).count == 25)
+        #expect(directory.allFiles().count == 25)
     }
 }

@@ -25,6 +25,7 @@ struct HelpOutputTests {
         ["buckets", "notify"],
         ["topics", "create"],
         ["topics", "subscribe"],
+        ["functions", "deploy"],
         ["upload"],
         ["bench", "log"],
         ["bench", "interpreter"],

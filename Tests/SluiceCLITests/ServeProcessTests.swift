@@ -165,7 +165,7 @@ struct ServeProcessTests {
         for command in [
             ["workflows", "deploy", "on-upload", workflow.path], ["buckets", "create", "uploads"],
             ["topics", "create", "finalized"],
-            ["topics", "subscribe", "predict", "--topic", "finalized", "--start-workflow", "on-upload"],
+            ["functions", "deploy", "predict", "--trigger-topic", "finalized", "--start-workflow", "on-upload"],
             ["buckets", "notify", "uploads", "--topic", "finalized"],
         ] {
             #expect(try binary.run(command + ["--db", path]).status == 0, "\(command)")

@@ -27,7 +27,7 @@ struct EngineFixture {
     }
 
     func types(_ id: ExecutionID) async throws -> [String] {
-        try await log.readStream(id.stream, from: 1, limit: 1_000).map(\.type)
+        await log.readStream(id.stream, from: 1, limit: 1_000).map(\.type)
     }
 }
 

@@ -20,7 +20,7 @@ struct ExecutionRunnerTests {
         let outcome = try await engine.runner().run(id)
         #expect(outcome.result == .int(42))
         #expect(try await engine.types(id) == ["execution.started", "execution.steps_started", "execution.succeeded"])
-        let steps = try await engine.log.readStream(id.stream, from: 2, limit: 1)[0].data
+        let steps = await engine.log.readStream(id.stream, from: 2, limit: 1)[0].data
         #expect(steps == #"{"steps":[{"routine":"main","step":"init"},{"routine":"main","step":"answer"}]}"#)
     }
 

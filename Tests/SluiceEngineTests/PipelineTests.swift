@@ -29,8 +29,9 @@ struct PipelineTests {
         let log = MemoryEventLog()
         let catalog: WorkflowCatalog
         let runner: ExecutionRunner
-        let buckets: Buckets
-        let topics: Topics
+        let storage: StorageService
+        let pubsub: PubSubService
+        let functions: FunctionsService
 
         init() throws {
             catalog = WorkflowCatalog(log: log)
@@ -39,30 +40,39 @@ struct PipelineTests {
                 performer: SystemEffectPerformer(now: WallClock.microsecondsSinceEpoch, next: UnroutedEffectPerformer())
             )
             let objects = try LocalObjectStore(
-                root: FileManager.default.temporaryDirectory.appendingPathComponent("sluice-pipe-\(UUID())").path)
-            buckets = Buckets(log: log, objects: objects)
-            topics = Topics(log: log)
+                directory: FileManager.default.temporaryDirectory.appendingPathComponent("sluice-pipe-\(UUID())").path)
+            storage = StorageService(log: log, objects: objects)
+            pubsub = PubSubService(log: log)
+            functions = FunctionsService(log: log)
         }
 
         func setUp() async throws {
-            try await buckets.create("uploads")
-            try await topics.create(topic: "uploads-finalized")
+            try await storage.createBucket("uploads")
+            try await pubsub.createTopic("uploads-finalized")
             try await catalog.deploy(name: "on-upload", source: PipelineTests.onUpload)
-            try await topics.subscribe("predict", topic: "uploads-finalized", startingWorkflow: "on-upload")
-            _ = try await buckets.addNotification(
-                bucket: "uploads", topic: "uploads-finalized", eventTypes: ["OBJECT_FINALIZE"])
+            try await functions.deploy(
+                FunctionConfig(
+                    name: try FunctionName("predict"), triggerTopic: try TopicName("uploads-finalized"),
+                    target: .startWorkflow(workflow: "on-upload")))
+            _ = try await storage.createNotification(
+                NotificationConfig(id: 0, topic: try TopicName("uploads-finalized"), eventTypes: [.objectFinalize]),
+                bucket: "uploads")
         }
 
         /// Runs the emitter, the dispatcher and the scheduler until `body` returns.
-        func running<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        func running<T: Sendable>(
+            runtimes: @escaping FunctionDispatcher.Runtimes = { _ in nil },
+            _ body: @Sendable () async throws -> T
+        ) async throws -> T {
             let logger = Logger(label: "test")
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    try await NotificationEmitter(log: log, buckets: buckets, topics: topics, logger: logger).run()
+                    try await NotificationEmitter(log: log, pubsub: pubsub, logger: logger).run()
                 }
                 group.addTask {
                     try await FunctionDispatcher(
-                        log: log, topics: topics, runner: runner, catalog: catalog, logger: logger
+                        log: log, runner: runner, catalog: catalog, runtimes: runtimes,
+                        retryPolicy: RetryPolicy(minimumBackoffSeconds: 0, maximumBackoffSeconds: 0), logger: logger
                     ).run()
                 }
                 group.addTask { try await ExecutionScheduler(log: log, runner: runner, logger: logger).run() }
@@ -91,13 +101,12 @@ struct PipelineTests {
         let pipeline = try Pipeline()
         try await pipeline.setUp()
         let history = try await pipeline.running {
-            let object = try await pipeline.buckets.upload(
-                bucket: "uploads", name: "images/cat.png", bytes: Array(repeating: 7, count: 1_234),
-                contentType: "image/png",
-                correlationID: "journey-1")
+            let object = try await pipeline.storage.upload(
+                bucket: "uploads", object: "images/cat.png", bytes: Array(repeating: 7, count: 1_234),
+                contentType: "image/png", metadata: EventMetadata(correlationID: "journey-1"))
             #expect(object.size == 1_234)
-            let finalized = try await pipeline.log.query(EventQuery(types: ["object.finalized"], limit: 1)).events[0]
-            let id = ExecutionID.forMessage(subscription: "predict", messageID: String(finalized.position * 1_000 + 1))
+            // The topic stream holds its creation at version 1, so the first message is id "2".
+            let id = ExecutionID.forMessage(subscription: "predict-uploads-finalized", messageID: "2")
             return try await pipeline.waitForEnding(id)
         }
         #expect(
@@ -119,8 +128,10 @@ struct PipelineTests {
         let pipeline = try Pipeline()
         try await pipeline.setUp()
         try await pipeline.running {
-            _ = try await pipeline.buckets.upload(bucket: "uploads", name: "a.png", bytes: [1], correlationID: "j")
-            _ = try await pipeline.buckets.upload(bucket: "uploads", name: "b.png", bytes: [2], correlationID: "k")
+            _ = try await pipeline.storage.upload(
+                bucket: "uploads", object: "a.png", bytes: [1], metadata: EventMetadata(correlationID: "j"))
+            _ = try await pipeline.storage.upload(
+                bucket: "uploads", object: "b.png", bytes: [2], metadata: EventMetadata(correlationID: "k"))
             for _ in 0..<500 where try await pipeline.count("execution.succeeded") < 2 {
                 try await Task.sleep(for: .milliseconds(10))
             }
@@ -141,10 +152,11 @@ struct PipelineTests {
     @Test("objects uploaded before a notification config existed are not notified")
     func earlierObjectsAreNotNotified() async throws {
         let pipeline = try Pipeline()
-        try await pipeline.buckets.create("uploads")
-        try await pipeline.topics.create(topic: "uploads-finalized")
-        _ = try await pipeline.buckets.upload(bucket: "uploads", name: "early.png", bytes: [1])
-        _ = try await pipeline.buckets.addNotification(bucket: "uploads", topic: "uploads-finalized")
+        try await pipeline.storage.createBucket("uploads")
+        try await pipeline.pubsub.createTopic("uploads-finalized")
+        try await pipeline.storage.upload(bucket: "uploads", object: "early.png", bytes: [1])
+        _ = try await pipeline.storage.createNotification(
+            NotificationConfig(id: 0, topic: try TopicName("uploads-finalized")), bucket: "uploads")
         try await pipeline.running { try await Task.sleep(for: .milliseconds(200)) }
         #expect(try await pipeline.count("message.published") == 0)
     }
@@ -158,12 +170,12 @@ struct PipelineTests {
         ])
     func badNamesAreRefused(_ bucket: String, _ object: String) async throws {
         let pipeline = try Pipeline()
-        try await pipeline.buckets.create("uploads")
+        try await pipeline.storage.createBucket("uploads")
         let head = await pipeline.log.headPosition()
         await #expect(throws: SluiceError.self) {
-            if bucket != "uploads" { try await pipeline.buckets.create(bucket) }
-            _ = try await pipeline.buckets.upload(bucket: bucket, name: object, bytes: [1])
+            if bucket != "uploads" { try await pipeline.storage.createBucket(bucket) }
+            try await pipeline.storage.upload(bucket: bucket, object: object, bytes: [1])
         }
-        #expect(try await pipeline.log.headPosition() == head)
+        #expect(await pipeline.log.headPosition() == head)
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import OrderedCollections
+public import SluiceAdapters
 public import SluiceCore
 public import SluiceEngine
 public import SluiceWorkflows
@@ -7,32 +7,30 @@ public import SluiceWorkflows
 /// The models Sluice serves, by name, answering Vertex AI `:predict` requests:
 /// `{"instances": [[...], ...]}` -> `{"predictions": [...], "deployedModelId", "model", ...}`.
 ///
-/// An instance is a list of numbers, or a map holding one under `values`. A prediction is
-/// `{"scores": [...], "class": i, "label": "..."}` for a model with labels, else `{"scores": [...]}`.
+/// Any ``Predictor`` can be registered; a directory of `NAME.json` model files loads each as a
+/// ``BuiltInModelPredictor``. The registry only translates between the workflow world's values
+/// and the predictor's JSON, so every runtime answers in the same PredictResponse shape.
 public actor ModelRegistry: ModelEndpoints {
-    private var models: [String: DenseModel] = [:]
+    private var models: [String: any Predictor] = [:]
 
     public init() {}
 
     /// Loads every `NAME.json` in `directory` as model NAME; a missing directory loads nothing.
     public init(directory: String) throws(SluiceError) {
-        var loaded: [String: DenseModel] = [:]
+        var loaded: [String: any Predictor] = [:]
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         for file in files.sorted() where file.hasSuffix(".json") {
             let name = String(file.dropLast(".json".count))
-            guard let data = FileManager.default.contents(atPath: directory + "/" + file) else {
-                throw SluiceError(.storageFailure, "cannot read model file \(directory)/\(file)")
-            }
             do {
-                loaded[name] = try DenseModel(json: String(decoding: data, as: UTF8.self))
+                loaded[name] = try BuiltInModelPredictor(contentsOf: directory + "/" + file)
             } catch {
-                throw SluiceError(.invalidArgument, "model \(name) (\(directory)/\(file)): \(error.message)")
+                throw SluiceError(error.code, "model \(name) (\(directory)/\(file)): \(error.message)")
             }
         }
         models = loaded
     }
 
-    public func register(_ name: String, _ model: DenseModel) {
+    public func register(_ name: String, _ model: any Predictor) {
         models[name] = model
     }
 
@@ -47,27 +45,15 @@ public actor ModelRegistry: ModelEndpoints {
         guard let instances = body["instances"]?.listValue else {
             return .failure(.invalidArgument("\"instances\" must be a list"))
         }
-        var predictions: [WorkflowValue] = []
-        predictions.reserveCapacity(instances.count)
-        for (index, instance) in instances.enumerated() {
-            let raw = instance.listValue ?? instance["values"]?.listValue ?? []
-            let input = raw.compactMap(DenseModel.number)
-            guard input.count == model.inputs, raw.count == model.inputs else {
-                return .failure(.invalidArgument("instance \(index) must hold \(model.inputs) numbers"))
-            }
-            let scores = model.scores(input)
-            var prediction: [(String, WorkflowValue)] = [("scores", .list(scores.map(WorkflowValue.double)))]
-            if let labels = model.labels, let best = scores.indices.max(by: { scores[$0] < scores[$1] }) {
-                prediction.append(("class", .int(Int64(best))))
-                prediction.append(("label", .string(labels[best])))
-            }
-            var map = WorkflowValue.object([:]).mapValue ?? [:]
-            for (key, value) in prediction { map[key] = value }
-            predictions.append(.map(map))
+        let predictions: [JSONValue]
+        do {
+            predictions = try await model.predict(instances: instances.map(JSONBridge.json))
+        } catch {
+            return .failure(GoogleAPIError(error))
         }
         return .success(
             .object([
-                "predictions": .list(predictions),
+                "predictions": .list(predictions.map(JSONBridge.workflowValue)),
                 "deployedModelId": "1",
                 "model": .string("projects/local/locations/local/models/\(name)"),
                 "modelVersionId": "1",

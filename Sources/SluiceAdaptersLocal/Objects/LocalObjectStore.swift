@@ -1,132 +1,105 @@
-import Crypto
-import Dispatch
-import Foundation
+internal import Foundation
 public import SluiceAdapters
 public import SluiceCore
 
-/// Object bytes in the data directory, content-addressed by SHA-256:
-/// `ROOT/ab/cd/abcd…`, written to a temporary file, fsynced, renamed into place, and the
-/// directory fsynced, so a crash leaves either the whole content or an orphan temp file.
+#if canImport(Glibc)
+    internal import Glibc
+#elseif canImport(Darwin)
+    internal import Darwin
+#endif
+
+/// Object bytes in a data directory, addressed only by their SHA-256.
 ///
-/// Object names never reach the filesystem, only digests do, so no name can address a path
-/// outside the directory. File work runs on a queue of its own, never on the cooperative pool.
-public final class LocalObjectStore: ObjectStore {
-    public let root: String
-    private let queue = DispatchQueue(label: "sluice-object-store", attributes: .concurrent)
+/// Layout: `objects/ab/cd/abcd…` (two fan-out levels from the digest's first four hex digits)
+/// and `tmp/` for writes in progress. A write goes to a new temporary file, is fsynced,
+/// renamed to its content path, and the directory is fsynced, so a crash leaves either the
+/// whole content or an orphaned temporary file, never a partial object. Object names never
+/// reach the filesystem, so no name can address a path outside the directory.
+///
+/// File I/O runs on the actor's executor; large writes block it for their duration.
+public actor LocalObjectStore: ObjectStore {
+    /// The data directory.
+    public nonisolated let directory: String
+    private let now: @Sendable () -> Double
+    private var counter = 0
 
-    public init(root: String) throws(SluiceError) {
-        self.root = root
+    /// Opens (creating when needed) a store in `directory`. `now` returns seconds since the
+    /// Unix epoch (the wall clock by default); tests inject it to age files for sweeps.
+    public init(
+        directory: String,
+        now: (@Sendable () -> Double)? = nil
+    ) throws(SluiceError) {
+        self.directory = directory
+        self.now = now ?? { Date().timeIntervalSince1970 }
+        for sub in ["objects", "tmp"] {
+            try FileSystem.createDirectory(directory + "/" + sub)
+        }
+    }
+
+    /// The path content with this digest is stored at.
+    public nonisolated func path(for digest: ContentDigest) -> String {
+        let hex = digest.hex
+        return "\(directory)/objects/\(hex.prefix(2))/\(hex.dropFirst(2).prefix(2))/\(hex)"
+    }
+
+    public func write(_ bytes: [UInt8]) async throws(SluiceError) -> StoredBlob {
+        var writer = try BlobWriter(temporaryPath: nextTemporaryPath())
+        try writer.append(bytes)
+        return try writer.finish(path: path(for:))
+    }
+
+    public func write<Chunks: AsyncSequence<[UInt8], any Error>>(
+        chunks: sending Chunks
+    ) async throws(SluiceError) -> StoredBlob {
+        var writer = try BlobWriter(temporaryPath: nextTemporaryPath())
         do {
-            try FileManager.default.createDirectory(atPath: root + "/tmp", withIntermediateDirectories: true)
+            for try await chunk in chunks {
+                try writer.append(chunk)
+            }
+        } catch let error as SluiceError {
+            throw error
         } catch {
-            throw SluiceError(
-                .storageFailure, "cannot create the object directory \(root): \(error.localizedDescription)")
+            throw SluiceError(.unavailable, "the upload stream failed before its end", cause: error)
         }
+        return try writer.finish(path: path(for:))
     }
 
-    public func store(_ bytes: [UInt8]) async throws(SluiceError) -> StoredContent {
-        try await onQueue { () throws(SluiceError) in try self.storeBlocking(bytes) }
+    private func nextTemporaryPath() -> String {
+        counter += 1
+        return "\(directory)/tmp/\(getpid()).\(counter).tmp"
     }
 
-    public func read(_ digest: String, range: Range<Int>?) async throws(SluiceError) -> [UInt8] {
-        try await onQueue { () throws(SluiceError) in
-            let path = try self.path(of: digest)
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw SluiceError(.notFound, "no stored content \(digest)")
+    public func read(_ digest: ContentDigest, range: Range<Int64>?) async throws(SluiceError) -> [UInt8] {
+        try FileSystem.read(path(for: digest), range: range, name: digest.hex)
+    }
+
+    public func contains(_ digest: ContentDigest) async throws(SluiceError) -> Bool {
+        FileSystem.exists(path(for: digest))
+    }
+
+    public func sweep(keeping: Set<ContentDigest>, minimumAge: Duration) async throws(SluiceError) -> SweepReport {
+        let cutoff =
+            now() - Double(minimumAge.components.seconds)
+            - Double(minimumAge.components.attoseconds) / 1e18
+        var kept = 0
+        var removed: [ContentDigest] = []
+        for file in try FileSystem.files(under: directory + "/objects", depth: 3) {
+            let name = String(file[file.index(after: file.lastIndex(of: "/")!)...])
+            guard let digest = try? ContentDigest(hex: name), !keeping.contains(digest),
+                FileSystem.modificationTime(file) < cutoff
+            else {
+                kept += 1
+                continue
             }
-            guard let range else { return [UInt8](data) }
-            guard range.lowerBound >= 0, range.upperBound <= data.count else {
-                throw SluiceError(.invalidArgument, "range \(range) is outside the \(data.count) stored bytes")
-            }
-            return [UInt8](data[range])
+            unlink(file)
+            removed.append(digest)
         }
-    }
-
-    public func sweep(keeping referenced: Set<String>) async throws(SluiceError) -> Int {
-        try await onQueue { () throws(SluiceError) in
-            var removed = 0
-            let files = FileManager.default.enumerator(atPath: self.root)
-            while let relative = files?.nextObject() as? String {
-                let name = (relative as NSString).lastPathComponent
-                let full = self.root + "/" + relative
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue
-                else { continue }
-                if relative.hasPrefix("tmp/") {
-                    // A temp file may belong to a store in progress; only old ones are orphans.
-                    let modified = (try? FileManager.default.attributesOfItem(atPath: full)[.modificationDate]) as? Date
-                    guard let modified, modified < Date(timeIntervalSinceNow: -3_600) else { continue }
-                    try? FileManager.default.removeItem(atPath: full)
-                    removed += 1
-                } else if !referenced.contains(name) {
-                    try? FileManager.default.removeItem(atPath: full)
-                    removed += 1
-                }
-            }
-            return removed
+        var temporaries = 0
+        for file in try FileSystem.files(under: directory + "/tmp", depth: 1)
+        where FileSystem.modificationTime(file) < cutoff {
+            unlink(file)
+            temporaries += 1
         }
-    }
-
-    private func storeBlocking(_ bytes: [UInt8]) throws(SluiceError) -> StoredContent {
-        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-        let content = StoredContent(
-            digest: digest,
-            size: bytes.count,
-            md5Base64: Data(Insecure.MD5.hash(data: bytes)).base64EncodedString(),
-            crc32cBase64: withUnsafeBytes(of: CRC32C.checksum(bytes).bigEndian) { Data($0).base64EncodedString() }
-        )
-        let target = try path(of: digest)
-        if FileManager.default.fileExists(atPath: target) { return content }
-        let directory = (target as NSString).deletingLastPathComponent
-        let temporary = root + "/tmp/" + UUID().uuidString
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try Self.writeSynced(bytes, to: temporary)
-            guard rename(temporary, target) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            try Self.syncDirectory(directory)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw SluiceError(.storageFailure, "cannot store content \(digest): \(error.localizedDescription)")
-        }
-        return content
-    }
-
-    /// `ROOT/ab/cd/DIGEST` for a well-formed digest; anything else is refused before touching disk.
-    private func path(of digest: String) throws(SluiceError) -> String {
-        let isHex = digest.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
-        guard digest.utf8.count == 64, isHex else {
-            throw SluiceError(.invalidArgument, "'\(digest)' is not a content digest")
-        }
-        let characters = Array(digest)
-        return root + "/" + String(characters[0..<2]) + "/" + String(characters[2..<4]) + "/" + digest
-    }
-
-    private static func writeSynced(_ bytes: [UInt8], to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        defer { close(descriptor) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-            guard written > 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            offset += written
-        }
-        guard fsync(descriptor) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-    }
-
-    private static func syncDirectory(_ path: String) throws {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-    }
-
-    private func onQueue<T: Sendable>(_ body: @escaping @Sendable () throws(SluiceError) -> T) async throws(SluiceError)
-        -> T
-    {
-        let result: Result<T, SluiceError> = await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: Result { () throws(SluiceError) -> T in try body() }) }
-        }
-        return try result.get()
+        return SweepReport(kept: kept, removed: removed.sorted(), removedTemporaryFiles: temporaries)
     }
 }

@@ -1,81 +1,237 @@
 import Foundation
 public import Logging
 import OrderedCollections
+public import SluiceAdapters
 import SluiceCore
 public import SluiceLog
 public import SluiceResources
 import SluiceWorkflows
 
-/// Delivers every published message to the subscriptions of its topic. A subscription's
-/// function starts its workflow with the message as a Cloud Function (2nd gen) receives it;
-/// the execution id derives from the message id, so a redelivery starts nothing twice.
+/// Delivers every published message to the functions its topic triggers, like Eventarc does for
+/// 2nd-gen Cloud Functions. A start-workflow function starts its workflow with the CloudEvent's
+/// data as argument, under an execution id derived from the message id, so a redelivery starts
+/// nothing twice; command and HTTP functions run through their runtime. Each outcome is
+/// recorded in the function's stream; failures are retried with exponential backoff when the
+/// function asks for it, and a restart resumes every unacknowledged delivery from the log.
 public struct FunctionDispatcher: Sendable {
+    /// Makes the runtime for a command or HTTP function; `nil` when this process cannot run it.
+    public typealias Runtimes = @Sendable (FunctionTarget) -> (any FunctionRuntime)?
+
     private let log: any EventLog
-    private let topics: Topics
     private let runner: ExecutionRunner
     private let catalog: WorkflowCatalog
+    private let runtimes: Runtimes
+    private let retryPolicy: RetryPolicy
+    private let project: String
     private let logger: Logger
 
-    public init(log: any EventLog, topics: Topics, runner: ExecutionRunner, catalog: WorkflowCatalog, logger: Logger) {
+    /// `retryPolicy` spaces retries of failed invocations (Cloud Functions: 10 s doubling to 600 s),
+    /// for functions deployed with `retryOnFailure`; retrying stops after the 7-day retention.
+    public init(
+        log: any EventLog, runner: ExecutionRunner, catalog: WorkflowCatalog,
+        runtimes: @escaping Runtimes = { _ in nil },
+        retryPolicy: RetryPolicy = RetryPolicy(minimumBackoffSeconds: 10, maximumBackoffSeconds: 600),
+        project: String = "local", logger: Logger
+    ) {
         self.log = log
-        self.topics = topics
         self.runner = runner
         self.catalog = catalog
+        self.runtimes = runtimes
+        self.retryPolicy = retryPolicy
+        self.project = project
         self.logger = logger
     }
 
+    static let retentionMicros: Int64 = 7 * 86_400 * 1_000_000
+
     public func run() async throws {
-        try await EventFeed.follow(log, types: [ResourceEventType.messagePublished]) { event in
+        let limiter = InstanceLimiter()
+        let progress = DeliveryLedger(log: log)
+        try await withTaskCancellationHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                var functions: [String: FunctionConfig] = [:]
+                try await EventFeed.follow(
+                    log,
+                    types: [
+                        FunctionEvent.TypeName.deployed, FunctionEvent.TypeName.deleted,
+                        TopicEvent.TypeName.messagePublished,
+                    ]
+                ) { event in
+                    if event.stream.rawValue.hasPrefix("function/") {
+                        var state = FunctionState()
+                        if let config = functions[event.stream.rawValue] { state.config = config }
+                        do { state.apply(try FunctionEvent(event)) } catch {
+                            logger.error("unreadable function event", metadata: ["event.position": "\(event.position)"])
+                        }
+                        functions[event.stream.rawValue] = state.config
+                        return
+                    }
+                    let topic = String(event.stream.rawValue.dropFirst("topic/".count))
+                    for config in functions.values.sorted(by: { $0.name < $1.name })
+                    where config.triggerTopic.rawValue == topic {
+                        let done = try await progress.progress(of: config.name.rawValue, topic: topic, event: event)
+                        guard !done.acked, !done.givenUp else { continue }
+                        await limiter.acquire(config.name.rawValue, limit: config.maxInstances)
+                        try Task.checkCancellation()
+                        group.addTask {
+                            await deliver(event, topic: topic, to: config, from: done, limiter: limiter)
+                        }
+                    }
+                }
+            }
+        } onCancel: {
+            Task { await limiter.releaseWaiters() }
+        }
+    }
+
+    /// Runs attempts until one succeeds, the function does not retry, or retention runs out.
+    /// Holds an instance while invoking, not while waiting for a retry.
+    private func deliver(
+        _ event: RecordedEvent, topic: String, to config: FunctionConfig, from progress: DeliveryProgress,
+        limiter: InstanceLimiter
+    ) async {
+        let name = config.name.rawValue
+        var attempt = progress.attempts + 1
+        var retryAt = progress.retryAtMicros
+        var holding = true
+        defer { if holding { Task { await limiter.release(name) } } }
+        while !Task.isCancelled {
+            if let retryAt {
+                await limiter.release(name)
+                holding = false
+                let wait = retryAt - WallClock.microsecondsSinceEpoch()
+                if wait > 0 { try? await Task.sleep(for: .microseconds(wait)) }
+                guard !Task.isCancelled else { return }
+                await limiter.acquire(name, limit: config.maxInstances)
+                holding = true
+            }
             do {
-                try await deliver(event)
+                let settled = try await attemptOnce(event, topic: topic, config: config, attempt: attempt)
+                guard let next = settled else { return }
+                retryAt = next
+                attempt += 1
             } catch {
-                logger.error("delivery failed", metadata: ["event.position": "\(event.position)", "error": "\(error)"])
+                logger.error(
+                    "delivery not recorded; retrying after a restart",
+                    metadata: ["function": "\(name)", "event.position": "\(event.position)", "error": "\(error)"])
+                return
             }
         }
     }
 
-    func deliver(_ event: RecordedEvent) async throws(SluiceError) {
-        let topic = String(event.stream.rawValue.dropFirst("topic/".count))
-        let message: WorkflowValue
-        do { message = try JSONReader.parse(event.data) } catch {
-            throw SluiceError(.corruptStore, "message event \(event.position) is not JSON")
+    /// One invocation and its record; returns when to retry, or `nil` when the message is settled.
+    private func attemptOnce(
+        _ event: RecordedEvent, topic: String, config: FunctionConfig, attempt: Int
+    ) async throws(SluiceError) -> Int64? {
+        let message = try TopicEvent(event)
+        guard case .messagePublished(let published) = message else { return nil }
+        let cloudEvent = CloudEvent.pubsubMessagePublished(
+            project: project, topic: topic, subscription: "eventarc-\(config.name.rawValue)",
+            messageID: published.messageID, publishTime: published.publishTime.rfc3339Microseconds,
+            attributes: published.attributes, data: published.data, orderingKey: published.orderingKey)
+        let metadata = EventMetadata(
+            correlationID: event.metadata.correlationID, causationID: event.id.description, principal: "sluice-engine")
+        let started = ContinuousClock.now
+        var executionID: String?
+        var outcome: FunctionOutcome
+        switch config.target {
+        case .startWorkflow(let workflow):
+            do {
+                executionID = try await startWorkflow(
+                    workflow, cloudEvent: cloudEvent, config: config, topic: topic, metadata: metadata)
+                outcome = FunctionOutcome(status: .succeeded, duration: ContinuousClock.now - started)
+            } catch {
+                outcome = FunctionOutcome(status: .failed(error.message), duration: ContinuousClock.now - started)
+            }
+        case .command, .http:
+            guard let runtime = runtimes(config.target) else {
+                outcome = FunctionOutcome(
+                    status: .unreachable("this Sluice process has no runtime for \(config.name)'s target"),
+                    duration: .zero)
+                break
+            }
+            outcome = await runtime.invoke(
+                FunctionInvocation(
+                    function: config.name.rawValue, event: cloudEvent, attempt: attempt,
+                    timeout: .seconds(config.timeoutSeconds),
+                    idempotencyKey: "\(config.name.rawValue)/\(topic)/\(published.messageID)"))
         }
-        let messageID = message["messageId"]?.stringValue ?? String(event.position)
-        for subscription in try await topics.subscriptionsWithPositions(of: topic)
-        where subscription.createdAt < event.position {
-            let publishTime = Timestamps.rfc3339(event.timestamp, fractionDigits: 6)
-            var pubsubMessage: OrderedDictionary<String, WorkflowValue> = [
-                "data": message["data"] ?? "",
-                "attributes": message["attributes"] ?? .object([:]),
-                "messageId": .string(messageID),
-                "message_id": .string(messageID),
-                "publishTime": .string(publishTime),
-                "publish_time": .string(publishTime),
-            ]
-            if let key = message["orderingKey"] { pubsubMessage["orderingKey"] = key }
-            let argument = WorkflowValue.object([
-                "message": .map(pubsubMessage),
-                "subscription": .string("projects/local/subscriptions/\(subscription.name)"),
-            ])
-            let id = ExecutionID.forMessage(subscription: subscription.name, messageID: messageID)
-            let revision = try await catalog.latestRevision(of: subscription.workflow)
-            let metadata = EventMetadata(
-                correlationID: event.metadata.correlationID, causationID: event.id.description,
-                principal: "sluice-engine")
-            try await runner.start(
-                id, ExecutionStart(workflow: subscription.workflow, revision: revision, argument: argument),
-                metadata: metadata)
-            let acked = try Self.encode(["messageId": .string(messageID), "executionId": .string(id.rawValue)])
-            _ = try await log.append(
-                [NewEvent(type: ResourceEventType.deliveryAcked, data: acked, metadata: metadata)],
-                to: Topics.stream(subscription: subscription.name), expectedVersion: .any,
-                idempotencyKey: "ack/\(subscription.name)/\(messageID)")
-        }
+        return try await record(
+            outcome, attempt: attempt, messageID: published.messageID, topic: topic, config: config,
+            publishedMicros: published.publishTime.microseconds, executionID: executionID, metadata: metadata)
     }
 
-    private static func encode(_ fields: OrderedDictionary<String, WorkflowValue>) throws(SluiceError) -> String {
-        do { return try WorkflowValue.map(fields).jsonString() } catch {
-            throw SluiceError(.internalFailure, "a delivery event is not JSON-encodable")
+    private func startWorkflow(
+        _ workflow: String, cloudEvent: CloudEvent, config: FunctionConfig, topic: String, metadata: EventMetadata
+    ) async throws(SluiceError) -> String {
+        let argument: WorkflowValue
+        do { argument = try JSONReader.parse(cloudEvent.data) } catch {
+            throw SluiceError(.internalFailure, "the CloudEvent data is not JSON")
         }
+        let id = ExecutionID.forMessage(subscription: "\(config.name.rawValue)-\(topic)", messageID: cloudEvent.id)
+        let revision = try await catalog.latestRevision(of: workflow)
+        _ = try await runner.start(
+            id, ExecutionStart(workflow: workflow, revision: revision, argument: argument), metadata: metadata)
+        return id.rawValue
+    }
+
+    private func record(
+        _ outcome: FunctionOutcome, attempt: Int, messageID: String, topic: String, config: FunctionConfig,
+        publishedMicros: Int64, executionID: String?, metadata: EventMetadata
+    ) async throws(SluiceError) -> Int64? {
+        let milliseconds =
+            Double(outcome.duration.components.seconds) * 1_000
+            + Double(outcome.duration.components.attoseconds) / 1e15
+        var events: [NewEvent] = []
+        if !outcome.output.text.isEmpty || !outcome.errorOutput.text.isEmpty {
+            let output = FunctionDelivery.Output(
+                messageId: messageID, attempt: attempt, stdout: outcome.output.lines,
+                stderr: outcome.errorOutput.lines,
+                droppedBytes: outcome.output.droppedBytes + outcome.errorOutput.droppedBytes)
+            events.append(FunctionDelivery.event(output, type: FunctionDelivery.TypeName.output, metadata: metadata))
+        }
+        var retryAt: Int64?
+        let key: String
+        switch outcome.status {
+        case .succeeded:
+            let acked = FunctionDelivery.Acked(
+                messageId: messageID, topic: topic, attempt: attempt, executionId: executionID, durationMs: milliseconds
+            )
+            events.append(FunctionDelivery.event(acked, type: FunctionDelivery.TypeName.acked, metadata: metadata))
+            key = "ack/\(config.name.rawValue)/\(topic)/\(messageID)"
+        case .failed(let why), .unreachable(let why):
+            retryAt = nextAttempt(config: config, attempt: attempt, publishedMicros: publishedMicros)
+            events.append(failure(why, attempt, messageID, topic, retryAt, milliseconds, metadata))
+            key = "fail/\(config.name.rawValue)/\(topic)/\(messageID)/\(attempt)"
+        case .timedOut:
+            retryAt = nextAttempt(config: config, attempt: attempt, publishedMicros: publishedMicros)
+            let why = "timed out after \(config.timeoutSeconds) s"
+            events.append(failure(why, attempt, messageID, topic, retryAt, milliseconds, metadata))
+            key = "fail/\(config.name.rawValue)/\(topic)/\(messageID)/\(attempt)"
+        }
+        _ = try await log.append(
+            events, to: ResourceStreams.function(config.name), expectedVersion: .any, idempotencyKey: key)
+        if retryAt == nil, !outcome.succeeded {
+            logger.warning(
+                "function failed; message given up",
+                metadata: ["function": "\(config.name)", "message": "\(messageID)"])
+        }
+        return retryAt
+    }
+
+    private func failure(
+        _ why: String, _ attempt: Int, _ messageID: String, _ topic: String, _ retryAt: Int64?, _ milliseconds: Double,
+        _ metadata: EventMetadata
+    ) -> NewEvent {
+        let failed = FunctionDelivery.Failed(
+            messageId: messageID, topic: topic, attempt: attempt, error: why, retryAtMicros: retryAt,
+            durationMs: milliseconds)
+        return FunctionDelivery.event(failed, type: FunctionDelivery.TypeName.failed, metadata: metadata)
+    }
+
+    private func nextAttempt(config: FunctionConfig, attempt: Int, publishedMicros: Int64) -> Int64? {
+        guard config.retryOnFailure else { return nil }
+        let at = WallClock.microsecondsSinceEpoch() + retryPolicy.backoffSeconds(afterFailures: attempt) * 1_000_000
+        return at - publishedMicros < Self.retentionMicros ? at : nil
     }
 }

@@ -3,51 +3,84 @@ import SluiceCore
 public import SluiceLog
 public import SluiceResources
 
-/// Turns every `object.finalized` into the Pub/Sub messages its bucket's notification configs
-/// ask for. Each message's id and idempotency key derive from the object event and the config,
-/// so re-processing after a restart publishes nothing twice.
+/// Turns every object change into the Pub/Sub messages its bucket's notification configs ask
+/// for (https://cloud.google.com/storage/docs/pubsub-notifications). It follows bucket and
+/// object events in log order, so each change is notified by exactly the configs in force when
+/// it happened, however late it is processed; each message's idempotency key derives from the
+/// object event and the config, so re-processing after a restart publishes nothing twice.
 public struct NotificationEmitter: Sendable {
+    static let bucketTypes = [
+        BucketEvent.TypeName.created, BucketEvent.TypeName.versioningChanged, BucketEvent.TypeName.deleted,
+        BucketEvent.TypeName.notificationCreated, BucketEvent.TypeName.notificationDeleted,
+    ]
+    static let objectTypes = [
+        ObjectEvent.TypeName.finalized, ObjectEvent.TypeName.metadataUpdated, ObjectEvent.TypeName.archived,
+        ObjectEvent.TypeName.deleted,
+    ]
+
     private let log: any EventLog
-    private let buckets: Buckets
-    private let topics: Topics
+    private let pubsub: PubSubService
+    private let links: ObjectLinks
     private let logger: Logger
 
-    public init(log: any EventLog, buckets: Buckets, topics: Topics, logger: Logger) {
+    /// `links` is where the JSON_API_V1 payload's `selfLink` and `mediaLink` point.
+    public init(log: any EventLog, pubsub: PubSubService, links: ObjectLinks = .google, logger: Logger) {
         self.log = log
-        self.buckets = buckets
-        self.topics = topics
+        self.pubsub = pubsub
+        self.links = links
         self.logger = logger
     }
 
     public func run() async throws {
-        try await EventFeed.follow(log, types: [ResourceEventType.objectFinalized]) { event in
+        var buckets: [String: BucketState] = [:]
+        try await EventFeed.follow(log, types: Self.bucketTypes + Self.objectTypes) { event in
             do {
-                try await emit(for: event)
+                if event.stream.rawValue.hasPrefix("bucket/") {
+                    try buckets[event.stream.rawValue, default: BucketState()].apply(BucketEvent(event))
+                } else if let bucket = Self.bucketStream(ofObject: event.stream), let state = buckets[bucket],
+                    state.exists, !state.notifications.isEmpty
+                {
+                    try await emit(for: event, configs: state.notificationConfigs)
+                }
             } catch {
                 logger.error(
-                    "notification failed", metadata: ["event.position": "\(event.position)", "error": "\(error)"])
+                    "notification failed",
+                    metadata: [
+                        "event.position": "\(event.position)", "event.type": "\(event.type)", "error": "\(error)",
+                    ]
+                )
             }
         }
     }
 
-    func emit(for event: RecordedEvent) async throws(SluiceError) {
-        let object = try ObjectResource(recorded: event)
-        for (config, createdAt) in try await buckets.notificationsWithPositions(of: object.bucket) {
-            // Changes made before a config existed are not notified.
-            guard createdAt < event.position, config.matches(eventType: "OBJECT_FINALIZE", object: object.name) else {
-                continue
+    /// `bucket/B` for a stream `object/B/NAME`.
+    static func bucketStream(ofObject stream: StreamName) -> String? {
+        let rest = stream.rawValue.dropFirst("object/".count)
+        guard stream.rawValue.hasPrefix("object/"), let slash = rest.firstIndex(of: "/") else { return nil }
+        return "bucket/" + rest[..<slash]
+    }
+
+    func emit(for event: RecordedEvent, configs: [NotificationConfig]) async throws(SluiceError) {
+        var before = ObjectState()
+        if event.version > 1 {
+            for earlier in try await log.readStream(event.stream, from: 1, limit: Int(event.version - 1)) {
+                try before.apply(ObjectEvent(earlier))
             }
-            let message = config.message(eventType: "OBJECT_FINALIZE", object: object, eventTime: event.timestamp)
-            try await topics.publish(
-                topic: config.topic,
-                messageID: String(event.position * 1_000 + config.id),
-                attributes: message.attributes,
-                data: message.data,
-                idempotencyKey: "notify/\(event.position)/\(config.id)",
-                metadata: EventMetadata(
-                    correlationID: event.metadata.correlationID, causationID: event.id.description,
-                    principal: "sluice-engine")
-            )
+        }
+        let metadata = EventMetadata(
+            correlationID: event.metadata.correlationID, causationID: event.id.description, principal: "sluice-engine")
+        for change in try ObjectChange.changes(from: [ObjectEvent(event)], applyingTo: before) {
+            for message in NotificationPlanner.messages(for: change, configs: configs, links: links) {
+                do {
+                    try await pubsub.publish(
+                        topic: message.topic.rawValue, [message.draft],
+                        idempotencyKey: "notify/\(event.position)/\(message.configID)", metadata: metadata)
+                } catch  where error.code == .notFound {
+                    logger.warning(
+                        "notification topic does not exist; message dropped",
+                        metadata: ["topic": "\(message.topic)", "event.position": "\(event.position)"])
+                }
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+public import SluiceCore
 public import SluiceWorkflows
 
 /// An error as a Google API reports it (`{"error": {"code", "message", "status"}}`), which a
@@ -34,5 +35,20 @@ public struct GoogleAPIError: Error, Sendable, Hashable {
     /// What a workflow's `except` sees: `HttpError` with `code`, `headers` and this body.
     public var workflowError: WorkflowError {
         .httpError(code: code, headers: .object(["content-type": "application/json; charset=UTF-8"]), body: body)
+    }
+}
+
+extension GoogleAPIError {
+    /// A Sluice error as the Google API that stands for the failing component would report it.
+    public init(_ error: SluiceError) {
+        switch error.code {
+        case .invalidArgument: self = .invalidArgument(error.message)
+        case .notFound: self = .notFound(error.message)
+        case .alreadyExists: self.init(code: 409, status: "ALREADY_EXISTS", message: error.message)
+        case .wrongExpectedVersion: self.init(code: 409, status: "ABORTED", message: error.message)
+        case .failedPrecondition: self.init(code: 400, status: "FAILED_PRECONDITION", message: error.message)
+        case .unavailable: self = .unavailable(error.message)
+        default: self.init(code: 500, status: "INTERNAL", message: error.message)
+        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import SluiceAdaptersLocal
 import SluiceEngine
 import SluiceLogSQLite
+import SluiceResources
 import SluiceWorkflows
 
 /// The engine pieces a CLI command needs, opened on the data directory's log.
@@ -22,7 +23,7 @@ struct EngineContext {
         let late = LateRunner()
         let google = GoogleEffectRouter(
             models: registry,
-            topics: nil,
+            topics: PubSubTopicPublisher(pubsub: PubSubService(log: log)),
             executions: ExecutionsConnector(runners: late, catalog: catalog),
             next: LiveHTTPPerformer()
         )

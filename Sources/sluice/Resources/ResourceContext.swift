@@ -3,20 +3,28 @@ import SluiceAdaptersLocal
 import SluiceLogSQLite
 import SluiceResources
 
-/// Buckets and topics on the data directory: objects in `objects/` beside the database.
+/// Storage, Pub/Sub and functions on the data directory: object bytes in `objects/` (and
+/// uploads in progress in `tmp/`) beside the database.
 struct ResourceContext {
     let log: SQLiteEventLog
-    let buckets: Buckets
-    let topics: Topics
+    let storage: StorageService
+    let pubsub: PubSubService
+    let functions: FunctionsService
 
-    static func objectsRoot(_ database: DatabaseOptions) -> String {
-        URL(fileURLWithPath: database.path).deletingLastPathComponent().appendingPathComponent("objects").path
+    static func dataDirectory(_ database: DatabaseOptions) -> String {
+        URL(fileURLWithPath: database.path).deletingLastPathComponent().path
     }
 
     static func open(_ database: DatabaseOptions) async throws -> ResourceContext {
-        let objects = try LocalObjectStore(root: objectsRoot(database))
         let log = try await database.open()
-        return ResourceContext(log: log, buckets: Buckets(log: log, objects: objects), topics: Topics(log: log))
+        return try ResourceContext(log: log, dataDirectory: dataDirectory(database))
+    }
+
+    init(log: SQLiteEventLog, dataDirectory: String) throws {
+        self.log = log
+        storage = StorageService(log: log, objects: try LocalObjectStore(directory: dataDirectory))
+        pubsub = PubSubService(log: log)
+        functions = FunctionsService(log: log)
     }
 
     func closing<T>(_ body: () async throws -> T) async throws -> T {

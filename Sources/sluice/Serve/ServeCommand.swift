@@ -57,19 +57,15 @@ struct ServeCommand: AsyncParsableCommand {
             },
             logger: logger
         )
-        let resources = ResourceContext(
-            log: engine.log,
-            buckets: Buckets(
-                log: engine.log, objects: try LocalObjectStore(root: ResourceContext.objectsRoot(database))),
-            topics: Topics(log: engine.log))
+        let resources = try ResourceContext(log: engine.log, dataDirectory: ResourceContext.dataDirectory(database))
         let pipelineLogger = CommandLogging.logger(label: "sluice.engine.pipeline")
         app.addServices(
             SchedulerService(scheduler: scheduler),
             PipelineService(
-                emitter: NotificationEmitter(
-                    log: engine.log, buckets: resources.buckets, topics: resources.topics, logger: pipelineLogger),
+                emitter: NotificationEmitter(log: engine.log, pubsub: resources.pubsub, logger: pipelineLogger),
                 dispatcher: FunctionDispatcher(
-                    log: engine.log, topics: resources.topics, runner: engine.runner, catalog: engine.catalog,
+                    log: engine.log, runner: engine.runner, catalog: engine.catalog,
+                    runtimes: LocalFunctionRuntimes.make,
                     logger: pipelineLogger)))
         do {
             try await app.runService()

@@ -1,0 +1,109 @@
+public import SluiceCore
+
+/// A fact about a subscription's configuration, recorded in its `subscription/NAME` stream.
+///
+/// Delivery facts (leases, acks, redeliveries) are the engine's and live beside these in the
+/// same stream; ``DeliveryStateMachine`` decides them.
+public enum SubscriptionEvent: Sendable, Hashable {
+    /// `subscription.created`.
+    case created(SubscriptionCreated)
+    /// `subscription.deleted`.
+    case deleted(SubscriptionDeleted)
+
+    /// The event type names, as stored in the log.
+    public enum TypeName {
+        /// A subscription was created.
+        public static let created = "subscription.created"
+        /// A subscription was deleted.
+        public static let deleted = "subscription.deleted"
+    }
+
+    /// The event's type name.
+    public var type: String {
+        switch self {
+        case .created: TypeName.created
+        case .deleted: TypeName.deleted
+        }
+    }
+
+    /// The event ready to append.
+    public func newEvent(metadata: EventMetadata = .empty) -> NewEvent {
+        let data =
+            switch self {
+            case .created(let payload): EventCoding.encode(payload)
+            case .deleted(let payload): EventCoding.encode(payload)
+            }
+        return NewEvent(type: type, data: data, metadata: metadata)
+    }
+
+    /// Decodes a recorded event of one of the subscription types.
+    public init(_ event: RecordedEvent) throws(SluiceError) {
+        switch event.type {
+        case TypeName.created: self = .created(try EventCoding.decode(SubscriptionCreated.self, from: event))
+        case TypeName.deleted: self = .deleted(try EventCoding.decode(SubscriptionDeleted.self, from: event))
+        default: throw EventCoding.unknownType(event)
+        }
+    }
+}
+
+/// The payload of `subscription.created`.
+public struct SubscriptionCreated: Sendable, Hashable, Codable {
+    /// The validated configuration.
+    public var config: SubscriptionConfig
+    /// When the subscription was created; it receives messages published from then on.
+    public var time: Timestamp
+
+    /// Creates the payload.
+    public init(config: SubscriptionConfig, time: Timestamp) {
+        self.config = config
+        self.time = time
+    }
+}
+
+/// The payload of `subscription.deleted`.
+public struct SubscriptionDeleted: Sendable, Hashable, Codable {
+    /// When the subscription was deleted.
+    public var time: Timestamp
+
+    /// Creates the payload.
+    public init(time: Timestamp) { self.time = time }
+}
+
+/// A subscription's configuration, rebuilt by folding its events.
+public struct SubscriptionState: Sendable, Hashable {
+    /// The configuration while the subscription exists.
+    public var config: SubscriptionConfig?
+    /// When it was created.
+    public var created: Timestamp?
+
+    /// The state before the subscription is created.
+    public init() {
+        config = nil
+        created = nil
+    }
+
+    /// Applies one event. Throws `corruptStore` when the event contradicts the state.
+    public mutating func apply(_ event: SubscriptionEvent) throws(SluiceError) {
+        switch event {
+        case .created(let payload):
+            guard config == nil else {
+                throw SluiceError(.corruptStore, "subscription \(payload.config.name) is created twice")
+            }
+            config = payload.config
+            created = payload.time
+        case .deleted:
+            guard config != nil else { throw SluiceError(.corruptStore, "a missing subscription is deleted") }
+            config = nil
+            created = nil
+        }
+    }
+
+    /// The event that creates a subscription after validating its configuration.
+    public func create(_ config: SubscriptionConfig, now: Timestamp) throws(SluiceError) -> [SubscriptionEvent] {
+        guard self.config == nil else {
+            throw SluiceError(.alreadyExists, "subscription \(config.name) already exists")
+        }
+        try config.validate()
+        return [.created(SubscriptionCreated(config: config, time: now))]
+    }
+}

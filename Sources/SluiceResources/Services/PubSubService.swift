@@ -1,0 +1,161 @@
+public import SluiceCore
+public import SluiceLog
+
+/// Pub/Sub on the log: topics with their published messages, and subscriptions.
+public struct PubSubService: Sendable {
+    let log: any EventLog
+    let clock: @Sendable () -> Timestamp
+    let appender: ResourceAppender
+
+    public init(
+        log: any EventLog,
+        clock: @escaping @Sendable () -> Timestamp = { Timestamp(microseconds: WallClock.microsecondsSinceEpoch()) }
+    ) {
+        self.log = log
+        self.clock = clock
+        appender = ResourceAppender(log: log)
+    }
+
+    // MARK: Topics
+
+    /// Creates a topic.
+    public func createTopic(
+        _ name: String, labels: [String: String] = [:], metadata: EventMetadata = .empty
+    ) async throws(SluiceError) {
+        let topic = try TopicName(name)
+        guard try await log.streamVersion(ResourceStreams.topic(topic)) == 0 else {
+            throw SluiceError(.alreadyExists, "topic \(name) already exists")
+        }
+        let created = TopicEvent.created(TopicCreated(name: topic, labels: labels, time: clock()))
+        do {
+            _ = try await log.append(
+                [created.newEvent(metadata: metadata)], to: ResourceStreams.topic(topic), expectedVersion: .noStream)
+        } catch  where error.code == .wrongExpectedVersion {
+            throw SluiceError(.alreadyExists, "topic \(name) already exists")
+        }
+    }
+
+    /// Whether the topic exists, without reading its messages.
+    public func topicExists(_ name: String) async throws(SluiceError) -> Bool {
+        let stream = ResourceStreams.topic(try TopicName(name))
+        guard try await log.streamVersion(stream) > 0 else { return false }
+        let deleted = try await log.query(EventQuery(stream: stream, types: [TopicEvent.TypeName.deleted], limit: 1))
+        return deleted.events.isEmpty
+    }
+
+    /// Deletes a topic. Its subscriptions stay, detached, as in Pub/Sub.
+    public func deleteTopic(_ name: String, metadata: EventMetadata = .empty) async throws(SluiceError) {
+        let topic = try TopicName(name)
+        guard try await topicExists(name) else { throw SluiceError(.notFound, "topic \(name) does not exist") }
+        _ = try await log.append(
+            [TopicEvent.deleted(TopicDeleted(time: clock())).newEvent(metadata: metadata)],
+            to: ResourceStreams.topic(topic), expectedVersion: .any, idempotencyKey: "topic-deleted/\(name)")
+    }
+
+    /// Every existing topic's name, sorted.
+    public func listTopics() async throws(SluiceError) -> [String] {
+        var live: Set<String> = []
+        for event in try await resourceEvents(
+            prefix: "topic/", types: [TopicEvent.TypeName.created, TopicEvent.TypeName.deleted])
+        {
+            let name = String(event.stream.rawValue.dropFirst("topic/".count))
+            if event.type == TopicEvent.TypeName.created { live.insert(name) } else { live.remove(name) }
+        }
+        return live.sorted()
+    }
+
+    /// Publishes messages; returns their ids (the topic stream versions they got). With an
+    /// idempotency key, a retried publish returns the original ids and stores nothing.
+    @discardableResult
+    public func publish(
+        topic name: String,
+        _ drafts: [PubsubMessage],
+        idempotencyKey: String? = nil,
+        metadata: EventMetadata = .empty
+    ) async throws(SluiceError) -> [String] {
+        let topic = try TopicName(name)
+        let stream = ResourceStreams.topic(topic)
+        for _ in 0..<ResourceAppender.attempts {
+            guard try await topicExists(name) else { throw SluiceError(.notFound, "topic \(name) does not exist") }
+            var state = TopicState()
+            state.name = topic
+            state.exists = true
+            state.version = try await log.streamVersion(stream)
+            let events = try state.publish(drafts, now: clock()).map { $0.newEvent(metadata: metadata) }
+            do {
+                let result = try await log.append(
+                    events, to: stream, expectedVersion: .exact(state.version), idempotencyKey: idempotencyKey)
+                return (result.firstVersion...result.lastVersion).map { String($0) }
+            } catch  where error.code == .wrongExpectedVersion {
+                continue
+            }
+        }
+        throw SluiceError(.unavailable, "topic \(name) is too busy to publish to; retry")
+    }
+
+    // MARK: Subscriptions
+
+    /// Creates a subscription of an existing topic.
+    public func createSubscription(_ config: SubscriptionConfig, metadata: EventMetadata = .empty)
+        async throws(SluiceError)
+    {
+        guard try await topicExists(config.topic.rawValue) else {
+            throw SluiceError(.notFound, "topic \(config.topic) does not exist")
+        }
+        try await appender.change(
+            ResourceStreams.subscription(config.name),
+            load: { () async throws(SluiceError) in try await log.loadSubscription(config.name) },
+            metadata: metadata
+        ) { (loaded) throws(SluiceError) in
+            (try loaded.state.create(config, now: clock()).map { $0.newEvent() }, ())
+        }
+    }
+
+    /// A subscription's configuration; NOT_FOUND when it does not exist.
+    public func subscription(_ name: String) async throws(SluiceError) -> SubscriptionConfig {
+        guard let config = try await log.loadSubscription(try SubscriptionName(name)).state.config else {
+            throw SluiceError(.notFound, "subscription \(name) does not exist")
+        }
+        return config
+    }
+
+    /// Deletes a subscription.
+    public func deleteSubscription(_ name: String, metadata: EventMetadata = .empty) async throws(SluiceError) {
+        let subscription = try SubscriptionName(name)
+        try await appender.change(
+            ResourceStreams.subscription(subscription),
+            load: { () async throws(SluiceError) in try await log.loadSubscription(subscription) },
+            metadata: metadata
+        ) { (loaded) throws(SluiceError) in
+            guard loaded.state.config != nil else {
+                throw SluiceError(.notFound, "subscription \(name) does not exist")
+            }
+            return ([SubscriptionEvent.deleted(SubscriptionDeleted(time: clock())).newEvent()], ())
+        }
+    }
+
+    /// Every existing subscription with the log position that created it, sorted by name.
+    public func listSubscriptions() async throws(SluiceError) -> [(config: SubscriptionConfig, createdAt: Int64)] {
+        var live: [String: (SubscriptionConfig, Int64)] = [:]
+        for event in try await resourceEvents(
+            prefix: "subscription/", types: [SubscriptionEvent.TypeName.created, SubscriptionEvent.TypeName.deleted])
+        {
+            switch try SubscriptionEvent(event) {
+            case .created(let payload): live[event.stream.rawValue] = (payload.config, event.position)
+            case .deleted: live[event.stream.rawValue] = nil
+            }
+        }
+        return live.values.sorted { $0.0.name < $1.0.name }.map { (config: $0.0, createdAt: $0.1) }
+    }
+
+    private func resourceEvents(prefix: String, types: [String]) async throws(SluiceError) -> [RecordedEvent] {
+        var events: [RecordedEvent] = []
+        var after: Int64 = 0
+        while true {
+            let page = try await log.query(EventQuery(streamPrefix: prefix, types: types, after: after, limit: 1_000))
+            events += page.events
+            guard let cursor = page.nextCursor else { return events }
+            after = cursor
+        }
+    }
+}

@@ -1,0 +1,47 @@
+public import SluiceCore
+public import SluiceLog
+
+/// Appends a decision made from a stream's state, re-reading and re-deciding when another
+/// writer got there first: optimistic concurrency, the way every resource change is made.
+public struct ResourceAppender: Sendable {
+    /// How many times a decision is retried after losing a race before the caller sees ABORTED.
+    public static let attempts = 32
+
+    let log: any EventLog
+
+    public init(log: any EventLog) {
+        self.log = log
+    }
+
+    /// Loads with `load`, decides with `decide`, appends at the loaded version; returns what
+    /// `decide` returned alongside the append. An empty decision appends nothing.
+    public func change<State: Sendable, Decision>(
+        _ stream: StreamName,
+        load: () async throws(SluiceError) -> LoadedState<State>,
+        metadata: EventMetadata,
+        idempotencyKey: String? = nil,
+        decide: (LoadedState<State>) throws(SluiceError) -> (events: [NewEvent], result: Decision)
+    ) async throws(SluiceError) -> Decision {
+        var lastConflict: SluiceError?
+        for _ in 0..<Self.attempts {
+            let loaded = try await load()
+            let decision = try decide(loaded)
+            guard !decision.events.isEmpty else { return decision.result }
+            let events = decision.events.map { event in
+                var event = event
+                event.metadata = metadata
+                return event
+            }
+            do {
+                _ = try await log.append(
+                    events, to: stream, expectedVersion: loaded.expectedVersion, idempotencyKey: idempotencyKey)
+                return decision.result
+            } catch  where error.code == .wrongExpectedVersion {
+                lastConflict = error
+            }
+        }
+        throw SluiceError(
+            .wrongExpectedVersion,
+            "\(stream) kept changing under \(Self.attempts) attempts: \(lastConflict?.message ?? "conflict")")
+    }
+}

@@ -1,0 +1,285 @@
+import Foundation
+public import SluiceAdapters
+public import SluiceCore
+public import SluiceLog
+
+/// Cloud Storage on the log: buckets, objects and notification configs. Every change is decided
+/// from the resource's folded state and appended with optimistic concurrency; an object's bytes
+/// are durable in the object store before the event that makes them visible.
+public struct StorageService: Sendable {
+    let log: any EventLog
+    let objects: any ObjectStore
+    let clock: @Sendable () -> Timestamp
+    let appender: ResourceAppender
+
+    public init(
+        log: any EventLog,
+        objects: any ObjectStore,
+        clock: @escaping @Sendable () -> Timestamp = { Timestamp(microseconds: WallClock.microsecondsSinceEpoch()) }
+    ) {
+        self.log = log
+        self.objects = objects
+        self.clock = clock
+        appender = ResourceAppender(log: log)
+    }
+
+    // MARK: Buckets
+
+    /// Creates a bucket; its name follows Cloud Storage's rules.
+    @discardableResult
+    public func createBucket(
+        _ name: String,
+        versioningEnabled: Bool = false,
+        metadata: EventMetadata = .empty
+    ) async throws(SluiceError) -> BucketState {
+        let bucket = try BucketName(name)
+        return try await appender.change(
+            ResourceStreams.bucket(bucket), load: { () async throws(SluiceError) in try await log.loadBucket(bucket) },
+            metadata: metadata
+        ) { (loaded) throws(SluiceError) in
+            let events = try BucketDecider.create(
+                bucket, versioningEnabled: versioningEnabled, state: loaded.state, now: clock())
+            return (events.map { $0.newEvent() }, try BucketState.folding(events))
+        }
+    }
+
+    /// The bucket's state; NOT_FOUND when it does not exist.
+    public func bucket(_ name: String) async throws(SluiceError) -> BucketState {
+        let bucket = try BucketName(name)
+        let state = try await log.loadBucket(bucket).state
+        guard state.exists else { throw SluiceError(.notFound, "bucket \(name) does not exist") }
+        return state
+    }
+
+    /// Turns object versioning on or off.
+    @discardableResult
+    public func setVersioning(
+        _ enabled: Bool, bucket name: String, metadata: EventMetadata = .empty
+    ) async throws(SluiceError) -> BucketState {
+        let bucket = try BucketName(name)
+        return try await appender.change(
+            ResourceStreams.bucket(bucket), load: { () async throws(SluiceError) in try await log.loadBucket(bucket) },
+            metadata: metadata
+        ) { (loaded) throws(SluiceError) in
+            let events = try BucketDecider.setVersioning(enabled, state: loaded.state, now: clock())
+            var state = loaded.state
+            for event in events { try state.apply(event) }
+            return (events.map { $0.newEvent() }, state)
+        }
+    }
+
+    /// Deletes an empty bucket; FAILED_PRECONDITION while it holds live objects.
+    public func deleteBucket(_ name: String, metadata: EventMetadata = .empty) async throws(SluiceError) {
+        let bucket = try BucketName(name)
+        guard try await listObjects(name, ObjectListing(maxResults: 1)).objects.isEmpty else {
+            throw SluiceError(.failedPrecondition, "bucket \(name) is not empty")
+        }
+        try await appender.change(
+            ResourceStreams.bucket(bucket), load: { () async throws(SluiceError) in try await log.loadBucket(bucket) },
+            metadata: metadata
+        ) { (loaded) throws(SluiceError) in
+            (try BucketDecider.delete(state: loaded.state, now: clock()).map { $0.newEvent() }, ())
+        }
+    }
+
+    /// Every live bucket, by name.
+    public func listBuckets() async throws(SluiceError) -> [BucketState] {
+        var names: Set<String> = []
+        var after: Int64 = 0
+        while true {
+            let page = try await log.query(
+                EventQuery(streamPrefix: "bucket/", types: [BucketEvent.TypeName.created], after: after, limit: 1_000))
+            for event in page.events { names.insert(String(event.stream.rawValue.dropFirst("bucket/".count))) }
+            guard let cursor = page.nextCursor else { break }
+            after = cursor
+        }
+        var buckets: [BucketState] = []
+        for name in names.sorted() {
+            let state = try await log.loadBucket(try BucketName(name)).state
+            if state.exists { buckets.append(state) }
+        }
+        return buckets
+    }
+
+    // MARK: Notification configs
+
+    /// Adds a notification config; the id is assigned by the bucket.
+    public func createNotification(
+        _ draft: NotificationConfig, bucket name: String, metadata: EventMetadata = .empty
+    ) async throws(SluiceError) -> NotificationConfig {
+        let bucket = try BucketName(name)
+        return try await appender.change(
+            ResourceStreams.bucket(bucket), load: { () async throws(SluiceError) in try await log.loadBucket(bucket) },
+            metadata: metadata
+        ) { (loaded) throws(SluiceError) in
+            let events = try BucketDecider.createNotification(draft, state: loaded.state, now: clock())
+            guard case .notificationCreated(let created) = events.first else {
+                throw SluiceError(.internalFailure, "creating a notification config decided nothing")
+            }
+            return (events.map { $0.newEvent() }, created.config)
+        }
+    }
+
+    /// Removes a notification config.
+    public func deleteNotification(id: Int, bucket name: String, metadata: EventMetadata = .empty)
+        async throws(SluiceError)
+    {
+        let bucket = try BucketName(name)
+        try await appender.change(
+            ResourceStreams.bucket(bucket), load: { () async throws(SluiceError) in try await log.loadBucket(bucket) },
+            metadata: metadata
+        ) { (loaded) throws(SluiceError) in
+            (try BucketDecider.deleteNotification(id: id, state: loaded.state, now: clock()).map { $0.newEvent() }, ())
+        }
+    }
+
+    /// The notification configs that were in force just before log position `position`, so an
+    /// object change is notified by exactly the configs that existed when it happened, however
+    /// late it is processed.
+    public func notifications(of name: String, before position: Int64) async throws(SluiceError)
+        -> [NotificationConfig]
+    {
+        let bucket = try BucketName(name)
+        var state = BucketState()
+        var next: Int64 = 1
+        scan: while true {
+            let page = try await log.readStream(ResourceStreams.bucket(bucket), from: next, limit: 1_000)
+            for event in page {
+                guard event.position < position else { break scan }
+                try state.apply(BucketEvent(event))
+            }
+            guard let last = page.last else { break }
+            next = last.version + 1
+        }
+        return state.exists ? state.notificationConfigs : []
+    }
+
+    // MARK: Objects
+
+    /// Stores the bytes, then records the object's new generation. The upload's correlation id
+    /// (in `metadata`) follows the object through notification, message and execution.
+    @discardableResult
+    public func upload(
+        bucket name: String,
+        object objectName: String,
+        bytes: [UInt8],
+        contentType: String = "application/octet-stream",
+        customMetadata: [String: String] = [:],
+        preconditions: ObjectPreconditions = .none,
+        metadata: EventMetadata = .empty
+    ) async throws(SluiceError) -> ObjectVersion {
+        let bucket = try BucketName(name)
+        let object = try ObjectName(objectName)
+        let stored = try await objects.write(bytes)
+        return try await finalize(bucket, object, stored, contentType, customMetadata, preconditions, metadata)
+    }
+
+    /// Records an object whose bytes are already in the object store (a resumable upload).
+    public func finalize(
+        _ bucket: BucketName,
+        _ object: ObjectName,
+        _ stored: StoredBlob,
+        _ contentType: String,
+        _ customMetadata: [String: String],
+        _ preconditions: ObjectPreconditions,
+        _ metadata: EventMetadata
+    ) async throws(SluiceError) -> ObjectVersion {
+        let bucketState = try await self.bucket(bucket.rawValue)
+        let stream = try ResourceStreams.object(bucket, object)
+        var metadata = metadata
+        if metadata.correlationID == nil {
+            // Every upload starts a journey that its notification, message and execution share.
+            metadata.correlationID = "upload-" + UUID().uuidString.lowercased()
+        }
+        let upload = ObjectUpload(
+            contentType: contentType, metadata: customMetadata, size: stored.size, md5Hash: stored.md5Base64,
+            crc32c: stored.crc32cBase64, digest: stored.digest)
+        let decider = ObjectDecider(bucket: bucket, name: object, versioningEnabled: bucketState.versioningEnabled)
+        return try await appender.change(
+            stream, load: { () async throws(SluiceError) in try await log.loadObject(bucket, object) },
+            metadata: metadata
+        ) { (loaded) throws(SluiceError) in
+            let now = clock()
+            let generation = max(now.microseconds, loaded.state.highestGeneration + 1)
+            let events = try decider.finalize(
+                upload, state: loaded.state, generation: generation, now: now, preconditions: preconditions)
+            guard case .finalized(let finalized) = events.first else {
+                throw SluiceError(.internalFailure, "an upload decided no new generation")
+            }
+            return (events.map { $0.newEvent() }, finalized.object)
+        }
+    }
+
+    /// The live object, or `generation` of it; NOT_FOUND when there is none.
+    public func object(bucket name: String, object objectName: String, generation: Int64? = nil)
+        async throws(SluiceError) -> ObjectVersion
+    {
+        let bucket = try BucketName(name)
+        let object = try ObjectName(objectName)
+        let state = try await log.loadObject(bucket, object).state
+        if let generation {
+            guard let version = state.version(generation) else {
+                throw SluiceError(.notFound, "object \(name)/\(objectName) has no generation \(generation)")
+            }
+            return version
+        }
+        guard let live = state.live else { throw SluiceError(.notFound, "object \(name)/\(objectName) does not exist") }
+        return live
+    }
+
+    /// The bytes of a stored object version, or the part `range` selects.
+    public func content(of object: ObjectVersion, range: Range<Int64>? = nil) async throws(SluiceError) -> [UInt8] {
+        try await objects.read(object.digest, range: range)
+    }
+
+    /// Changes custom metadata or content type; returns the new metageneration's object.
+    @discardableResult
+    public func updateMetadata(
+        bucket name: String,
+        object objectName: String,
+        _ patch: ObjectMetadataPatch,
+        generation: Int64? = nil,
+        preconditions: ObjectPreconditions = .none,
+        metadata: EventMetadata = .empty
+    ) async throws(SluiceError) -> ObjectVersion {
+        let bucket = try BucketName(name)
+        let object = try ObjectName(objectName)
+        let decider = ObjectDecider(bucket: bucket, name: object, versioningEnabled: false)
+        return try await appender.change(
+            try ResourceStreams.object(bucket, object),
+            load: { () async throws(SluiceError) in try await log.loadObject(bucket, object) },
+            metadata: metadata
+        ) { (loaded) throws(SluiceError) in
+            let events = try decider.updateMetadata(
+                patch, state: loaded.state, generation: generation, now: clock(), preconditions: preconditions)
+            var state = loaded.state
+            for event in events { try state.apply(event) }
+            guard case .metadataUpdated(let updated) = events.first, let version = state.version(updated.generation)
+            else { throw SluiceError(.internalFailure, "a metadata patch decided nothing") }
+            return (events.map { $0.newEvent() }, version)
+        }
+    }
+
+    /// Deletes the live object (archives it in a versioned bucket) or one generation.
+    public func deleteObject(
+        bucket name: String,
+        object objectName: String,
+        generation: Int64? = nil,
+        preconditions: ObjectPreconditions = .none,
+        metadata: EventMetadata = .empty
+    ) async throws(SluiceError) {
+        let bucketState = try await self.bucket(name)
+        let bucket = try BucketName(name)
+        let object = try ObjectName(objectName)
+        let decider = ObjectDecider(bucket: bucket, name: object, versioningEnabled: bucketState.versioningEnabled)
+        try await appender.change(
+            try ResourceStreams.object(bucket, object),
+            load: { () async throws(SluiceError) in try await log.loadObject(bucket, object) },
+            metadata: metadata
+        ) { (loaded) throws(SluiceError) in
+            let events = try decider.delete(
+                state: loaded.state, generation: generation, now: clock(), preconditions: preconditions)
+            return (events.map { $0.newEvent() }, ())
+        }
+    }
+}

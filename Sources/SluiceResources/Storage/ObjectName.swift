@@ -1,0 +1,49 @@
+public import SluiceCore
+
+/// A Cloud Storage object name, validated by the rules of
+/// https://cloud.google.com/storage/docs/objects#naming .
+///
+/// 1 to 1024 bytes of UTF-8 (a Swift `String` is always valid UTF-8); no carriage return or
+/// line feed; not `.` or `..`; not starting with `.well-known/acme-challenge/`. Object names
+/// are never used as file paths: bytes are stored under their ``ContentDigest``.
+public struct ObjectName: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// The longest object name, in UTF-8 bytes.
+    public static let maximumLength = 1024
+
+    /// The name as written.
+    public let rawValue: String
+
+    /// Validates an object name.
+    public init(_ rawValue: String) throws(SluiceError) {
+        func fail(_ why: String) -> SluiceError { SluiceError(.invalidArgument, "invalid object name: \(why)") }
+        let count = rawValue.utf8.count
+        guard count >= 1 else { throw fail("an object name is at least 1 byte") }
+        guard count <= Self.maximumLength else { throw fail("an object name is at most 1024 bytes of UTF-8") }
+        guard !rawValue.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else {
+            throw fail("an object name cannot contain a carriage return or line feed")
+        }
+        guard rawValue != ".", rawValue != ".." else { throw fail("an object name cannot be '.' or '..'") }
+        guard !rawValue.hasPrefix(".well-known/acme-challenge/") else {
+            throw fail("an object name cannot start with '.well-known/acme-challenge/'")
+        }
+        self.rawValue = rawValue
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do {
+            try self.init(text)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public var description: String { rawValue }
+
+    public static func < (lhs: ObjectName, rhs: ObjectName) -> Bool { lhs.rawValue < rhs.rawValue }
+}

@@ -1,0 +1,37 @@
+internal import Foundation
+import SluiceCore
+
+/// Encodes and decodes event payloads as the log stores them: compact JSON with sorted keys, so
+/// the same fact always has the same bytes.
+enum EventCoding {
+    static func encode(_ payload: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return String(decoding: try encoder.encode(payload), as: UTF8.self)
+        } catch {
+            preconditionFailure("resource payloads are plain Codable values and always encode: \(error)")
+        }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from event: RecordedEvent) throws(SluiceError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(event.data.utf8))
+        } catch {
+            throw SluiceError(
+                .corruptStore,
+                "event \(event.id) (\(event.type)) at position \(event.position) does not decode",
+                cause: DecodingFailure(description: String(describing: error))
+            )
+        }
+    }
+
+    static func unknownType(_ event: RecordedEvent) -> SluiceError {
+        SluiceError(.corruptStore, "event \(event.id) at position \(event.position) has unknown type \(event.type)")
+    }
+}
+
+/// A decoder's complaint, kept as text so the error stays `Sendable`.
+struct DecodingFailure: Error, Sendable, CustomStringConvertible {
+    var description: String
+}

@@ -1,0 +1,69 @@
+public import SluiceCore
+public import SluiceLog
+
+/// A resource's state as folded from its stream, and the stream version it was read at.
+public struct LoadedState<State: Sendable>: Sendable {
+    /// The folded state.
+    public var state: State
+    /// The stream's version after the last folded event: 0 when the stream is empty.
+    public var version: Int64
+
+    /// What to pass as `expectedVersion` so an append fails if someone else wrote in between.
+    public var expectedVersion: ExpectedVersion { version == 0 ? .noStream : .exact(version) }
+}
+
+extension EventLog {
+    /// Folds `bucket/NAME`.
+    public func loadBucket(_ name: BucketName) async throws(SluiceError) -> LoadedState<BucketState> {
+        var state = BucketState()
+        let version = try await fold(ResourceStreams.bucket(name)) { (event) throws(SluiceError) in
+            try state.apply(BucketEvent(event))
+        }
+        return LoadedState(state: state, version: version)
+    }
+
+    /// Folds `object/BUCKET/NAME`.
+    public func loadObject(_ bucket: BucketName, _ name: ObjectName) async throws(SluiceError) -> LoadedState<
+        ObjectState
+    > {
+        var state = ObjectState()
+        let version = try await fold(ResourceStreams.object(bucket, name)) { (event) throws(SluiceError) in
+            try state.apply(ObjectEvent(event))
+        }
+        return LoadedState(state: state, version: version)
+    }
+
+    /// Folds `topic/NAME`. Reads every published message: a topic with a long history wants a
+    /// snapshot, which the engine owns.
+    public func loadTopic(_ name: TopicName) async throws(SluiceError) -> LoadedState<TopicState> {
+        var state = TopicState()
+        let version = try await fold(ResourceStreams.topic(name)) { (event) throws(SluiceError) in
+            try state.apply(TopicEvent(event))
+        }
+        return LoadedState(state: state, version: version)
+    }
+
+    /// Folds the `subscription.*` events of `subscription/NAME`, skipping the engine's delivery
+    /// events that share the stream.
+    public func loadSubscription(_ name: SubscriptionName) async throws(SluiceError) -> LoadedState<SubscriptionState> {
+        var state = SubscriptionState()
+        let version = try await fold(ResourceStreams.subscription(name)) { (event) throws(SluiceError) in
+            guard event.type.hasPrefix("subscription.") else { return }
+            try state.apply(SubscriptionEvent(event))
+        }
+        return LoadedState(state: state, version: version)
+    }
+
+    private func fold(
+        _ stream: StreamName,
+        _ apply: (RecordedEvent) throws(SluiceError) -> Void
+    ) async throws(SluiceError) -> Int64 {
+        var next: Int64 = 1
+        while true {
+            let page = try await readStream(stream, from: next, limit: 1000)
+            for event in page { try apply(event) }
+            guard let last = page.last else { return next - 1 }
+            next = last.version + 1
+        }
+    }
+}

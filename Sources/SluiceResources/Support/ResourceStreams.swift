@@ -1,0 +1,47 @@
+public import SluiceCore
+
+/// The stream each resource's events live in.
+///
+/// `bucket/NAME` holds the bucket and its notification configs; `object/BUCKET/NAME` every
+/// generation of one object name; `topic/NAME` the topic and its published messages;
+/// `subscription/NAME` the subscription. Names are validated before they reach a stream, so
+/// the separators cannot be forged (bucket, topic and subscription names contain no `/`).
+public enum ResourceStreams {
+    /// `bucket/NAME`.
+    public static func bucket(_ name: BucketName) -> StreamName {
+        StreamName(unchecked: "bucket/\(name.rawValue)")
+    }
+
+    /// `object/BUCKET/NAME`; the object name is the rest of the stream name, slashes included.
+    ///
+    /// Control characters (which object names may hold but stream names may not) and `%` are
+    /// percent-encoded, so the mapping stays one-to-one. Throws when the result is longer than a
+    /// stream name may be (an object name near the 1024-byte limit).
+    public static func object(_ bucket: BucketName, _ name: ObjectName) throws(SluiceError) -> StreamName {
+        try StreamName(objectPrefix(bucket, name.rawValue))
+    }
+
+    /// The stream-name prefix shared by every object of `bucket` whose name starts with `prefix`.
+    public static func objectPrefix(_ bucket: BucketName, _ prefix: String) -> String {
+        var encoded = ""
+        for scalar in prefix.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "%" {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                encoded += "%" + (hex.count == 1 ? "0" + hex : hex)
+            } else {
+                encoded.unicodeScalars.append(scalar)
+            }
+        }
+        return "object/\(bucket.rawValue)/\(encoded)"
+    }
+
+    /// `topic/NAME`.
+    public static func topic(_ name: TopicName) -> StreamName {
+        StreamName(unchecked: "topic/\(name.rawValue)")
+    }
+
+    /// `subscription/NAME`.
+    public static func subscription(_ name: SubscriptionName) -> StreamName {
+        StreamName(unchecked: "subscription/\(name.rawValue)")
+    }
+}
