@@ -122,6 +122,7 @@ let package = Package(
                 "SluiceLog",
                 "SluiceWorkflows",
                 "SluiceEngine",
+                "SluiceResources",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -165,12 +165,42 @@ public struct StorageService: Sendable {
         bytes: [UInt8],
         contentType: String = "application/octet-stream",
         customMetadata: [String: String] = [:],
+        expectedCRC32C: String? = nil,
         preconditions: ObjectPreconditions = .none,
         metadata: EventMetadata = .empty
     ) async throws(SluiceError) -> ObjectVersion {
         let bucket = try BucketName(name)
         let object = try ObjectName(objectName)
         let stored = try await objects.write(bytes)
+        if let expectedCRC32C, expectedCRC32C != stored.crc32cBase64 {
+            throw SluiceError(
+                .invalidArgument,
+                "the uploaded bytes have crc32c \(stored.crc32cBase64), not the \(expectedCRC32C) the client sent")
+        }
+        return try await finalize(bucket, object, stored, contentType, customMetadata, preconditions, metadata)
+    }
+
+    /// Stores bytes that arrive in chunks (a resumable upload) without holding them in memory,
+    /// then records the object. `expectedCRC32C`, when given, must match or nothing is recorded.
+    @discardableResult
+    public func upload<Chunks: AsyncSequence<[UInt8], any Error>>(
+        bucket name: String,
+        object objectName: String,
+        chunks: sending Chunks,
+        contentType: String = "application/octet-stream",
+        customMetadata: [String: String] = [:],
+        expectedCRC32C: String? = nil,
+        preconditions: ObjectPreconditions = .none,
+        metadata: EventMetadata = .empty
+    ) async throws(SluiceError) -> ObjectVersion {
+        let bucket = try BucketName(name)
+        let object = try ObjectName(objectName)
+        let stored = try await objects.write(chunks: chunks)
+        if let expectedCRC32C, expectedCRC32C != stored.crc32cBase64 {
+            throw SluiceError(
+                .invalidArgument,
+                "the uploaded bytes have crc32c \(stored.crc32cBase64), not the \(expectedCRC32C) the client sent")
+        }
         return try await finalize(bucket, object, stored, contentType, customMetadata, preconditions, metadata)
     }
 

@@ -47,7 +47,11 @@ struct ServeCommand: AsyncParsableCommand {
         let scheduler = ExecutionScheduler(
             log: engine.log, runner: engine.runner, maximumConcurrent: maxExecutions,
             logger: CommandLogging.logger(label: "sluice.engine.scheduler"))
-        let router = SluiceRouter.make(log: engine.log, catalog: engine.catalog, runner: engine.runner)
+        let resources = try ResourceContext(log: engine.log, dataDirectory: ResourceContext.dataDirectory(database))
+        let router = SluiceRouter.make(
+            log: engine.log, catalog: engine.catalog, runner: engine.runner,
+            storage: StorageRoutes(
+                storage: resources.storage, uploadsDirectory: ResourceContext.dataDirectory(database) + "/uploads"))
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
@@ -57,7 +61,6 @@ struct ServeCommand: AsyncParsableCommand {
             },
             logger: logger
         )
-        let resources = try ResourceContext(log: engine.log, dataDirectory: ResourceContext.dataDirectory(database))
         let pipelineLogger = CommandLogging.logger(label: "sluice.engine.pipeline")
         app.addServices(
             SchedulerService(scheduler: scheduler),

@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import SluiceCore
+import SluiceResources
+
+/// What every Cloud Storage route shares: the link base, JSON responses and request parsing.
+enum StorageHTTP {
+    /// The server's own address, from the Host header, so `selfLink` and `mediaLink` are
+    /// reachable by the client that asked (clients download from `mediaLink` as given).
+    static func links(_ request: Request) -> ObjectLinks {
+        let host = request.head.authority ?? "127.0.0.1"
+        return .serving("http://" + host)
+    }
+
+    /// A header name we know is valid.
+    static func header(_ name: String) -> HTTPFields.Element.Name {
+        guard let header = HTTPFields.Element.Name(name) else { preconditionFailure("\(name) is not a header name") }
+        return header
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=UTF-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func empty(_ status: HTTPResponse.Status = .noContent) -> Response {
+        Response(status: status, headers: [.contentLength: "0"])
+    }
+
+    /// The object name after `/o/`: percent-decoded, whether the client encoded `/` or not.
+    static func objectName(_ context: some RequestContext) throws -> String {
+        let raw = context.parameters.get(String(Parameters.recursiveCaptureKey)) ?? ""
+        guard let decoded = raw.removingPercentEncoding, !decoded.isEmpty else {
+            throw GoogleErrorResponse.invalidArgument("the object name in the path is not valid percent-encoding")
+        }
+        return decoded
+    }
+
+    static func bucket(_ context: some RequestContext) throws -> String {
+        try context.parameters.require("bucket")
+    }
+
+    static func int64(_ request: Request, _ name: String) throws -> Int64? {
+        guard let text = request.uri.queryParameters.get(name) else { return nil }
+        guard let value = Int64(text) else {
+            throw GoogleErrorResponse.invalidArgument("\(name) must be an integer, not \(text)")
+        }
+        return value
+    }
+
+    static func preconditions(_ request: Request) throws -> ObjectPreconditions {
+        ObjectPreconditions(
+            ifGenerationMatch: try int64(request, "ifGenerationMatch"),
+            ifGenerationNotMatch: try int64(request, "ifGenerationNotMatch"),
+            ifMetagenerationMatch: try int64(request, "ifMetagenerationMatch"),
+            ifMetagenerationNotMatch: try int64(request, "ifMetagenerationNotMatch"))
+    }
+
+    /// A JSON request body, bounded; malformed JSON is INVALID_ARGUMENT.
+    static func body<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int = 1 << 20) async throws -> T {
+        let buffer = try await request.body.collect(upTo: limit)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw GoogleErrorResponse.invalidArgument("the request body is not the expected JSON: \(error)")
+        }
+    }
+
+    /// Cloud Storage's statuses: a failed precondition is 412, not 400.
+    static func error(_ error: any Error) -> GoogleErrorResponse {
+        if let error = error as? SluiceError, error.code == .failedPrecondition {
+            return GoogleErrorResponse(
+                status: .preconditionFailed, googleStatus: "FAILED_PRECONDITION", message: error.message)
+        }
+        return GoogleErrorResponse(error)
+    }
+
+    static func principal(_ request: Request) -> EventMetadata {
+        EventMetadata(principal: "api")
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+public import Hummingbird
+import NIOCore
+import SluiceCore
+public import SluiceResources
+
+/// Cloud Storage JSON API v1: object metadata, downloads (whole or a byte range), listing,
+/// metadata patches and deletes.
+public struct StorageObjectRoutes: Sendable {
+    let storage: StorageService
+
+    public init(storage: StorageService) {
+        self.storage = storage
+    }
+
+    public func add(to router: Router<some RequestContext>) {
+        router.get("/storage/v1/b/:bucket/o") { request, context in
+            let query = request.uri.queryParameters
+            let listing = ObjectListing(
+                prefix: query.get("prefix") ?? "", delimiter: query.get("delimiter"),
+                maxResults: try StorageHTTP.int64(request, "maxResults").map { Int($0) } ?? 1_000,
+                pageToken: query.get("pageToken"), versions: query.get("versions") == "true")
+            do {
+                let page = try await storage.listObjects(try StorageHTTP.bucket(context), listing)
+                let links = StorageHTTP.links(request)
+                return try StorageHTTP.json(
+                    ResourceList(
+                        kind: "storage#objects", items: page.objects.map { ObjectResource($0, links: links) },
+                        prefixes: page.prefixes.isEmpty ? nil : page.prefixes, nextPageToken: page.nextPageToken))
+            } catch { throw StorageHTTP.error(error) }
+        }
+        router.get("/storage/v1/b/:bucket/o/**") { request, context in
+            try await get(request, context)
+        }
+        router.get("/download/storage/v1/b/:bucket/o/**") { request, context in
+            try await download(request, context)
+        }
+        router.patch("/storage/v1/b/:bucket/o/**") { request, context in
+            let body = try await StorageHTTP.body(ObjectPatch.self, request)
+            do {
+                let object = try await storage.updateMetadata(
+                    bucket: try StorageHTTP.bucket(context), object: try StorageHTTP.objectName(context),
+                    ObjectMetadataPatch(contentType: body.contentType, metadata: body.metadata ?? [:]),
+                    generation: try StorageHTTP.int64(request, "generation"),
+                    preconditions: try StorageHTTP.preconditions(request), metadata: StorageHTTP.principal(request))
+                return try StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
+            } catch { throw StorageHTTP.error(error) }
+        }
+        router.delete("/storage/v1/b/:bucket/o/**") { request, context in
+            do {
+                try await storage.deleteObject(
+                    bucket: try StorageHTTP.bucket(context), object: try StorageHTTP.objectName(context),
+                    generation: try StorageHTTP.int64(request, "generation"),
+                    preconditions: try StorageHTTP.preconditions(request), metadata: StorageHTTP.principal(request))
+                return StorageHTTP.empty()
+            } catch { throw StorageHTTP.error(error) }
+        }
+    }
+
+    /// A patch body: only the fields that change; a `null` metadata value deletes the key.
+    struct ObjectPatch: Decodable {
+        var contentType: String?
+        var metadata: [String: String?]?
+    }
+
+    private func get(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        if request.uri.queryParameters.get("alt") == "media" { return try await download(request, context) }
+        do {
+            let object = try await storage.object(
+                bucket: try StorageHTTP.bucket(context), object: try StorageHTTP.objectName(context),
+                generation: try StorageHTTP.int64(request, "generation"))
+            return try StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
+        } catch { throw StorageHTTP.error(error) }
+    }
+
+    /// The bytes, with the checksum headers the clients verify; `Range: bytes=a-b` gets a 206.
+    private func download(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        do {
+            let object = try await storage.object(
+                bucket: try StorageHTTP.bucket(context), object: try StorageHTTP.objectName(context),
+                generation: try StorageHTTP.int64(request, "generation"))
+            var headers: HTTPFields = [
+                .contentType: object.contentType,
+                StorageHTTP.header("x-goog-generation"): String(object.generation),
+                StorageHTTP.header("x-goog-metageneration"): String(object.metageneration),
+                StorageHTTP.header("x-goog-stored-content-length"): String(object.size),
+                StorageHTTP.header("x-goog-stored-content-encoding"): "identity",
+                .acceptRanges: "bytes",
+            ]
+            if let range = try Self.byteRange(request.headers[.range], size: object.size) {
+                let bytes = try await storage.content(of: object, range: range)
+                headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(object.size)"
+                return Response(
+                    status: .partialContent, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+            }
+            headers[StorageHTTP.header("x-goog-hash")] = "crc32c=\(object.crc32c),md5=\(object.md5Hash)"
+            let bytes = try await storage.content(of: object)
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        } catch let error as GoogleErrorResponse {
+            throw error
+        } catch { throw StorageHTTP.error(error) }
+    }
+
+    /// `bytes=a-b`, `bytes=a-` or `bytes=-n`; `nil` without a header; 416 when unsatisfiable.
+    static func byteRange(_ header: String?, size: Int64) throws -> Range<Int64>? {
+        guard let header, header.hasPrefix("bytes=") else { return nil }
+        let spec = header.dropFirst("bytes=".count)
+        let parts = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, !spec.contains(",") else { return nil }
+        let unsatisfiable = GoogleErrorResponse(
+            status: .rangeNotSatisfiable, googleStatus: "OUT_OF_RANGE",
+            message: "the requested range \(spec) is outside the object's \(size) bytes")
+        if parts[0].isEmpty {
+            guard let suffix = Int64(parts[1]), suffix > 0 else { throw unsatisfiable }
+            return max(0, size - suffix)..<size
+        }
+        guard let start = Int64(parts[0]), start < size else { throw unsatisfiable }
+        let end = parts[1].isEmpty ? size - 1 : min(size - 1, Int64(parts[1]) ?? -1)
+        guard end >= start else { throw unsatisfiable }
+        return start..<(end + 1)
+    }
+}

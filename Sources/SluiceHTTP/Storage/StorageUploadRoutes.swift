@@ -1,0 +1,186 @@
+import Foundation
+public import Hummingbird
+import NIOCore
+import SluiceCore
+public import SluiceResources
+
+/// Cloud Storage JSON API v1 uploads: `uploadType=media`, `multipart` and `resumable` (with
+/// the chunked 308 flow google-cloud-storage uses above 8 MiB).
+public struct StorageUploadRoutes: Sendable {
+    let storage: StorageService
+    let sessions: ResumableUploads
+    let maximumBodyBytes: Int
+
+    /// `uploadsDirectory` holds resumable sessions' bytes; `maximumBodyBytes` bounds one request.
+    public init(storage: StorageService, uploadsDirectory: String, maximumBodyBytes: Int = 256 << 20) {
+        self.storage = storage
+        sessions = ResumableUploads(directory: uploadsDirectory)
+        self.maximumBodyBytes = maximumBodyBytes
+    }
+
+    struct ObjectMetadataBody: Decodable {
+        var name: String?
+        var contentType: String?
+        var metadata: [String: String]?
+        var crc32c: String?
+    }
+
+    public func add(to router: Router<some RequestContext>) {
+        router.post("/upload/storage/v1/b/:bucket/o") { request, context in
+            let bucket = try StorageHTTP.bucket(context)
+            switch request.uri.queryParameters.get("uploadType") {
+            case "media": return try await media(request, bucket: bucket)
+            case "multipart": return try await multipart(request, bucket: bucket)
+            case "resumable": return try await startResumable(request, bucket: bucket)
+            case let other:
+                throw GoogleErrorResponse.invalidArgument(
+                    "uploadType must be media, multipart or resumable, not \(other ?? "(missing)")")
+            }
+        }
+        router.put("/upload/storage/v1/b/:bucket/o") { request, _ in
+            try await continueResumable(request)
+        }
+    }
+
+    private func collect(_ request: Request) async throws -> [UInt8] {
+        do {
+            return Array(try await request.body.collect(upTo: maximumBodyBytes).readableBytesView)
+        } catch {
+            throw GoogleErrorResponse(
+                status: .contentTooLarge, googleStatus: "INVALID_ARGUMENT",
+                message: "the request body is over the \(maximumBodyBytes)-byte limit; use a resumable upload")
+        }
+    }
+
+    private func media(_ request: Request, bucket: String) async throws -> Response {
+        guard let name = request.uri.queryParameters.get("name") else {
+            throw GoogleErrorResponse.invalidArgument("a media upload needs the object name in ?name=")
+        }
+        let bytes = try await collect(request)
+        do {
+            let object = try await storage.upload(
+                bucket: bucket, object: name, bytes: bytes,
+                contentType: request.headers[.contentType] ?? "application/octet-stream",
+                preconditions: try StorageHTTP.preconditions(request), metadata: StorageHTTP.principal(request))
+            return try StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
+        } catch { throw StorageHTTP.error(error) }
+    }
+
+    private func multipart(_ request: Request, bucket: String) async throws -> Response {
+        guard let boundary = MultipartRelated.boundary(of: request.headers[.contentType] ?? "") else {
+            throw GoogleErrorResponse.invalidArgument(
+                "a multipart upload needs Content-Type multipart/related with a boundary")
+        }
+        guard let body = MultipartRelated(try await collect(request), boundary: boundary), body.parts.count == 2 else {
+            throw GoogleErrorResponse.invalidArgument("the multipart body must hold a metadata part and a media part")
+        }
+        let metadata: ObjectMetadataBody
+        do { metadata = try JSONDecoder().decode(ObjectMetadataBody.self, from: Data(body.parts[0].body)) } catch {
+            throw GoogleErrorResponse.invalidArgument("the multipart metadata part is not object JSON")
+        }
+        guard let name = metadata.name ?? request.uri.queryParameters.get("name") else {
+            throw GoogleErrorResponse.invalidArgument("the upload names no object")
+        }
+        let contentType =
+            metadata.contentType ?? body.parts[1].headers["content-type"] ?? request.headers[
+                StorageHTTP.header("x-upload-content-type")]
+            ?? "application/octet-stream"
+        do {
+            let object = try await storage.upload(
+                bucket: bucket, object: name, bytes: body.parts[1].body, contentType: contentType,
+                customMetadata: metadata.metadata ?? [:], expectedCRC32C: metadata.crc32c,
+                preconditions: try StorageHTTP.preconditions(request), metadata: StorageHTTP.principal(request))
+            return try StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
+        } catch { throw StorageHTTP.error(error) }
+    }
+
+    private func startResumable(_ request: Request, bucket: String) async throws -> Response {
+        let bytes = try await collect(request)
+        var metadata = ObjectMetadataBody()
+        if !bytes.isEmpty {
+            do { metadata = try JSONDecoder().decode(ObjectMetadataBody.self, from: Data(bytes)) } catch {
+                throw GoogleErrorResponse.invalidArgument("the resumable upload's metadata is not object JSON")
+            }
+        }
+        guard let name = metadata.name ?? request.uri.queryParameters.get("name") else {
+            throw GoogleErrorResponse.invalidArgument("the upload names no object")
+        }
+        do {
+            _ = try ObjectName(name)
+            _ = try await storage.bucket(bucket)
+            let contentType =
+                metadata.contentType ?? request.headers[StorageHTTP.header("x-upload-content-type")]
+                ?? "application/octet-stream"
+            let id = try await sessions.start(
+                bucket: bucket, object: name, contentType: contentType, customMetadata: metadata.metadata ?? [:])
+            let host = request.head.authority ?? "127.0.0.1"
+            let location =
+                "http://\(host)/upload/storage/v1/b/\(bucket)/o?uploadType=resumable&upload_id=\(id)"
+            return Response(status: .ok, headers: [.location: location, .contentLength: "0"])
+        } catch { throw StorageHTTP.error(error) }
+    }
+
+    /// One PUT of a session: `Content-Range: bytes A-B/TOTAL` (or `bytes */TOTAL` to ask how far it
+    /// got). Answers 308 with `Range` until the last byte, then 200 with the object.
+    private func continueResumable(_ request: Request) async throws -> Response {
+        guard let id = request.uri.queryParameters.get("upload_id") else {
+            throw GoogleErrorResponse.invalidArgument("a resumable upload PUT needs ?upload_id=")
+        }
+        let range = try ContentRange(request.headers[.contentRange])
+        let bytes = try await collect(request)
+        do {
+            var received = try await sessions.session(id).received
+            if let start = range.start, !bytes.isEmpty {
+                received = try await sessions.append(id, at: start, bytes)
+            }
+            guard let total = range.total, received >= total else {
+                return Self.incomplete(received)
+            }
+            let session = try await sessions.session(id)
+            let expected = request.headers[StorageHTTP.header("x-goog-hash")].flatMap(Self.crc32c)
+            let object = try await storage.upload(
+                bucket: session.bucket, object: session.object, chunks: ResumableUploads.chunks(of: session.path),
+                contentType: session.contentType, customMetadata: session.customMetadata, expectedCRC32C: expected,
+                metadata: StorageHTTP.principal(request))
+            await sessions.finish(id)
+            return try StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
+        } catch { throw StorageHTTP.error(error) }
+    }
+
+    static func incomplete(_ received: Int64) -> Response {
+        var headers: HTTPFields = [.contentLength: "0"]
+        if received > 0 { headers[.range] = "bytes=0-\(received - 1)" }
+        return Response(status: .init(code: 308, reasonPhrase: "Resume Incomplete"), headers: headers)
+    }
+
+    /// `crc32c=...` out of `x-goog-hash: crc32c=...,md5=...`.
+    static func crc32c(_ header: String) -> String? {
+        for item in header.split(separator: ",") {
+            let pair = item.trimmingCharacters(in: .whitespaces)
+            if pair.hasPrefix("crc32c=") { return String(pair.dropFirst("crc32c=".count)) }
+        }
+        return nil
+    }
+}
+
+/// `Content-Range: bytes A-B/TOTAL`, `bytes */TOTAL` or `bytes */*`.
+struct ContentRange {
+    var start: Int64?
+    var total: Int64?
+
+    init(_ header: String?) throws {
+        guard let header else { return }
+        guard header.hasPrefix("bytes ") else {
+            throw GoogleErrorResponse.invalidArgument("Content-Range must start with 'bytes '")
+        }
+        let parts = header.dropFirst("bytes ".count).split(separator: "/")
+        guard parts.count == 2 else { throw GoogleErrorResponse.invalidArgument("malformed Content-Range \(header)") }
+        total = parts[1] == "*" ? nil : Int64(parts[1])
+        if parts[0] != "*" {
+            guard let dash = parts[0].firstIndex(of: "-"), let first = Int64(parts[0][..<dash]) else {
+                throw GoogleErrorResponse.invalidArgument("malformed Content-Range \(header)")
+            }
+            start = first
+        }
+    }
+}

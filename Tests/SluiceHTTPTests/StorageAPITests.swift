@@ -1,0 +1,268 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import SluiceAdaptersLocal
+import SluiceCore
+import SluiceHTTP
+import SluiceLog
+import SluiceResources
+import Testing
+
+/// A router with the Cloud Storage routes over a memory log and a temporary object store.
+struct StorageFixture {
+    let log = MemoryEventLog()
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-gcs-\(UUID())").path
+    let storage: StorageService
+
+    init() throws {
+        storage = StorageService(log: log, objects: try LocalObjectStore(directory: directory))
+    }
+
+    func app() -> some ApplicationProtocol {
+        let router = Router()
+        StorageRoutes(storage: storage, uploadsDirectory: directory + "/uploads", maximumBodyBytes: 1 << 20)
+            .add(to: router)
+        return Application(router: router)
+    }
+
+    static func json(_ buffer: ByteBuffer) -> [String: Any] { APIFixture.json(buffer) }
+
+    static func errorStatus(_ buffer: ByteBuffer) -> String? {
+        (json(buffer)["error"] as? [String: Any])?["status"] as? String
+    }
+}
+
+@Suite("The Cloud Storage JSON API stores, lists, patches and serves objects as google-cloud-storage expects")
+struct StorageAPITests {
+    @Test("a multipart upload stores the media part under the JSON part's name, with the checksums GCS prints")
+    func multipartUpload() async throws {
+        let fixture = try StorageFixture()
+        try await fixture.storage.createBucket("uploads")
+        let boundary = "===============0159497367917720133=="
+        let body =
+            "--\(boundary)\r\ncontent-type: application/json; charset=UTF-8\r\n\r\n"
+            + #"{"name": "dir/small.txt", "metadata": {"color": "blue"}, "crc32c": "yZRlqg=="}"#
+            + "\r\n--\(boundary)\r\ncontent-type: text/plain\r\n\r\nhello world\r\n--\(boundary)--"
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: "/upload/storage/v1/b/uploads/o?uploadType=multipart", method: .post,
+                headers: [.contentType: "multipart/related; boundary=\"\(boundary)\""],
+                body: ByteBuffer(string: body)
+            ) { response in
+                #expect(response.status == .ok)
+                let object = StorageFixture.json(response.body)
+                #expect(object["name"] as? String == "dir/small.txt")
+                #expect(object["size"] as? String == "11")
+                #expect(object["crc32c"] as? String == "yZRlqg==")
+                #expect(object["md5Hash"] as? String == "XrY7u+Ae7tCTyyK7j1rNww==")
+                #expect(object["contentType"] as? String == "text/plain")
+                #expect((object["metadata"] as? [String: String])?["color"] == "blue")
+                #expect(
+                    (object["mediaLink"] as? String)?.hasPrefix(
+                        "http://localhost/download/storage/v1/b/uploads/o/dir%2Fsmall.txt?generation=") == true)
+            }
+            try await client.execute(uri: "/storage/v1/b/uploads/o/dir%2Fsmall.txt?alt=media", method: .get) {
+                response in
+                #expect(String(buffer: response.body) == "hello world")
+                #expect(response.headers[StorageHTTPTestNames.hash] == "crc32c=yZRlqg==,md5=XrY7u+Ae7tCTyyK7j1rNww==")
+            }
+        }
+    }
+
+    @Test("a multipart upload whose crc32c does not match the bytes is refused and stores nothing")
+    func corruptUploadIsRefused() async throws {
+        let fixture = try StorageFixture()
+        try await fixture.storage.createBucket("uploads")
+        let body =
+            "--b\r\ncontent-type: application/json\r\n\r\n" + #"{"name": "x", "crc32c": "AAAAAA=="}"#
+            + "\r\n--b\r\ncontent-type: text/plain\r\n\r\nhello world\r\n--b--"
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: "/upload/storage/v1/b/uploads/o?uploadType=multipart", method: .post,
+                headers: [.contentType: "multipart/related; boundary=b"], body: ByteBuffer(string: body)
+            ) { response in
+                #expect(response.status == .badRequest)
+            }
+            try await client.execute(uri: "/storage/v1/b/uploads/o/x", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    @Test("a resumable upload in chunks answers 308 with the persisted range, then 200 with the object")
+    func resumableUploadInChunks() async throws {
+        let fixture = try StorageFixture()
+        try await fixture.storage.createBucket("uploads")
+        let bytes = (0..<3_000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        try await fixture.app().test(.router) { client in
+            let location = try await client.execute(
+                uri: "/upload/storage/v1/b/uploads/o?uploadType=resumable", method: .post,
+                headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"name": "big.bin"}"#)
+            ) { response in
+                #expect(response.status == .ok)
+                return response.headers[.location] ?? ""
+            }
+            #expect(
+                location.hasPrefix("http://localhost/upload/storage/v1/b/uploads/o?uploadType=resumable&upload_id="))
+            let path = String(location.dropFirst("http://localhost".count))
+            try await client.execute(
+                uri: path, method: .put, headers: [.contentRange: "bytes 0-999/3000"],
+                body: ByteBuffer(bytes: bytes[0..<1_000])
+            ) { response in
+                #expect(response.status.code == 308)
+                #expect(response.headers[.range] == "bytes=0-999")
+            }
+            try await client.execute(uri: path, method: .put, headers: [.contentRange: "bytes */3000"]) { response in
+                #expect(response.status.code == 308)
+                #expect(response.headers[.range] == "bytes=0-999")
+            }
+            try await client.execute(
+                uri: path, method: .put, headers: [.contentRange: "bytes 1000-2999/3000"],
+                body: ByteBuffer(bytes: bytes[1_000...])
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(StorageFixture.json(response.body)["size"] as? String == "3000")
+                #expect(StorageFixture.json(response.body)["crc32c"] != nil)
+            }
+            try await client.execute(
+                uri: "/download/storage/v1/b/uploads/o/big.bin?alt=media", method: .get,
+                headers: [.range: "bytes=10-19"]
+            ) { response in
+                #expect(response.status == .partialContent)
+                #expect(Array(response.body.readableBytesView) == Array(bytes[10..<20]))
+                #expect(response.headers[.contentRange] == "bytes 10-19/3000")
+            }
+        }
+    }
+
+    @Test("listing rolls names up to prefixes with a delimiter and pages with an opaque token")
+    func listingWithDelimiterAndPages() async throws {
+        let fixture = try StorageFixture()
+        try await fixture.storage.createBucket("uploads")
+        for name in ["a.txt", "b.txt", "dir/one.txt", "dir/two.txt"] {
+            try await fixture.storage.upload(bucket: "uploads", object: name, bytes: [1])
+        }
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/storage/v1/b/uploads/o?delimiter=%2F", method: .get) { response in
+                let page = StorageFixture.json(response.body)
+                #expect(
+                    (page["items"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["a.txt", "b.txt"])
+                #expect(page["prefixes"] as? [String] == ["dir/"])
+            }
+            let token = try await client.execute(uri: "/storage/v1/b/uploads/o?maxResults=3", method: .get) {
+                response in
+                StorageFixture.json(response.body)["nextPageToken"] as? String
+            }
+            let next = try #require(token).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            try await client.execute(uri: "/storage/v1/b/uploads/o?maxResults=3&pageToken=\(next)", method: .get) {
+                response in
+                let items = StorageFixture.json(response.body)["items"] as? [[String: Any]]
+                #expect(items?.compactMap { $0["name"] as? String } == ["dir/two.txt"])
+            }
+        }
+    }
+
+    @Test("a metadata patch bumps the metageneration, a null removes a key, and a failed precondition is 412")
+    func patchAndPreconditions() async throws {
+        let fixture = try StorageFixture()
+        try await fixture.storage.createBucket("uploads")
+        let object = try await fixture.storage.upload(
+            bucket: "uploads", object: "cat.png", bytes: [1], customMetadata: ["a": "1", "b": "2"])
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: "/storage/v1/b/uploads/o/cat.png", method: .patch,
+                body: ByteBuffer(string: #"{"metadata": {"a": null, "c": "3"}}"#)
+            ) { response in
+                let patched = StorageFixture.json(response.body)
+                #expect(patched["metageneration"] as? String == "2")
+                #expect(patched["metadata"] as? [String: String] == ["b": "2", "c": "3"])
+            }
+            try await client.execute(
+                uri: "/storage/v1/b/uploads/o/cat.png?ifGenerationMatch=\(object.generation + 1)", method: .delete
+            ) { response in
+                #expect(response.status == .preconditionFailed)
+            }
+            try await client.execute(
+                uri: "/storage/v1/b/uploads/o/cat.png?ifGenerationMatch=\(object.generation)", method: .delete
+            ) { response in
+                #expect(response.status == .noContent)
+            }
+        }
+    }
+
+    @Test(
+        "bad names, unknown buckets and path traversal get Google errors and store nothing",
+        arguments: [
+            ("/upload/storage/v1/b/uploads/o?uploadType=media&name=..", "INVALID_ARGUMENT"),
+            ("/upload/storage/v1/b/uploads/o?uploadType=media&name=a%0Ab", "INVALID_ARGUMENT"),
+            ("/upload/storage/v1/b/nope/o?uploadType=media&name=x", "NOT_FOUND"),
+            ("/upload/storage/v1/b/uploads/o?uploadType=weird&name=x", "INVALID_ARGUMENT"),
+        ])
+    func badUploadsAreRefused(_ uri: String, _ status: String) async throws {
+        let fixture = try StorageFixture()
+        try await fixture.storage.createBucket("uploads")
+        let head = await fixture.log.headPosition()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: uri, method: .post, body: ByteBuffer(string: "x")) { response in
+                #expect(StorageFixture.errorStatus(response.body) == status)
+            }
+        }
+        #expect(await fixture.log.headPosition() == head)
+    }
+
+    @Test("a body over the limit is 413")
+    func oversizedBodyIs413() async throws {
+        let fixture = try StorageFixture()
+        try await fixture.storage.createBucket("uploads")
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: "/upload/storage/v1/b/uploads/o?uploadType=media&name=big", method: .post,
+                body: ByteBuffer(repeating: 1, count: (1 << 20) + 1)
+            ) { response in
+                #expect(response.status == .contentTooLarge)
+            }
+        }
+    }
+
+    @Test("buckets and notification configs round-trip in the JSON API's shapes")
+    func bucketsAndNotifications() async throws {
+        let fixture = try StorageFixture()
+        try await PubSubService(log: fixture.log).createTopic("changes")
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: "/storage/v1/b?project=p", method: .post, body: ByteBuffer(string: #"{"name": "uploads"}"#)
+            ) { response in
+                #expect(StorageFixture.json(response.body)["name"] as? String == "uploads")
+            }
+            try await client.execute(
+                uri: "/storage/v1/b?project=p", method: .post, body: ByteBuffer(string: #"{"name": "uploads"}"#)
+            ) { response in
+                #expect(response.status == .conflict)
+            }
+            try await client.execute(
+                uri: "/storage/v1/b/uploads/notificationConfigs", method: .post,
+                body: ByteBuffer(
+                    string:
+                        #"{"topic":"//pubsub.googleapis.com/projects/p/topics/changes","payload_format":"JSON_API_V1","event_types":["OBJECT_FINALIZE"]}"#
+                )
+            ) { response in
+                let config = StorageFixture.json(response.body)
+                #expect(config["id"] as? String == "1")
+                #expect(config["topic"] as? String == "//pubsub.googleapis.com/projects/local/topics/changes")
+            }
+            try await client.execute(uri: "/storage/v1/b/uploads/notificationConfigs", method: .get) { response in
+                #expect((StorageFixture.json(response.body)["items"] as? [Any])?.count == 1)
+            }
+            try await client.execute(uri: "/storage/v1/b/uploads/notificationConfigs/1", method: .delete) {
+                response in
+                #expect(response.status == .noContent)
+            }
+        }
+    }
+}
+
+enum StorageHTTPTestNames {
+    static let hash = HTTPFields.Element.Name("x-goog-hash")!
+}
