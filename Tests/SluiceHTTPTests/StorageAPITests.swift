@@ -250,7 +250,7 @@ struct StorageAPITests {
             ) { response in
                 let config = StorageFixture.json(response.body)
                 #expect(config["id"] as? String == "1")
-                #expect(config["topic"] as? String == "//pubsub.googleapis.com/projects/local/topics/changes")
+                #expect(config["topic"] as? String == "//pubsub.googleapis.com/projects/sluice-local/topics/changes")
             }
             try await client.execute(uri: "/storage/v1/b/uploads/notificationConfigs", method: .get) { response in
                 #expect((StorageFixture.json(response.body)["items"] as? [Any])?.count == 1)

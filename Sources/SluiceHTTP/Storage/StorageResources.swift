@@ -46,7 +46,8 @@ struct NotificationResource: Encodable {
 
     init(_ config: NotificationConfig, bucket: String, links: ObjectLinks) {
         id = String(config.id)
-        topic = "//pubsub.googleapis.com/projects/local/topics/\(config.topic.rawValue)"
+        // Google requires a 6-30 character project id here; Sluice has one project.
+        topic = "//pubsub.googleapis.com/projects/sluice-local/topics/\(config.topic.rawValue)"
         payload_format = config.payloadFormat.rawValue
         event_types = config.eventTypes.isEmpty ? nil : config.eventTypes.map(\.rawValue)
         custom_attributes = config.customAttributes.isEmpty ? nil : config.customAttributes
