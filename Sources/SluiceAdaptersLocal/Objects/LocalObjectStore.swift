@@ -22,6 +22,8 @@ public actor LocalObjectStore: ObjectStore {
     public nonisolated let directory: String
     private let now: @Sendable () -> Double
     private var counter = 0
+    /// Distinguishes this store's temporary files from another instance's in the same process.
+    private let instance = UInt32.random(in: 0...UInt32.max)
 
     /// Opens (creating when needed) a store in `directory`. `now` returns seconds since the
     /// Unix epoch (the wall clock by default); tests inject it to age files for sweeps.
@@ -66,7 +68,7 @@ public actor LocalObjectStore: ObjectStore {
 
     private func nextTemporaryPath() -> String {
         counter += 1
-        return "\(directory)/tmp/\(getpid()).\(counter).tmp"
+        return "\(directory)/tmp/\(getpid()).\(instance).\(counter).tmp"
     }
 
     public func read(_ digest: ContentDigest, range: Range<Int64>?) async throws(SluiceError) -> [UInt8] {

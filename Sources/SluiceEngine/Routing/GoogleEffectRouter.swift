@@ -23,17 +23,20 @@ public struct GoogleEffectRouter: EffectPerformer {
     private let models: (any ModelEndpoints)?
     private let topics: (any TopicPublisher)?
     private let executions: ExecutionsConnector?
+    private let storage: StorageConnector?
     private let next: any EffectPerformer
 
     public init(
         models: (any ModelEndpoints)?,
         topics: (any TopicPublisher)?,
         executions: ExecutionsConnector?,
+        storage: StorageConnector? = nil,
         next: any EffectPerformer
     ) {
         self.models = models
         self.topics = topics
         self.executions = executions
+        self.storage = storage
         self.next = next
     }
 
@@ -60,6 +63,12 @@ public struct GoogleEffectRouter: EffectPerformer {
             guard let topics else { return .failure(Self.unrouted("Pub/Sub publishing", request)) }
             switch await topics.publish(topic: topic, messages: messages, idempotencyKey: context.idempotencyKey) {
             case .success(let ids): return .success(.object(["messageIds": .list(ids.map(WorkflowValue.string))]))
+            case .failure(let error): return .failure(error.workflowError)
+            }
+        case .storage(let method, let arguments):
+            guard let storage else { return .failure(Self.unrouted("Cloud Storage", request)) }
+            switch await storage.perform(method, arguments, idempotencyKey: context.idempotencyKey) {
+            case .success(let value): return .success(value)
             case .failure(let error): return .failure(error.workflowError)
             }
         case .runExecution(let workflow, let argument):

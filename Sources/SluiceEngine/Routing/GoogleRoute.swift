@@ -14,6 +14,8 @@ public enum GoogleRoute: Sendable, Hashable {
     case createExecution(workflow: String, argument: WorkflowValue)
     /// `googleapis.pubsub.v1.projects.topics.publish`.
     case publish(topic: String, messages: [WorkflowValue])
+    /// `googleapis.storage.v1.objects.get|insert|list|delete`: `method` is the last name part.
+    case storage(method: String, arguments: WorkflowValue)
     /// Anything else on a Google API: refused with a message that names it.
     case unrouted(String)
     /// Not a Google API call at all.
@@ -49,6 +51,10 @@ public enum GoogleRoute: Sendable, Hashable {
         case let name where name.hasPrefix("googleapis.pubsub.") && name.hasSuffix(".topics.publish"):
             let topic = lastSegment(arguments["topic"]?.stringValue ?? "")
             return .publish(topic: topic, messages: arguments["body"]?["messages"]?.listValue ?? [])
+        case let name where name.hasPrefix("googleapis.storage.v1.objects."):
+            let method = String(name.dropFirst("googleapis.storage.v1.objects.".count))
+            guard StorageConnector.methods.contains(method) else { return .unrouted(name) }
+            return .storage(method: method, arguments: .map(arguments))
         default:
             return .unrouted(request.function)
         }

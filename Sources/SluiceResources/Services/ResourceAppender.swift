@@ -14,12 +14,15 @@ public struct ResourceAppender: Sendable {
     }
 
     /// Loads with `load`, decides with `decide`, appends at the loaded version; returns what
-    /// `decide` returned alongside the append. An empty decision appends nothing.
+    /// `decide` returned alongside the append. An empty decision appends nothing. When the
+    /// idempotency key was already used, nothing is appended and `duplicate` answers from what
+    /// the first append stored.
     public func change<State: Sendable, Decision>(
         _ stream: StreamName,
         load: () async throws(SluiceError) -> LoadedState<State>,
         metadata: EventMetadata,
         idempotencyKey: String? = nil,
+        duplicate: ((AppendResult) async throws(SluiceError) -> Decision)? = nil,
         decide: (LoadedState<State>) throws(SluiceError) -> (events: [NewEvent], result: Decision)
     ) async throws(SluiceError) -> Decision {
         var lastConflict: SluiceError?
@@ -33,8 +36,9 @@ public struct ResourceAppender: Sendable {
                 return event
             }
             do {
-                _ = try await log.append(
+                let result = try await log.append(
                     events, to: stream, expectedVersion: loaded.expectedVersion, idempotencyKey: idempotencyKey)
+                if result.wasDuplicate, let duplicate { return try await duplicate(result) }
                 return decision.result
             } catch  where error.code == .wrongExpectedVersion {
                 lastConflict = error

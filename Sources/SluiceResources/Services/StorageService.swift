@@ -167,6 +167,7 @@ public struct StorageService: Sendable {
         customMetadata: [String: String] = [:],
         expectedCRC32C: String? = nil,
         preconditions: ObjectPreconditions = .none,
+        idempotencyKey: String? = nil,
         metadata: EventMetadata = .empty
     ) async throws(SluiceError) -> ObjectVersion {
         let bucket = try BucketName(name)
@@ -177,7 +178,9 @@ public struct StorageService: Sendable {
                 .invalidArgument,
                 "the uploaded bytes have crc32c \(stored.crc32cBase64), not the \(expectedCRC32C) the client sent")
         }
-        return try await finalize(bucket, object, stored, contentType, customMetadata, preconditions, metadata)
+        return try await finalize(
+            bucket, object, stored, contentType, customMetadata, preconditions, metadata, idempotencyKey: idempotencyKey
+        )
     }
 
     /// Stores bytes that arrive in chunks (a resumable upload) without holding them in memory,
@@ -212,7 +215,8 @@ public struct StorageService: Sendable {
         _ contentType: String,
         _ customMetadata: [String: String],
         _ preconditions: ObjectPreconditions,
-        _ metadata: EventMetadata
+        _ metadata: EventMetadata,
+        idempotencyKey: String? = nil
     ) async throws(SluiceError) -> ObjectVersion {
         let bucketState = try await self.bucket(bucket.rawValue)
         let stream = try ResourceStreams.object(bucket, object)
@@ -227,7 +231,16 @@ public struct StorageService: Sendable {
         let decider = ObjectDecider(bucket: bucket, name: object, versioningEnabled: bucketState.versioningEnabled)
         return try await appender.change(
             stream, load: { () async throws(SluiceError) in try await log.loadObject(bucket, object) },
-            metadata: metadata
+            metadata: metadata, idempotencyKey: idempotencyKey,
+            duplicate: { (result) async throws(SluiceError) in
+                // A retried upload (same key) answers with the generation the first one made.
+                let first = try await log.readStream(stream, from: result.firstVersion, limit: 1)
+                guard let event = first.first, case .finalized(let finalized) = try ObjectEvent(event) else {
+                    throw SluiceError(
+                        .corruptStore, "the upload recorded under \(idempotencyKey ?? "") is not a finalize")
+                }
+                return finalized.object
+            }
         ) { (loaded) throws(SluiceError) in
             let now = clock()
             let generation = max(now.microseconds, loaded.state.highestGeneration + 1)

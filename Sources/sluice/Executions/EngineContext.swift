@@ -20,11 +20,16 @@ struct EngineContext {
         let registry = try ModelRegistry(directory: directory)
         let log = try await database.open()
         let catalog = WorkflowCatalog(log: log)
+        let storage = StorageService(
+            log: log,
+            objects: try LocalObjectStore(
+                directory: URL(fileURLWithPath: database.path).deletingLastPathComponent().path))
         let late = LateRunner()
         let google = GoogleEffectRouter(
             models: registry,
             topics: PubSubTopicPublisher(pubsub: PubSubService(log: log)),
             executions: ExecutionsConnector(runners: late, catalog: catalog),
+            storage: StorageConnector(storage: storage),
             next: LiveHTTPPerformer()
         )
         let performer = SystemEffectPerformer(now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }, next: google)

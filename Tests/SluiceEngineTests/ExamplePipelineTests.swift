@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import SluiceAdaptersLocal
+import SluiceCore
+import SluiceEngine
+import SluiceLog
+import SluiceResources
+import SluiceWorkflows
+import Testing
+
+@Suite("The example ML pipeline predicts an uploaded sample and stores the prediction")
+struct ExamplePipelineTests {
+    static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../ops/examples/ml-pipeline").standardized
+
+    @Test("uploading a digit sample runs pipeline.yaml: read through the storage connector, predict, store")
+    func uploadIsPredictedAndStored() async throws {
+        let log = MemoryEventLog()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-example-\(UUID())").path
+        let storage = StorageService(log: log, objects: try LocalObjectStore(directory: directory))
+        let catalog = WorkflowCatalog(log: log)
+        let late = LateRunner()
+        let router = GoogleEffectRouter(
+            models: try ModelRegistry(directory: Self.example.appendingPathComponent("model").path),
+            topics: PubSubTopicPublisher(pubsub: PubSubService(log: log)),
+            executions: ExecutionsConnector(runners: late, catalog: catalog),
+            storage: StorageConnector(storage: storage), next: UnroutedEffectPerformer())
+        let runner = ExecutionRunner(
+            log: log, catalog: catalog,
+            performer: SystemEffectPerformer(now: WallClock.microsecondsSinceEpoch, next: router))
+        late.set(runner)
+        let pubsub = PubSubService(log: log)
+        try await storage.createBucket("uploads")
+        try await storage.createBucket("predictions")
+        try await pubsub.createTopic("uploads-finalized")
+        try await catalog.deploy(
+            name: "predict-digit",
+            source: String(contentsOf: Self.example.appendingPathComponent("pipeline.yaml"), encoding: .utf8))
+        try await FunctionsService(log: log).deploy(
+            FunctionConfig(
+                name: try FunctionName("on-upload"), triggerTopic: try TopicName("uploads-finalized"),
+                target: .startWorkflow(workflow: "predict-digit")))
+        _ = try await storage.createNotification(
+            NotificationConfig(id: 0, topic: try TopicName("uploads-finalized"), eventTypes: [.objectFinalize]),
+            bucket: "uploads")
+
+        let sample = try Data(contentsOf: Self.example.appendingPathComponent("model/samples/sample-0.json"))
+        let logger = Logger(label: "test")
+        let prediction = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await NotificationEmitter(log: log, pubsub: pubsub, logger: logger).run() }
+            group.addTask {
+                try await FunctionDispatcher(log: log, runner: runner, catalog: catalog, logger: logger).run()
+            }
+            group.addTask { try await ExecutionScheduler(log: log, runner: runner, logger: logger).run() }
+            try await storage.upload(
+                bucket: "uploads", object: "digits/sample-0.json", bytes: Array(sample), contentType: "application/json"
+            )
+            var stored: ObjectVersion?
+            for _ in 0..<500 where stored == nil {
+                stored = try? await storage.object(
+                    bucket: "predictions", object: "digits/sample-0.json.prediction.json")
+                if stored == nil { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            group.cancelAll()
+            return try #require(stored)
+        }
+        let body = try JSONReader.parse(String(decoding: try await storage.content(of: prediction), as: UTF8.self))
+        #expect(body["source"] == "gs://uploads/digits/sample-0.json")
+        #expect(body["predictions"]?.listValue?.first?["label"] == "1")
+    }
+}
