@@ -130,6 +130,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "SluiceApp",
+            dependencies: [
+                "SluiceCore",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SluiceTesting",
             dependencies: ["SluiceCore", "SluiceLog"],
             swiftSettings: strictSettings
@@ -215,6 +223,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SluiceAppTests",
+            dependencies: ["SluiceCore", "SluiceApp"],
             swiftSettings: strictSettings
         ),
         .testTarget(
