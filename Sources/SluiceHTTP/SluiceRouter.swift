@@ -2,20 +2,77 @@ public import Hummingbird
 public import SluiceEngine
 public import SluiceLog
 
-/// Every route Sluice serves, on one router; the app and the in-process tests both build it here.
+/// Every route Sluice serves, on one router; the serve command and the in-process tests both
+/// build it here.
 public enum SluiceRouter {
-    public static func make(log: any EventLog, catalog: WorkflowCatalog, runner: ExecutionRunner) -> Router<
-        BasicRequestContext
+    /// What the routes serve.
+    public struct Services: Sendable {
+        public var log: any EventLog
+        public var catalog: WorkflowCatalog
+        public var runner: ExecutionRunner
+        /// The models `:predict` reaches; nil answers every prediction with NOT_FOUND.
+        public var models: (any ModelEndpoints)?
+        /// The tokens bearer secrets are checked against; nil knows no token.
+        public var tokens: TokenDirectory?
+        /// Where request metrics go and what `/metrics` emits; nil serves no `/metrics`.
+        public var metrics: SluiceMetrics?
+
+        public init(
+            log: any EventLog,
+            catalog: WorkflowCatalog,
+            runner: ExecutionRunner,
+            models: (any ModelEndpoints)? = nil,
+            tokens: TokenDirectory? = nil,
+            metrics: SluiceMetrics? = nil
+        ) {
+            self.log = log
+            self.catalog = catalog
+            self.runner = runner
+            self.models = models
+            self.tokens = tokens
+            self.metrics = metrics
+        }
+    }
+
+    /// How the routes behave.
+    public struct Configuration: Sendable {
+        /// The default body limit: 32 MiB.
+        public static let defaultMaxBodyBytes = 32 << 20
+
+        /// Larger bodies get 413.
+        public var maxBodyBytes: Int = Self.defaultMaxBodyBytes
+        /// Whether every route but the health checks needs a bearer token.
+        public var requireAuth = false
+
+        public init(maxBodyBytes: Int = Self.defaultMaxBodyBytes, requireAuth: Bool = false) {
+            self.maxBodyBytes = maxBodyBytes
+            self.requireAuth = requireAuth
+        }
+    }
+
+    public static func make(_ services: Services, configuration: Configuration = Configuration()) -> Router<
+        SluiceRequestContext
     > {
-        let router = Router()
-        router.get("/healthz") { _, _ in "ok" }
-        router.get("/readyz") { _, _ in
-            _ = try await log.headPosition()
+        let router = Router(context: SluiceRequestContext.self)
+        if let metrics = services.metrics {
+            router.add(middleware: RequestMetricsMiddleware(factory: metrics.factory))
+        }
+        router.add(middleware: GoogleErrorMiddleware())
+        router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
+        router.add(middleware: AuthenticationMiddleware(tokens: services.tokens, required: configuration.requireAuth))
+        let table = RouteTable(router)
+        table.get("/healthz") { _, _ in "ok" }
+        table.get("/readyz") { _, _ in
+            _ = try await services.log.headPosition()
             return "ready"
         }
-        WorkflowsRoutes(catalog: catalog).add(to: router)
-        ExecutionsRoutes(runner: runner, catalog: catalog, log: log).add(to: router)
-        EventsRoutes(log: log).add(to: router)
+        let routes = RoleRoutes(table)
+        WorkflowsRoutes(catalog: services.catalog).add(to: routes)
+        ExecutionsRoutes(runner: services.runner, catalog: services.catalog, log: services.log).add(to: routes)
+        EventsRoutes(log: services.log).add(to: routes)
+        PredictionRoutes(models: services.models).add(to: routes)
+        if let metrics = services.metrics { MetricsRoutes(metrics: metrics).add(to: routes) }
+        table.answerMethodNotAllowed()
         return router
     }
 }

@@ -47,7 +47,8 @@ struct ServeCommand: AsyncParsableCommand {
         let scheduler = ExecutionScheduler(
             log: engine.log, runner: engine.runner, maximumConcurrent: maxExecutions,
             logger: CommandLogging.logger(label: "sluice.engine.scheduler"))
-        let router = SluiceRouter.make(log: engine.log, catalog: engine.catalog, runner: engine.runner)
+        let router = SluiceRouter.make(
+            SluiceRouter.Services(log: engine.log, catalog: engine.catalog, runner: engine.runner))
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
