@@ -11,6 +11,7 @@ extension SluiceCommand {
         BucketsCommand.self,
         TopicsCommand.self,
         UploadCommand.self,
+        TokensCommand.self,
         AdminCommand.self,
         BenchCommand.self,
     ]

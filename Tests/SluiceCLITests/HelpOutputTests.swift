@@ -26,6 +26,9 @@ struct HelpOutputTests {
         ["topics", "create"],
         ["topics", "subscribe"],
         ["upload"],
+        ["tokens", "create"],
+        ["tokens", "list"],
+        ["tokens", "revoke"],
         ["bench", "log"],
         ["bench", "interpreter"],
     ]
