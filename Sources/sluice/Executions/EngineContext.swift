@@ -9,6 +9,8 @@ struct EngineContext {
     let log: SQLiteEventLog
     let catalog: WorkflowCatalog
     let runner: ExecutionRunner
+    /// The built-in models, which also answer the server's `:predict`.
+    let models: ModelRegistry
 
     /// Models come from `models` or, by default, `models/` beside the database (`NAME.json`
     /// each, the `sluice.dense.v1` format).
@@ -17,7 +19,15 @@ struct EngineContext {
             models
             ?? URL(fileURLWithPath: database.path).deletingLastPathComponent().appendingPathComponent("models").path
         let registry = try ModelRegistry(directory: directory)
-        let log = try await database.open()
+        return make(log: try await database.open(), models: registry)
+    }
+
+    /// The engine on an open log, with these models, reporting to `metrics`.
+    static func make(
+        log: SQLiteEventLog, models registry: ModelRegistry, metrics: ExecutionMetrics = ExecutionMetrics()
+    )
+        -> EngineContext
+    {
         let catalog = WorkflowCatalog(log: log)
         let late = LateRunner()
         let google = GoogleEffectRouter(
@@ -31,10 +41,11 @@ struct EngineContext {
             log: log,
             catalog: catalog,
             performer: performer,
-            logger: CommandLogging.logger(label: "sluice.engine")
+            logger: CommandLogging.logger(label: "sluice.engine"),
+            metrics: metrics
         )
         late.set(runner)
-        return EngineContext(log: log, catalog: catalog, runner: runner)
+        return EngineContext(log: log, catalog: catalog, runner: runner, models: registry)
     }
 
     /// Runs `body`, then closes the log whether or not it threw.
