@@ -22,6 +22,7 @@ public struct ServeConfiguration: Sendable, Hashable {
     /// The least level logged to standard error.
     public var logLevel = "warning"
 
+    /// Every setting at its default.
     public init() {}
 
     /// The database file: `db`, or `sluice.db` in the data directory.

@@ -7,8 +7,11 @@ public import SluiceLog
 public enum SluiceRouter {
     /// What the routes serve.
     public struct Services: Sendable {
+        /// The event log the routes read and the health check probes.
         public var log: any EventLog
+        /// Deployed workflows.
         public var catalog: WorkflowCatalog
+        /// Records, reads and cancels executions (the scheduler runs them).
         public var runner: ExecutionRunner
         /// The models `:predict` reaches; nil answers every prediction with NOT_FOUND.
         public var models: (any ModelEndpoints)?
@@ -17,6 +20,7 @@ public enum SluiceRouter {
         /// Where request metrics go and what `/metrics` emits; nil serves no `/metrics`.
         public var metrics: SluiceMetrics?
 
+        /// Services with no models, tokens or metrics unless given.
         public init(
             log: any EventLog,
             catalog: WorkflowCatalog,
@@ -44,12 +48,15 @@ public enum SluiceRouter {
         /// Whether every route but the health checks needs a bearer token.
         public var requireAuth = false
 
+        /// A configuration; the defaults suit loopback development.
         public init(maxBodyBytes: Int = Self.defaultMaxBodyBytes, requireAuth: Bool = false) {
             self.maxBodyBytes = maxBodyBytes
             self.requireAuth = requireAuth
         }
     }
 
+    /// The router with every route and middleware, outermost first: metrics, Google errors,
+    /// body limit, authentication; roles are checked per route group.
     public static func make(_ services: Services, configuration: Configuration = Configuration()) -> Router<
         SluiceRequestContext
     > {

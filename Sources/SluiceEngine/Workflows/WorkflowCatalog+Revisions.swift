@@ -10,7 +10,9 @@ extension WorkflowCatalog {
 
     /// One recorded delete: the stream version of its event and when it was recorded.
     public struct Deletion: Sendable, Hashable {
+        /// The workflow.
         public var name: String
+        /// The stream version of the `workflow.deleted` event.
         public var version: Int64
         /// Microseconds since the epoch.
         public var deletedAt: Int64

@@ -6,8 +6,9 @@ public struct AccessToken: Sendable, Hashable {
     public var name: String
     /// What the token may do.
     public var role: Role
-    /// When it was created and, once revoked, when; microseconds since the epoch.
+    /// When it was created, in microseconds since the epoch.
     public var createdAt: Int64
+    /// When it was revoked, in microseconds since the epoch; nil while it is active.
     public var revokedAt: Int64?
     /// SHA-256 of the whole secret.
     var digest: [UInt8]

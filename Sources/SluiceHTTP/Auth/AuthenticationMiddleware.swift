@@ -13,6 +13,7 @@ public struct AuthenticationMiddleware: RouterMiddleware {
     let tokens: TokenDirectory?
     let required: Bool
 
+    /// Checks secrets against `tokens`; `required` refuses requests without a valid one.
     public init(tokens: TokenDirectory?, required: Bool) {
         self.tokens = tokens
         self.required = required
@@ -50,6 +51,7 @@ public struct RoleMiddleware: RouterMiddleware {
 
     let role: Role
 
+    /// Requires at least `role`.
     public init(_ role: Role) {
         self.role = role
     }

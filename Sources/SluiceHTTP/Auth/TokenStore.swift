@@ -16,6 +16,7 @@ public struct TokenStore: Sendable {
 
     let log: any EventLog
 
+    /// Tokens in `log`.
     public init(log: any EventLog) {
         self.log = log
     }

@@ -12,6 +12,8 @@ public final class SluiceMetrics: Sendable {
     public let factory: PrometheusMetricsFactory
     private let collectors = Mutex<[@Sendable () async -> Void]>([])
 
+    /// A new registry, with histogram buckets chosen for requests (1 ms-10 s) and for
+    /// executions and effects (up to an hour).
     public init() {
         registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)

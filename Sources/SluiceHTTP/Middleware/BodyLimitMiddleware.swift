@@ -8,6 +8,7 @@ public struct BodyLimitMiddleware: RouterMiddleware {
 
     let limit: Int
 
+    /// Refuses bodies over `limit` bytes.
     public init(limit: Int) {
         self.limit = limit
     }
