@@ -26,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
     ],
     targets: [
         .systemLibrary(
@@ -112,6 +115,7 @@ let package = Package(
                 .product(name: "Collections", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
         ),
@@ -125,6 +129,18 @@ let package = Package(
                 "SluiceResources",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SluiceApp",
+            dependencies: [
+                "SluiceCore",
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings
         ),
@@ -142,9 +158,11 @@ let package = Package(
                 "SluiceWorkflows",
                 "SluiceEngine",
                 "SluiceHTTP",
+                "SluiceApp",
                 "SluiceAdaptersLocal",
                 "SluiceResources",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Collections", package: "swift-collections"),
@@ -211,6 +229,8 @@ let package = Package(
                 "SluiceHTTP",
                 "SluiceAdaptersLocal",
                 "SluiceResources",
+                "SluiceWorkflows",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -219,6 +239,11 @@ let package = Package(
         .testTarget(
             name: "SluiceResourcesTests",
             dependencies: ["SluiceCore", "SluiceLog", "SluiceResources"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SluiceAppTests",
+            dependencies: ["SluiceCore", "SluiceApp"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -8,17 +8,25 @@ public struct GoogleErrorResponse: HTTPResponseError {
     public var status: HTTPResponse.Status
     public var googleStatus: String
     public var message: String
+    /// Headers the status calls for, such as `WWW-Authenticate` on a 401 or `Allow` on a 405.
+    public var headers: HTTPFields
 
-    public init(status: HTTPResponse.Status, googleStatus: String, message: String) {
+    public init(status: HTTPResponse.Status, googleStatus: String, message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.googleStatus = googleStatus
         self.message = message
+        self.headers = headers
     }
 
-    /// Maps any error; a `SluiceError` by its code, a response error as it is, the rest as INTERNAL.
+    /// Maps any error: a `SluiceError` by its code, another HTTP error by its status, the rest
+    /// as INTERNAL (whose message never carries the error's own text).
     public init(_ error: any Error) {
         if let response = error as? GoogleErrorResponse {
             self = response
+            return
+        }
+        if let response = error as? any HTTPResponseError {
+            self.init(status: response.status)
             return
         }
         guard let error = error as? SluiceError else {
@@ -37,12 +45,52 @@ public struct GoogleErrorResponse: HTTPResponseError {
         }
     }
 
+    /// A bare HTTP status (a route that does not exist, a body over the limit) in Google's form.
+    init(status: HTTPResponse.Status) {
+        let googleStatus: String
+        let message: String
+        switch status.code {
+        case 400: (googleStatus, message) = ("INVALID_ARGUMENT", "the request is malformed")
+        case 401: (googleStatus, message) = ("UNAUTHENTICATED", "the request needs a valid bearer token")
+        case 403: (googleStatus, message) = ("PERMISSION_DENIED", "the token's role does not allow this")
+        case 404: (googleStatus, message) = ("NOT_FOUND", "no such resource or method")
+        case 405: (googleStatus, message) = ("UNIMPLEMENTED", "this method is not allowed on this resource")
+        case 409: (googleStatus, message) = ("ABORTED", "the request conflicts with the resource's state")
+        case 413: (googleStatus, message) = ("INVALID_ARGUMENT", "the request body is larger than the server accepts")
+        case 429: (googleStatus, message) = ("RESOURCE_EXHAUSTED", "too many requests")
+        case 501: (googleStatus, message) = ("UNIMPLEMENTED", "not implemented")
+        case 503: (googleStatus, message) = ("UNAVAILABLE", "the service is unavailable")
+        case 400..<500: (googleStatus, message) = ("FAILED_PRECONDITION", status.reasonPhrase)
+        default: (googleStatus, message) = ("INTERNAL", "internal error")
+        }
+        self.init(status: status, googleStatus: googleStatus, message: message)
+    }
+
     public static func invalidArgument(_ message: String) -> GoogleErrorResponse {
         GoogleErrorResponse(status: .badRequest, googleStatus: "INVALID_ARGUMENT", message: message)
     }
 
     public static func notFound(_ message: String) -> GoogleErrorResponse {
         GoogleErrorResponse(status: .notFound, googleStatus: "NOT_FOUND", message: message)
+    }
+
+    /// 401: no bearer token, or one that is unknown, revoked or malformed.
+    public static func unauthenticated(_ message: String) -> GoogleErrorResponse {
+        GoogleErrorResponse(
+            status: .unauthorized, googleStatus: "UNAUTHENTICATED", message: message,
+            headers: [.wwwAuthenticate: "Bearer realm=\"sluice\""])
+    }
+
+    /// 403: a valid token whose role is below what the route needs.
+    public static func permissionDenied(_ message: String) -> GoogleErrorResponse {
+        GoogleErrorResponse(status: .forbidden, googleStatus: "PERMISSION_DENIED", message: message)
+    }
+
+    /// 413: a body over the configured limit.
+    public static func bodyTooLarge(limit: Int) -> GoogleErrorResponse {
+        GoogleErrorResponse(
+            status: .contentTooLarge, googleStatus: "INVALID_ARGUMENT",
+            message: "the request body is larger than the server's limit of \(limit) bytes")
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -54,6 +102,8 @@ public struct GoogleErrorResponse: HTTPResponseError {
                     "status": .string(googleStatus),
                 ]))
         ])
-        return JSONObject.response(body, status: status)
+        var response = JSONObject.response(body, status: status)
+        response.headers.append(contentsOf: headers)
+        return response
     }
 }

@@ -2,21 +2,89 @@ public import Hummingbird
 public import SluiceEngine
 public import SluiceLog
 
-/// Every route Sluice serves, on one router; the app and the in-process tests both build it here.
+/// Every route Sluice serves, on one router; the serve command and the in-process tests both
+/// build it here.
 public enum SluiceRouter {
-    public static func make(
-        log: any EventLog, catalog: WorkflowCatalog, runner: ExecutionRunner, storage: StorageRoutes? = nil
-    ) -> Router<BasicRequestContext> {
-        let router = Router()
-        router.get("/healthz") { _, _ in "ok" }
-        router.get("/readyz") { _, _ in
-            _ = try await log.headPosition()
+    /// What the routes serve.
+    public struct Services: Sendable {
+        /// The event log the routes read and the health check probes.
+        public var log: any EventLog
+        /// Deployed workflows.
+        public var catalog: WorkflowCatalog
+        /// Records, reads and cancels executions (the scheduler runs them).
+        public var runner: ExecutionRunner
+        /// The models `:predict` reaches; nil answers every prediction with NOT_FOUND.
+        public var models: (any ModelEndpoints)?
+        /// The tokens bearer secrets are checked against; nil knows no token.
+        public var tokens: TokenDirectory?
+        /// Where request metrics go and what `/metrics` emits; nil serves no `/metrics`.
+        public var metrics: SluiceMetrics?
+        /// The Cloud Storage JSON API; nil serves none.
+        public var storage: StorageRoutes?
+
+        /// Services with no models, tokens or metrics unless given.
+        public init(
+            log: any EventLog,
+            catalog: WorkflowCatalog,
+            runner: ExecutionRunner,
+            models: (any ModelEndpoints)? = nil,
+            tokens: TokenDirectory? = nil,
+            metrics: SluiceMetrics? = nil,
+            storage: StorageRoutes? = nil
+        ) {
+            self.log = log
+            self.catalog = catalog
+            self.runner = runner
+            self.models = models
+            self.tokens = tokens
+            self.metrics = metrics
+            self.storage = storage
+        }
+    }
+
+    /// How the routes behave.
+    public struct Configuration: Sendable {
+        /// The default body limit: 32 MiB.
+        public static let defaultMaxBodyBytes = 32 << 20
+
+        /// Larger bodies get 413.
+        public var maxBodyBytes: Int = Self.defaultMaxBodyBytes
+        /// Whether every route but the health checks needs a bearer token.
+        public var requireAuth = false
+
+        /// A configuration; the defaults suit loopback development.
+        public init(maxBodyBytes: Int = Self.defaultMaxBodyBytes, requireAuth: Bool = false) {
+            self.maxBodyBytes = maxBodyBytes
+            self.requireAuth = requireAuth
+        }
+    }
+
+    /// The router with every route and middleware, outermost first: metrics, Google errors,
+    /// body limit, authentication; roles are checked per route group.
+    public static func make(_ services: Services, configuration: Configuration = Configuration()) -> Router<
+        SluiceRequestContext
+    > {
+        let router = Router(context: SluiceRequestContext.self)
+        if let metrics = services.metrics {
+            router.add(middleware: RequestMetricsMiddleware(factory: metrics.factory))
+        }
+        router.add(middleware: GoogleErrorMiddleware())
+        router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
+        router.add(middleware: AuthenticationMiddleware(tokens: services.tokens, required: configuration.requireAuth))
+        let table = RouteTable(router)
+        table.get("/healthz") { _, _ in "ok" }
+        table.get("/readyz") { _, _ in
+            _ = try await services.log.headPosition()
             return "ready"
         }
-        WorkflowsRoutes(catalog: catalog).add(to: router)
-        ExecutionsRoutes(runner: runner, catalog: catalog, log: log).add(to: router)
-        EventsRoutes(log: log).add(to: router)
-        storage?.add(to: router)
+        let routes = RoleRoutes(table)
+        WorkflowsRoutes(catalog: services.catalog).add(to: routes)
+        ExecutionsRoutes(runner: services.runner, catalog: services.catalog, log: services.log).add(to: routes)
+        EventsRoutes(log: services.log).add(to: routes)
+        PredictionRoutes(models: services.models).add(to: routes)
+        if let metrics = services.metrics { MetricsRoutes(metrics: metrics).add(to: routes) }
+        services.storage?.add(to: routes)
+        table.answerMethodNotAllowed()
         return router
     }
 }

@@ -12,6 +12,7 @@ extension SluiceCommand {
         TopicsCommand.self,
         FunctionsCommand.self,
         UploadCommand.self,
+        TokensCommand.self,
         AdminCommand.self,
         BenchCommand.self,
     ]

@@ -27,6 +27,9 @@ struct HelpOutputTests {
         ["topics", "subscribe"],
         ["functions", "deploy"],
         ["upload"],
+        ["tokens", "create"],
+        ["tokens", "list"],
+        ["tokens", "revoke"],
         ["bench", "log"],
         ["bench", "interpreter"],
     ]

@@ -8,75 +8,15 @@ import Testing
 /// `sluice serve` as a user runs it: a real process on a free loopback port.
 @Suite("sluice serve runs executions through the API and resumes them after a crash", .serialized)
 struct ServeProcessTests {
-    /// A running `sluice serve` and the port it printed.
-    final class Server {
-        let process = Process()
-        let port: Int
-        private let output: PipeCollector
-
-        init(binary: SluiceBinary, database: String) throws {
-            process.executableURL = binary.url
-            process.arguments = ["serve", "--db", database, "--port", "0"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let handle = pipe.fileHandleForReading
-            var line = Data()
-            while !line.contains(UInt8(ascii: "\n")) {
-                let chunk = handle.availableData
-                guard !chunk.isEmpty else { break }
-                line.append(chunk)
-            }
-            let text = String(decoding: line, as: UTF8.self)
-            guard let range = text.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression),
-                let port = Int(text[range].split(separator: ":").last ?? "")
-            else { throw ServerDidNotStart(output: text) }
-            self.port = port
-            output = PipeCollector(handle)
-        }
-
-        func stop(signal: Int32) -> String {
-            kill(process.processIdentifier, signal)
-            process.waitUntilExit()
-            return output.text()
-        }
-
-        func request(_ method: String, _ path: String, body: String? = nil) async throws -> [String: Any] {
-            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-            request.httpMethod = method
-            request.httpBody = body.map { Data($0.utf8) }
-            let (data, _) = try await URLSession.shared.data(for: request)
-            return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
-        }
-
-        func waitForState(_ name: String, _ state: String) async throws -> [String: Any] {
-            for _ in 0..<300 {
-                let execution = try await request("GET", "/v1/" + name)
-                if execution["state"] as? String == state { return execution }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            return try await request("GET", "/v1/" + name)
-        }
-    }
-
-    struct ServerDidNotStart: Error {
-        var output: String
-    }
-
     static let base = "/v1/projects/p/locations/l"
     static let sleeper =
         #"{"sourceContents": "main:\n  params: [args]\n  steps:\n    - w:\n        call: sys.sleep\n        args:\n          seconds: 1\n    - r:\n        return: ${args.n * 2}\n"}"#
 
-    private func database() throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-serve-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory.appendingPathComponent("sluice.db").path
-    }
+    private func database() throws -> String { try ServeProcess.temporaryDatabase() }
 
     @Test("an execution created over HTTP runs to SUCCEEDED, and SIGTERM stops the server cleanly")
     func executionRunsAndServerStopsCleanly() async throws {
-        let server = try Server(binary: try SluiceBinary.locate(), database: try database())
+        let server = try ServeProcess(binary: try SluiceBinary.locate(), database: try database())
         _ = try await server.request("POST", Self.base + "/workflows?workflowId=sleeper", body: Self.sleeper)
         let created = try await server.request(
             "POST", Self.base + "/workflows/sleeper/executions", body: #"{"argument": "{\"n\": 4}"}"#)
@@ -92,7 +32,7 @@ struct ServeProcessTests {
     func executionResumesAfterKill() async throws {
         let binary = try SluiceBinary.locate()
         let path = try database()
-        let first = try Server(binary: binary, database: path)
+        let first = try ServeProcess(binary: binary, database: path)
         _ = try await first.request("POST", Self.base + "/workflows?workflowId=sleeper", body: Self.sleeper)
         let created = try await first.request(
             "POST", Self.base + "/workflows/sleeper/executions", body: #"{"argument": "{\"n\": 5}"}"#)
@@ -100,7 +40,7 @@ struct ServeProcessTests {
         try await Task.sleep(for: .milliseconds(300))
         _ = first.stop(signal: SIGKILL)
 
-        let second = try Server(binary: binary, database: path)
+        let second = try ServeProcess(binary: binary, database: path)
         let execution = try await second.waitForState(name, "SUCCEEDED")
         #expect(execution["result"] as? String == "10")
         _ = second.stop(signal: SIGTERM)
@@ -117,7 +57,7 @@ struct ServeProcessTests {
         let tiny =
             #"{"format": "sluice.dense.v1", "inputs": 2, "labels": ["low", "high"], "layers": [{"weights": [[1, -1]], "bias": [0], "activation": "relu"}, {"weights": [[-1], [1]], "bias": [0.5, -0.5], "activation": "softmax"}]}"#
         try Data(tiny.utf8).write(to: models.appendingPathComponent("tiny.json"))
-        let server = try Server(binary: try SluiceBinary.locate(), database: path)
+        let server = try ServeProcess(binary: try SluiceBinary.locate(), database: path)
         let source = """
             main:
               params: [args]
@@ -170,7 +110,7 @@ struct ServeProcessTests {
         ] {
             #expect(try binary.run(command + ["--db", path]).status == 0, "\(command)")
         }
-        let server = try Server(binary: binary, database: path)
+        let server = try ServeProcess(binary: binary, database: path)
         let file = directory.appendingPathComponent("cat.png")
         try Data([1, 2, 3]).write(to: file)
         #expect(try binary.run(["upload", "uploads", file.path, "--db", path]).status == 0)

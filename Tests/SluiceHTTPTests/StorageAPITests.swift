@@ -4,6 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import SluiceAdaptersLocal
 import SluiceCore
+import SluiceEngine
 import SluiceHTTP
 import SluiceLog
 import SluiceResources
@@ -20,10 +21,13 @@ struct StorageFixture {
     }
 
     func app() -> some ApplicationProtocol {
-        let router = Router()
-        StorageRoutes(storage: storage, uploadsDirectory: directory + "/uploads", maximumBodyBytes: 1 << 20)
-            .add(to: router)
-        return Application(router: router)
+        let catalog = WorkflowCatalog(log: log)
+        let services = SluiceRouter.Services(
+            log: log, catalog: catalog,
+            runner: ExecutionRunner(log: log, catalog: catalog, performer: UnroutedEffectPerformer()),
+            storage: StorageRoutes(
+                storage: storage, uploadsDirectory: directory + "/uploads", maximumBodyBytes: 1 << 20))
+        return Application(router: SluiceRouter.make(services))
     }
 
     static func json(_ buffer: ByteBuffer) -> [String: Any] { APIFixture.json(buffer) }

@@ -47,7 +47,9 @@ public actor ModelRegistry: ModelEndpoints {
         }
         let predictions: [JSONValue]
         do {
-            predictions = try await model.predict(instances: instances.map(JSONBridge.json))
+            // An instance may also be `{"values": [...]}`, the shape tabular Vertex models take.
+            let unwrapped = instances.map { $0["values"] ?? $0 }
+            predictions = try await model.predict(instances: unwrapped.map(JSONBridge.json))
         } catch {
             return .failure(GoogleAPIError(error))
         }

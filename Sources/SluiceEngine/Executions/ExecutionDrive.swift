@@ -13,6 +13,7 @@ final class ExecutionDrive {
     let log: any EventLog
     let performer: any EffectPerformer
     let now: @Sendable () -> Int64
+    let metrics: ExecutionMetrics
     private var execution: WorkflowExecution
 
     private var version: Int64 = 0
@@ -30,7 +31,8 @@ final class ExecutionDrive {
         reuse: ReusedResults?,
         log: any EventLog,
         performer: any EffectPerformer,
-        now: @escaping @Sendable () -> Int64
+        now: @escaping @Sendable () -> Int64,
+        metrics: ExecutionMetrics
     ) {
         self.execution = execution
         self.id = id
@@ -40,6 +42,7 @@ final class ExecutionDrive {
         self.log = log
         self.performer = performer
         self.now = now
+        self.metrics = metrics
         version = history.version
         stepsToSkip = history.stepsRecorded
     }
@@ -113,7 +116,14 @@ final class ExecutionDrive {
                     inFlight.insert(request.id)
                     effectsPerformed += 1
                     let performer = self.performer
-                    group.addTask { (request.id, await performer.perform(request, context: context)) }
+                    let metrics = self.metrics
+                    group.addTask {
+                        let started = ContinuousClock.now
+                        let result = await performer.perform(request, context: context)
+                        metrics.effect(
+                            function: request.function, result: result, elapsed: ContinuousClock.now - started)
+                        return (request.id, result)
+                    }
                 }
                 if resolved { continue }
                 guard let finished = try await group.next() else {
@@ -149,6 +159,7 @@ final class ExecutionDrive {
 
     private func end(_ ending: ExecutionHistory.Ending) async throws -> ExecutionOutcome {
         try await append([try ExecutionEvents.ended(ending, metadata: metadata)])
+        metrics.finished(ending, microseconds: now() - history.startedAt)
         return outcome(ending)
     }
 

@@ -16,6 +16,7 @@ public struct ExecutionRunner: Sendable {
     private let environment: [String: String]
     private let now: @Sendable () -> Int64
     private let logger: Logger
+    private let metrics: ExecutionMetrics
 
     public init(
         log: any EventLog,
@@ -23,7 +24,8 @@ public struct ExecutionRunner: Sendable {
         performer: any EffectPerformer,
         environment: [String: String] = [:],
         now: @escaping @Sendable () -> Int64 = WallClock.microsecondsSinceEpoch,
-        logger: Logger = Logger(label: "sluice.engine.executions")
+        logger: Logger = Logger(label: "sluice.engine.executions"),
+        metrics: ExecutionMetrics = ExecutionMetrics()
     ) {
         self.log = log
         self.catalog = catalog
@@ -31,6 +33,7 @@ public struct ExecutionRunner: Sendable {
         self.environment = environment
         self.now = now
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Records a new execution. Starting an id that exists records nothing and returns false, which
@@ -42,6 +45,7 @@ public struct ExecutionRunner: Sendable {
         let event = try ExecutionEvents.started(start, metadata: metadata)
         do {
             _ = try await log.append([event], to: id.stream, expectedVersion: .noStream)
+            metrics.started()
             return true
         } catch  where error.code == .wrongExpectedVersion {
             return false
@@ -63,6 +67,7 @@ public struct ExecutionRunner: Sendable {
             metadata: EventMetadata(correlationID: history.correlationID, principal: principal)
         )
         _ = try await log.append([event], to: id.stream, expectedVersion: .exact(history.version))
+        metrics.finished(.cancelled(reason: reason), microseconds: now() - history.startedAt)
     }
 
     /// Runs (or resumes) an execution until it ends, and returns how it ended.
@@ -96,7 +101,8 @@ public struct ExecutionRunner: Sendable {
             reuse: reuse,
             log: log,
             performer: performer,
-            now: now
+            now: now,
+            metrics: metrics
         )
         return try await drive.run()
     }

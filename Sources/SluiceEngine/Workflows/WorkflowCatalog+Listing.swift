@@ -17,7 +17,7 @@ extension WorkflowCatalog {
     /// One workflow, or `notFound`.
     public func summary(of name: String) async throws(SluiceError) -> Summary {
         try Self.validateName(name)
-        let events = try await log.readStream(Self.stream(name), from: 1, limit: 100_000)
+        let events = Self.liveRevisions(try await log.readStream(Self.stream(name), from: 1, limit: 100_000))
         guard let first = events.first, let last = events.last else {
             throw SluiceError(.notFound, "workflow \(name) is not deployed")
         }
@@ -42,7 +42,13 @@ extension WorkflowCatalog {
             after = cursor
         }
         var result: [Summary] = []
-        for name in names.sorted() { result.append(try await summary(of: name)) }
+        for name in names.sorted() {
+            do {
+                result.append(try await summary(of: name))
+            } catch  where error.code == .notFound {
+                continue  // deleted
+            }
+        }
         return result
     }
 }

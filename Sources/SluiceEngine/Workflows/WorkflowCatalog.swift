@@ -51,8 +51,10 @@ public actor WorkflowCatalog {
 
     /// The latest revision, or `notFound`.
     public func latestRevision(of name: String) async throws(SluiceError) -> Int64 {
-        let version = try await log.streamVersion(Self.stream(name))
-        guard version > 0 else { throw SluiceError(.notFound, "workflow \(name) is not deployed") }
+        let stream = Self.stream(name)
+        let version = try await log.streamVersion(stream)
+        guard version > 0, try await log.readStream(stream, from: version, limit: 1).first?.type == Self.deployedType
+        else { throw SluiceError(.notFound, "workflow \(name) is not deployed") }
         return version
     }
 
@@ -61,7 +63,7 @@ public actor WorkflowCatalog {
         let key = "\(name)@\(revision)"
         if let cached = definitions[key] { return cached }
         let events = try await log.readStream(Self.stream(name), from: revision, limit: 1)
-        guard let event = events.first, event.version == revision else {
+        guard let event = events.first, event.version == revision, event.type == Self.deployedType else {
             throw SluiceError(.notFound, "workflow \(name) has no revision \(revision)")
         }
         guard let source = try EventPayload.decode(event)["source"]?.stringValue else {

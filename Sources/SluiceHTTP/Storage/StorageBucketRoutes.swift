@@ -25,33 +25,33 @@ public struct StorageBucketRoutes: Sendable {
         var object_name_prefix: String?
     }
 
-    public func add(to router: Router<some RequestContext>) {
-        router.post("/storage/v1/b") { request, _ in
+    func add(to routes: RoleRoutes) {
+        routes(.editor).post("/storage/v1/b") { request, context in
             let insert = try await StorageHTTP.body(BucketInsert.self, request)
             do {
                 let state = try await storage.createBucket(
                     insert.name, versioningEnabled: insert.versioning?.enabled ?? false,
-                    metadata: StorageHTTP.principal(request))
+                    metadata: EventMetadata(principal: context.principal))
                 return try StorageHTTP.json(BucketResource(state, links: StorageHTTP.links(request)))
             } catch { throw StorageHTTP.error(error) }
         }
-        router.get("/storage/v1/b") { request, _ in
+        routes(.viewer).get("/storage/v1/b") { request, context in
             do {
                 let links = StorageHTTP.links(request)
                 let items = try await storage.listBuckets().map { BucketResource($0, links: links) }
                 return try StorageHTTP.json(ResourceList(kind: "storage#buckets", items: items))
             } catch { throw StorageHTTP.error(error) }
         }
-        router.get("/storage/v1/b/:bucket") { request, context in
+        routes(.viewer).get("/storage/v1/b/:bucket") { request, context in
             do {
                 let state = try await storage.bucket(try StorageHTTP.bucket(context))
                 return try StorageHTTP.json(BucketResource(state, links: StorageHTTP.links(request)))
             } catch { throw StorageHTTP.error(error) }
         }
-        router.delete("/storage/v1/b/:bucket") { request, context in
+        routes(.editor).delete("/storage/v1/b/:bucket") { request, context in
             do {
                 try await storage.deleteBucket(
-                    try StorageHTTP.bucket(context), metadata: StorageHTTP.principal(request))
+                    try StorageHTTP.bucket(context), metadata: EventMetadata(principal: context.principal))
                 return StorageHTTP.empty()
             } catch let error as SluiceError where error.code == .failedPrecondition {
                 // Cloud Storage answers 409 for a bucket that still holds objects.
@@ -59,12 +59,12 @@ public struct StorageBucketRoutes: Sendable {
                     status: .conflict, googleStatus: "FAILED_PRECONDITION", message: error.message)
             } catch { throw StorageHTTP.error(error) }
         }
-        addNotifications(to: router)
+        addNotifications(to: routes)
     }
 
-    private func addNotifications(to router: Router<some RequestContext>) {
+    private func addNotifications(to routes: RoleRoutes) {
         let base = "/storage/v1/b/:bucket/notificationConfigs"
-        router.post(RouterPath(base)) { request, context in
+        routes(.editor).post(RouterPath(base)) { request, context in
             let insert = try await StorageHTTP.body(NotificationInsert.self, request)
             let bucket = try StorageHTTP.bucket(context)
             do {
@@ -83,12 +83,12 @@ public struct StorageBucketRoutes: Sendable {
                     customAttributes: insert.custom_attributes ?? [:], payloadFormat: format,
                     objectNamePrefix: insert.object_name_prefix)
                 let config = try await storage.createNotification(
-                    draft, bucket: bucket, metadata: StorageHTTP.principal(request))
+                    draft, bucket: bucket, metadata: EventMetadata(principal: context.principal))
                 return try StorageHTTP.json(
                     NotificationResource(config, bucket: bucket, links: StorageHTTP.links(request)))
             } catch { throw StorageHTTP.error(error) }
         }
-        router.get(RouterPath(base)) { request, context in
+        routes(.viewer).get(RouterPath(base)) { request, context in
             let bucket = try StorageHTTP.bucket(context)
             do {
                 let links = StorageHTTP.links(request)
@@ -98,7 +98,7 @@ public struct StorageBucketRoutes: Sendable {
                 return try StorageHTTP.json(ResourceList(kind: "storage#notifications", items: items))
             } catch { throw StorageHTTP.error(error) }
         }
-        router.get(RouterPath(base + "/:id")) { request, context in
+        routes(.viewer).get(RouterPath(base + "/:id")) { request, context in
             let bucket = try StorageHTTP.bucket(context)
             do {
                 let id = try Self.notificationID(context)
@@ -109,11 +109,11 @@ public struct StorageBucketRoutes: Sendable {
                     NotificationResource(config, bucket: bucket, links: StorageHTTP.links(request)))
             } catch { throw StorageHTTP.error(error) }
         }
-        router.delete(RouterPath(base + "/:id")) { request, context in
+        routes(.editor).delete(RouterPath(base + "/:id")) { request, context in
             do {
                 try await storage.deleteNotification(
                     id: try Self.notificationID(context), bucket: try StorageHTTP.bucket(context),
-                    metadata: StorageHTTP.principal(request))
+                    metadata: EventMetadata(principal: context.principal))
                 return StorageHTTP.empty()
             } catch { throw StorageHTTP.error(error) }
         }

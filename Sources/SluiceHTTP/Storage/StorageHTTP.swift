@@ -80,7 +80,4 @@ enum StorageHTTP {
         return GoogleErrorResponse(error)
     }
 
-    static func principal(_ request: Request) -> EventMetadata {
-        EventMetadata(principal: "api")
-    }
 }

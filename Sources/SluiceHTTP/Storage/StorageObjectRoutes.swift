@@ -13,8 +13,8 @@ public struct StorageObjectRoutes: Sendable {
         self.storage = storage
     }
 
-    public func add(to router: Router<some RequestContext>) {
-        router.get("/storage/v1/b/:bucket/o") { request, context in
+    func add(to routes: RoleRoutes) {
+        routes(.viewer).get("/storage/v1/b/:bucket/o") { request, context in
             let query = request.uri.queryParameters
             let listing = ObjectListing(
                 prefix: query.get("prefix") ?? "", delimiter: query.get("delimiter"),
@@ -29,29 +29,31 @@ public struct StorageObjectRoutes: Sendable {
                         prefixes: page.prefixes.isEmpty ? nil : page.prefixes, nextPageToken: page.nextPageToken))
             } catch { throw StorageHTTP.error(error) }
         }
-        router.get("/storage/v1/b/:bucket/o/**") { request, context in
+        routes(.viewer).get("/storage/v1/b/:bucket/o/**") { request, context in
             try await get(request, context)
         }
-        router.get("/download/storage/v1/b/:bucket/o/**") { request, context in
+        routes(.viewer).get("/download/storage/v1/b/:bucket/o/**") { request, context in
             try await download(request, context)
         }
-        router.patch("/storage/v1/b/:bucket/o/**") { request, context in
+        routes(.invoker).patch("/storage/v1/b/:bucket/o/**") { request, context in
             let body = try await StorageHTTP.body(ObjectPatch.self, request)
             do {
                 let object = try await storage.updateMetadata(
                     bucket: try StorageHTTP.bucket(context), object: try StorageHTTP.objectName(context),
                     ObjectMetadataPatch(contentType: body.contentType, metadata: body.metadata ?? [:]),
                     generation: try StorageHTTP.int64(request, "generation"),
-                    preconditions: try StorageHTTP.preconditions(request), metadata: StorageHTTP.principal(request))
+                    preconditions: try StorageHTTP.preconditions(request),
+                    metadata: EventMetadata(principal: context.principal))
                 return try StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
             } catch { throw StorageHTTP.error(error) }
         }
-        router.delete("/storage/v1/b/:bucket/o/**") { request, context in
+        routes(.invoker).delete("/storage/v1/b/:bucket/o/**") { request, context in
             do {
                 try await storage.deleteObject(
                     bucket: try StorageHTTP.bucket(context), object: try StorageHTTP.objectName(context),
                     generation: try StorageHTTP.int64(request, "generation"),
-                    preconditions: try StorageHTTP.preconditions(request), metadata: StorageHTTP.principal(request))
+                    preconditions: try StorageHTTP.preconditions(request),
+                    metadata: EventMetadata(principal: context.principal))
                 return StorageHTTP.empty()
             } catch { throw StorageHTTP.error(error) }
         }
@@ -63,7 +65,7 @@ public struct StorageObjectRoutes: Sendable {
         var metadata: [String: String?]?
     }
 
-    private func get(_ request: Request, _ context: some RequestContext) async throws -> Response {
+    private func get(_ request: Request, _ context: SluiceRequestContext) async throws -> Response {
         if request.uri.queryParameters.get("alt") == "media" { return try await download(request, context) }
         do {
             let object = try await storage.object(
@@ -74,7 +76,7 @@ public struct StorageObjectRoutes: Sendable {
     }
 
     /// The bytes, with the checksum headers the clients verify; `Range: bytes=a-b` gets a 206.
-    private func download(_ request: Request, _ context: some RequestContext) async throws -> Response {
+    private func download(_ request: Request, _ context: SluiceRequestContext) async throws -> Response {
         do {
             let object = try await storage.object(
                 bucket: try StorageHTTP.bucket(context), object: try StorageHTTP.objectName(context),

@@ -15,9 +15,9 @@ public struct StorageRoutes: Sendable {
             storage: storage, uploadsDirectory: uploadsDirectory, maximumBodyBytes: maximumBodyBytes)
     }
 
-    public func add(to router: Router<some RequestContext>) {
-        buckets.add(to: router)
-        objects.add(to: router)
-        uploads.add(to: router)
+    func add(to routes: RoleRoutes) {
+        buckets.add(to: routes)
+        objects.add(to: routes)
+        uploads.add(to: routes)
     }
 }

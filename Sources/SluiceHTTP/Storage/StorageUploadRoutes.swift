@@ -25,20 +25,20 @@ public struct StorageUploadRoutes: Sendable {
         var crc32c: String?
     }
 
-    public func add(to router: Router<some RequestContext>) {
-        router.post("/upload/storage/v1/b/:bucket/o") { request, context in
+    func add(to routes: RoleRoutes) {
+        routes(.invoker).post("/upload/storage/v1/b/:bucket/o") { request, context in
             let bucket = try StorageHTTP.bucket(context)
             switch request.uri.queryParameters.get("uploadType") {
-            case "media": return try await media(request, bucket: bucket)
-            case "multipart": return try await multipart(request, bucket: bucket)
-            case "resumable": return try await startResumable(request, bucket: bucket)
+            case "media": return try await media(request, bucket: bucket, principal: context.principal)
+            case "multipart": return try await multipart(request, bucket: bucket, principal: context.principal)
+            case "resumable": return try await startResumable(request, bucket: bucket, principal: context.principal)
             case let other:
                 throw GoogleErrorResponse.invalidArgument(
                     "uploadType must be media, multipart or resumable, not \(other ?? "(missing)")")
             }
         }
-        router.put("/upload/storage/v1/b/:bucket/o") { request, _ in
-            try await continueResumable(request)
+        routes(.invoker).put("/upload/storage/v1/b/:bucket/o") { request, context in
+            try await continueResumable(request, principal: context.principal)
         }
     }
 
@@ -52,7 +52,7 @@ public struct StorageUploadRoutes: Sendable {
         }
     }
 
-    private func media(_ request: Request, bucket: String) async throws -> Response {
+    private func media(_ request: Request, bucket: String, principal: String) async throws -> Response {
         guard let name = request.uri.queryParameters.get("name") else {
             throw GoogleErrorResponse.invalidArgument("a media upload needs the object name in ?name=")
         }
@@ -61,12 +61,12 @@ public struct StorageUploadRoutes: Sendable {
             let object = try await storage.upload(
                 bucket: bucket, object: name, bytes: bytes,
                 contentType: request.headers[.contentType] ?? "application/octet-stream",
-                preconditions: try StorageHTTP.preconditions(request), metadata: StorageHTTP.principal(request))
+                preconditions: try StorageHTTP.preconditions(request), metadata: EventMetadata(principal: principal))
             return try StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
         } catch { throw StorageHTTP.error(error) }
     }
 
-    private func multipart(_ request: Request, bucket: String) async throws -> Response {
+    private func multipart(_ request: Request, bucket: String, principal: String) async throws -> Response {
         guard let boundary = MultipartRelated.boundary(of: request.headers[.contentType] ?? "") else {
             throw GoogleErrorResponse.invalidArgument(
                 "a multipart upload needs Content-Type multipart/related with a boundary")
@@ -89,12 +89,12 @@ public struct StorageUploadRoutes: Sendable {
             let object = try await storage.upload(
                 bucket: bucket, object: name, bytes: body.parts[1].body, contentType: contentType,
                 customMetadata: metadata.metadata ?? [:], expectedCRC32C: metadata.crc32c,
-                preconditions: try StorageHTTP.preconditions(request), metadata: StorageHTTP.principal(request))
+                preconditions: try StorageHTTP.preconditions(request), metadata: EventMetadata(principal: principal))
             return try StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
         } catch { throw StorageHTTP.error(error) }
     }
 
-    private func startResumable(_ request: Request, bucket: String) async throws -> Response {
+    private func startResumable(_ request: Request, bucket: String, principal: String) async throws -> Response {
         let bytes = try await collect(request)
         var metadata = ObjectMetadataBody()
         if !bytes.isEmpty {
@@ -122,7 +122,7 @@ public struct StorageUploadRoutes: Sendable {
 
     /// One PUT of a session: `Content-Range: bytes A-B/TOTAL` (or `bytes */TOTAL` to ask how far it
     /// got). Answers 308 with `Range` until the last byte, then 200 with the object.
-    private func continueResumable(_ request: Request) async throws -> Response {
+    private func continueResumable(_ request: Request, principal: String) async throws -> Response {
         guard let id = request.uri.queryParameters.get("upload_id") else {
             throw GoogleErrorResponse.invalidArgument("a resumable upload PUT needs ?upload_id=")
         }
@@ -141,7 +141,7 @@ public struct StorageUploadRoutes: Sendable {
             let object = try await storage.upload(
                 bucket: session.bucket, object: session.object, chunks: ResumableUploads.chunks(of: session.path),
                 contentType: session.contentType, customMetadata: session.customMetadata, expectedCRC32C: expected,
-                metadata: StorageHTTP.principal(request))
+                metadata: EventMetadata(principal: principal))
             await sessions.finish(id)
             return try StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
         } catch { throw StorageHTTP.error(error) }

@@ -10,6 +10,8 @@ struct EngineContext {
     let log: SQLiteEventLog
     let catalog: WorkflowCatalog
     let runner: ExecutionRunner
+    /// The built-in models, which also answer the server's `:predict`.
+    let models: ModelRegistry
 
     /// Models come from `models` or, by default, `models/` beside the database (`NAME.json`
     /// each, the `sluice.dense.v1` format).
@@ -18,12 +20,21 @@ struct EngineContext {
             models
             ?? URL(fileURLWithPath: database.path).deletingLastPathComponent().appendingPathComponent("models").path
         let registry = try ModelRegistry(directory: directory)
-        let log = try await database.open()
+        return try make(
+            log: try await database.open(), models: registry,
+            dataDirectory: URL(fileURLWithPath: database.path).deletingLastPathComponent().path)
+    }
+
+    /// The engine on an open log, with these models and the object bytes in `dataDirectory`,
+    /// reporting to `metrics`.
+    static func make(
+        log: SQLiteEventLog, models registry: ModelRegistry, dataDirectory: String,
+        metrics: ExecutionMetrics = ExecutionMetrics()
+    ) throws -> EngineContext {
         let catalog = WorkflowCatalog(log: log)
         let storage = StorageService(
             log: log,
-            objects: try LocalObjectStore(
-                directory: URL(fileURLWithPath: database.path).deletingLastPathComponent().path))
+            objects: try LocalObjectStore(directory: dataDirectory))
         let late = LateRunner()
         let google = GoogleEffectRouter(
             models: registry,
@@ -37,10 +48,11 @@ struct EngineContext {
             log: log,
             catalog: catalog,
             performer: performer,
-            logger: CommandLogging.logger(label: "sluice.engine")
+            logger: CommandLogging.logger(label: "sluice.engine"),
+            metrics: metrics
         )
         late.set(runner)
-        return EngineContext(log: log, catalog: catalog, runner: runner)
+        return EngineContext(log: log, catalog: catalog, runner: runner, models: registry)
     }
 
     /// Runs `body`, then closes the log whether or not it threw.

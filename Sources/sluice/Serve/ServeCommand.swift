@@ -1,117 +1,157 @@
 import ArgumentParser
-import Dispatch
+import CoreMetrics
 import Foundation
 import Hummingbird
 import Logging
-import ServiceLifecycle
 import SluiceAdaptersLocal
+import SluiceApp
+import SluiceCore
 import SluiceEngine
 import SluiceHTTP
 import SluiceLogSQLite
 import SluiceResources
 
-/// `sluice serve`: the Sluice service. Today: the Workflows and Executions APIs and the engine
-/// that runs executions; storage, Pub/Sub and models come with the engine's next parts.
+/// `sluice serve`: the Sluice service: the HTTP APIs, the pipeline and the execution engine,
+/// in one ServiceGroup that SIGTERM or SIGINT stops gracefully.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the Sluice service: the Workflows and Executions APIs, the pipeline and the execution engine."
+        abstract: "Run the Sluice service: the Workflows, Executions and Vertex AI APIs, the pipeline and the engine.",
+        discussion: """
+            Each setting comes from its flag, else its SLUICE_* environment variable, else the YAML \
+            configuration file (--config or SLUICE_CONFIG), else its default; the README lists them all. \
+            Off loopback every request but /healthz and /readyz needs a bearer token (`sluice tokens create`).
+            """
     )
 
-    @OptionGroup var database: DatabaseOptions
+    @Option(help: "A YAML configuration file (default: $SLUICE_CONFIG, if set).")
+    var config: String?
 
-    @Option(help: "The address to listen on. Only loopback addresses are allowed until tokens exist.")
-    var host: String = "127.0.0.1"
+    @Option(help: "The address to listen on (default 127.0.0.1); anything but loopback requires tokens.")
+    var host: String?
 
-    @Option(help: "The port to listen on (0 picks a free one).")
-    var port: Int = 8080
+    @Option(help: "The port to listen on (default 8080; 0 picks a free one).")
+    var port: Int?
 
-    @Option(help: "The directory of built-in models (NAME.json each); default: models/ beside the database.")
+    @Option(help: "The data directory (default ./sluice-data); the database defaults to sluice.db in it.")
+    var dataDir: String?
+
+    @Option(name: .customLong("db"), help: "The SQLite database of the event log (default: DATA_DIR/sluice.db).")
+    var db: String?
+
+    @Option(help: "The directory of built-in models, NAME.json each (default: models/ beside the database).")
     var models: String?
 
-    @Option(help: "Most executions run at once.")
-    var maxExecutions: Int = 256
+    @Option(help: "Commit durability: full (fsync every commit, the default) or normal.")
+    var synchronous: String?
 
-    func validate() throws {
-        guard ["127.0.0.1", "::1", "localhost"].contains(host) else {
-            throw ValidationError(
-                "refusing to listen on \(host): non-loopback addresses require bearer tokens, which this build does not have yet"
-            )
+    @Option(help: "Most executions run at once (default 256).")
+    var maxExecutions: Int?
+
+    @Option(help: "Larger request bodies get 413 (default 33554432).")
+    var maxBodyBytes: Int?
+
+    @Flag(help: "Require bearer tokens on loopback too.")
+    var requireAuth = false
+
+    @Option(help: "trace, debug, info, notice, warning (the default), error or critical.")
+    var logLevel: String?
+
+    func run() async throws {
+        let configuration = try resolvedConfiguration()
+        CommandLogging.use(level: Logger.Level(rawValue: configuration.logLevel) ?? .warning)
+        let metrics = SluiceMetrics()
+        MetricsSystem.bootstrap(metrics.factory)
+        let models = try ModelRegistry(directory: configuration.modelsDirectory)
+        let log = try await DatabaseOptions.open(
+            path: configuration.databasePath,
+            synchronous: SQLiteEventLog.Configuration.Synchronous(rawValue: configuration.synchronous) ?? .full)
+        do {
+            try await ServeRun(configuration: configuration, log: log, models: models, metrics: metrics).run()
+        } catch {
+            await log.close()
+            throw error
         }
-        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0-65535") }
+        await log.close()
+        StandardOutput.line("sluice: stopped; event log closed")
     }
+
+    /// Flags over environment over file over defaults.
+    private func resolvedConfiguration() throws -> ServeConfiguration {
+        var flags: [String: String] = [:]
+        flags["host"] = host
+        flags["port"] = port.map(String.init)
+        flags["data_dir"] = dataDir
+        flags["db"] = db
+        flags["models"] = models
+        flags["synchronous"] = synchronous
+        flags["max_executions"] = maxExecutions.map(String.init)
+        flags["max_body_bytes"] = maxBodyBytes.map(String.init)
+        flags["log_level"] = logLevel
+        if requireAuth { flags["require_auth"] = "true" }
+        let environment = ProcessInfo.processInfo.environment
+        let file = config ?? environment[ServeConfiguration.configFileVariable]
+        return try ServeConfiguration.resolve(
+            flags: flags, environment: environment, fileText: try file.map(InputFile.text), filePath: file ?? "")
+    }
+}
+
+/// One run of the service on an open log; the caller closes the log after it returns.
+struct ServeRun {
+    let configuration: ServeConfiguration
+    let log: SQLiteEventLog
+    let models: ModelRegistry
+    let metrics: SluiceMetrics
 
     func run() async throws {
         let logger = CommandLogging.logger(label: "sluice.serve")
-        let engine = try await EngineContext.open(database, models: models)
-        let scheduler = ExecutionScheduler(
-            log: engine.log, runner: engine.runner, maximumConcurrent: maxExecutions,
-            logger: CommandLogging.logger(label: "sluice.engine.scheduler"))
-        let resources = try ResourceContext(log: engine.log, dataDirectory: ResourceContext.dataDirectory(database))
+        let dataDirectory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent().path
+        let engine = try EngineContext.make(
+            log: log, models: models, dataDirectory: dataDirectory, metrics: ExecutionMetrics(factory: metrics.factory))
+        let tokens = TokenDirectory(log: log)
+        try await tokens.refresh()
+        if configuration.authRequired, !tokens.hasActiveToken {
+            throw SluiceError(
+                .failedPrecondition,
+                configuration.isLoopback
+                    ? "refusing to start: auth is required but no token exists; create one with `sluice tokens create --role admin`"
+                    : "refusing to listen on \(configuration.host) without tokens: off loopback every request needs one; create one with `sluice tokens create --role admin`"
+            )
+        }
+        let logMetrics = LogMetrics(log: log, factory: metrics.factory)
+        metrics.onScrape { await logMetrics.collect() }
+        let resources = try ResourceContext(log: log, dataDirectory: dataDirectory)
         let router = SluiceRouter.make(
-            log: engine.log, catalog: engine.catalog, runner: engine.runner,
-            storage: StorageRoutes(
-                storage: resources.storage, uploadsDirectory: ResourceContext.dataDirectory(database) + "/uploads"))
+            SluiceRouter.Services(
+                log: log, catalog: engine.catalog, runner: engine.runner, models: models, tokens: tokens,
+                metrics: metrics,
+                storage: StorageRoutes(storage: resources.storage, uploadsDirectory: dataDirectory + "/uploads")),
+            configuration: SluiceRouter.Configuration(
+                maxBodyBytes: configuration.maxBodyBytes, requireAuth: configuration.authRequired))
+        let host = configuration.host
+        let port = configuration.port
+        let auth = configuration.authRequired ? "bearer tokens required" : "no auth (loopback)"
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
-            onServerRunning: { channel in
+            onServerRunning: { [path = configuration.databasePath] channel in
                 StandardOutput.line(
-                    "sluice: listening on http://\(host):\(channel.localAddress?.port ?? port) (log \(database.path))")
+                    "sluice: listening on http://\(host):\(channel.localAddress?.port ?? port) (log \(path); \(auth))")
             },
             logger: logger
         )
+        let scheduler = ExecutionScheduler(
+            log: log, runner: engine.runner, maximumConcurrent: configuration.maxExecutions,
+            logger: CommandLogging.logger(label: "sluice.engine.scheduler"))
         let pipelineLogger = CommandLogging.logger(label: "sluice.engine.pipeline")
         app.addServices(
             SchedulerService(scheduler: scheduler),
             PipelineService(
-                emitter: NotificationEmitter(log: engine.log, pubsub: resources.pubsub, logger: pipelineLogger),
+                emitter: NotificationEmitter(log: log, pubsub: resources.pubsub, logger: pipelineLogger),
                 dispatcher: FunctionDispatcher(
-                    log: engine.log, runner: engine.runner, catalog: engine.catalog,
-                    runtimes: LocalFunctionRuntimes.make,
-                    logger: pipelineLogger)))
-        do {
-            try await app.runService()
-        } catch {
-            await engine.log.close()
-            throw error
-        }
-        await engine.log.close()
-        StandardOutput.line("sluice: stopped; event log closed")
-    }
-}
-
-/// Runs the notification emitter and the function dispatcher for as long as the service runs.
-struct PipelineService: Service {
-    let emitter: NotificationEmitter
-    let dispatcher: FunctionDispatcher
-
-    func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            do {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await emitter.run() }
-                    group.addTask { try await dispatcher.run() }
-                    try await group.waitForAll()
-                }
-            } catch is CancellationError {
-                return
-            }
-        }
-    }
-}
-
-/// Runs the execution scheduler for as long as the service runs.
-struct SchedulerService: Service {
-    let scheduler: ExecutionScheduler
-
-    func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            do {
-                try await scheduler.run()
-            } catch is CancellationError {
-                return
-            }
-        }
+                    log: log, runner: engine.runner, catalog: engine.catalog, runtimes: LocalFunctionRuntimes.make,
+                    logger: pipelineLogger)),
+            TokenRefreshService(tokens: tokens))
+        try await app.runService()
     }
 }

@@ -1,58 +1,53 @@
 import Foundation
-public import Hummingbird
+import Hummingbird
 import SluiceCore
-public import SluiceEngine
-public import SluiceLog
+import SluiceEngine
+import SluiceLog
 import SluiceWorkflows
 
 /// Workflow Executions v1: create, get, list (newest first, paged) and cancel. The scheduler
 /// runs what is created; these routes only record and read.
-public struct ExecutionsRoutes: Sendable {
+struct ExecutionsRoutes: Sendable {
     let runner: ExecutionRunner
     let catalog: WorkflowCatalog
     let log: any EventLog
 
-    public init(runner: ExecutionRunner, catalog: WorkflowCatalog, log: any EventLog) {
-        self.runner = runner
-        self.catalog = catalog
-        self.log = log
-    }
-
-    public func add(to router: Router<some RequestContext>) {
+    func add(to routes: RoleRoutes) {
         let base = "/v1/projects/:project/locations/:location/workflows/:workflow/executions"
-        router.post(RouterPath(base)) { request, context in
+        routes(.invoker).post(RouterPath(base)) { request, context in
             let (project, location) = try WorkflowsRoutes.scope(context)
             let workflow = try context.parameters.require("workflow")
-            let argument = try await Self.argument(request)
+            let argument = try await Self.argument(request, limit: context.maxUploadSize)
             let id = try ExecutionID(UUID().uuidString.lowercased())
             do {
                 let revision = try await catalog.latestRevision(of: workflow)
                 try await runner.start(
                     id, ExecutionStart(workflow: workflow, revision: revision, argument: argument),
-                    metadata: EventMetadata(principal: "api"))
+                    metadata: EventMetadata(principal: context.principal))
             } catch {
                 throw GoogleErrorResponse(error)
             }
             return try await resource(id, project: project, location: location)
         }
-        router.get(RouterPath("\(base)/:execution")) { _, context in
+        routes(.viewer).get(RouterPath("\(base)/:execution")) { _, context in
             let (project, location) = try WorkflowsRoutes.scope(context)
             let id = try Self.executionID(try context.parameters.require("execution"))
             return try await resource(id, project: project, location: location)
         }
-        router.post(RouterPath("\(base)/:execution")) { request, context in
+        routes(.invoker).post(RouterPath("\(base)/:execution")) { _, context in
             let (project, location) = try WorkflowsRoutes.scope(context)
             let target = try context.parameters.require("execution")
             guard target.hasSuffix(":cancel") else { throw GoogleErrorResponse.notFound("no method \(target)") }
             let id = try Self.executionID(String(target.dropLast(":cancel".count)))
             do {
-                try await runner.cancel(id, reason: "cancelled through the Executions API", principal: "api")
+                try await runner.cancel(
+                    id, reason: "cancelled through the Executions API", principal: context.principal)
             } catch {
                 throw GoogleErrorResponse(error)
             }
             return try await resource(id, project: project, location: location)
         }
-        router.get(RouterPath(base)) { request, context in
+        routes(.viewer).get(RouterPath(base)) { request, context in
             let (project, location) = try WorkflowsRoutes.scope(context)
             let workflow = try context.parameters.require("workflow")
             let pageSize = min(max(Int(request.uri.queryParameters.get("pageSize") ?? "") ?? 100, 1), 1_000)
@@ -129,8 +124,8 @@ public struct ExecutionsRoutes: Sendable {
     }
 
     /// `{"argument": "<JSON text>"}`, as the API takes it; absent means null.
-    private static func argument(_ request: Request) async throws -> WorkflowValue {
-        let body = try await request.body.collect(upTo: 1 << 20)
+    private static func argument(_ request: Request, limit: Int) async throws -> WorkflowValue {
+        let body = try await request.body.collect(upTo: limit)
         guard body.readableBytes > 0 else { return .null }
         let fields: WorkflowValue
         do { fields = try JSONReader.parse(String(buffer: body)) } catch {

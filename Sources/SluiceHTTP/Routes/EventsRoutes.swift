@@ -1,20 +1,16 @@
 import Foundation
-public import Hummingbird
+import Hummingbird
 import NIOCore
 import SluiceCore
-public import SluiceLog
+import SluiceLog
 
 /// Sluice's own audit API: `GET /v1/sluice/events` with the same filters as
 /// `sluice events query`, as JSON lines' objects in one array, with a cursor for the next page.
-public struct EventsRoutes: Sendable {
+struct EventsRoutes: Sendable {
     let log: any EventLog
 
-    public init(log: any EventLog) {
-        self.log = log
-    }
-
-    public func add(to router: Router<some RequestContext>) {
-        router.get("/v1/sluice/events") { request, _ in
+    func add(to routes: RoleRoutes) {
+        routes(.viewer).get("/v1/sluice/events") { request, _ in
             let query = try Self.query(request.uri.queryParameters)
             let page: EventPage
             do { page = try await log.query(query) } catch { throw GoogleErrorResponse(error) }

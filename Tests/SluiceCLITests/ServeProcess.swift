@@ -1,0 +1,109 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A running `sluice serve` on a free loopback port, and the port it printed.
+final class ServeProcess {
+    let process = Process()
+    let port: Int
+    private let output: PipeCollector
+    private let errors: PipeCollector
+
+    /// `serve --db DATABASE --port 0`, plus `arguments`.
+    convenience init(binary: SluiceBinary, database: String, arguments: [String] = []) throws {
+        try self.init(binary: binary, serveArguments: ["--db", database, "--port", "0"] + arguments)
+    }
+
+    /// `serve` with exactly these arguments and these extra environment variables.
+    init(binary: SluiceBinary, serveArguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = binary.url
+        process.arguments = ["serve"] + serveArguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipe = Pipe()
+        let errorPipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = errorPipe
+        try process.run()
+        errors = PipeCollector(errorPipe.fileHandleForReading)
+        let handle = pipe.fileHandleForReading
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = handle.availableData
+            guard !chunk.isEmpty else { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard let range = text.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression),
+            let port = Int(text[range].split(separator: ":").last ?? "")
+        else {
+            process.waitUntilExit()
+            throw ServerDidNotStart(output: text + errors.text())
+        }
+        self.port = port
+        output = PipeCollector(handle)
+    }
+
+    /// Sends `signal` and waits for the process to end; returns what it printed on standard output.
+    func stop(signal: Int32) -> String {
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        return output.text()
+    }
+
+    /// Waits up to `seconds` for the process to end by itself; whether it did.
+    func waitForExit(seconds: Double) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        return !process.isRunning
+    }
+
+    /// Everything printed on standard output, once the process has ended.
+    func printed() -> String { output.text() }
+
+    func request(_ method: String, _ path: String, body: String? = nil, token: String? = nil) async throws -> [String:
+        Any]
+    {
+        try await call(method, path, body: body, token: token).json
+    }
+
+    /// The status and the decoded JSON body of one request.
+    func call(_ method: String, _ path: String, body: String? = nil, token: String? = nil) async throws -> (
+        status: Int, json: [String: Any]
+    ) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.httpBody = body.map { Data($0.utf8) }
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let json = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, json)
+    }
+
+    /// The body of a GET, as text.
+    func text(_ path: String) async throws -> String {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func waitForState(_ name: String, _ state: String) async throws -> [String: Any] {
+        for _ in 0..<300 {
+            let execution = try await request("GET", "/v1/" + name)
+            if execution["state"] as? String == state { return execution }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return try await request("GET", "/v1/" + name)
+    }
+
+    /// A database path in a new temporary directory.
+    static func temporaryDatabase() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-serve-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.appendingPathComponent("sluice.db").path
+    }
+
+    struct ServerDidNotStart: Error {
+        var output: String
+    }
+}

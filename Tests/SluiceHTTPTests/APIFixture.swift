@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import SluiceAdaptersLocal
+import SluiceCore
+import SluiceEngine
+import SluiceHTTP
+import SluiceLog
+
+/// The production router on an in-memory log, with its own metrics registry and models, driven
+/// the way Google's clients call it.
+struct APIFixture {
+    let log = MemoryEventLog()
+    let catalog: WorkflowCatalog
+    let runner: ExecutionRunner
+    let metrics = SluiceMetrics()
+    let models = ModelRegistry()
+    let tokens: TokenDirectory
+    let configuration: SluiceRouter.Configuration
+
+    init(
+        requireAuth: Bool = false,
+        maxBodyBytes: Int = SluiceRouter.Configuration.defaultMaxBodyBytes,
+        performer: any EffectPerformer = UnroutedEffectPerformer()
+    ) {
+        catalog = WorkflowCatalog(log: log)
+        runner = ExecutionRunner(
+            log: log, catalog: catalog, performer: performer, metrics: ExecutionMetrics(factory: metrics.factory))
+        tokens = TokenDirectory(log: log)
+        configuration = SluiceRouter.Configuration(maxBodyBytes: maxBodyBytes, requireAuth: requireAuth)
+    }
+
+    func app() -> some ApplicationProtocol {
+        Application(
+            router: SluiceRouter.make(
+                SluiceRouter.Services(
+                    log: log, catalog: catalog, runner: runner, models: models, tokens: tokens, metrics: metrics),
+                configuration: configuration))
+    }
+
+    /// A new token's secret, as `sluice tokens create` prints it.
+    func secret(_ role: Role) async throws -> String {
+        try await TokenStore(log: log).create(name: nil, role: role, principal: "test").secret
+    }
+
+    static func bearer(_ secret: String) -> HTTPFields { [.authorization: "Bearer \(secret)"] }
+
+    static func json(_ buffer: ByteBuffer) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(String(buffer: buffer).utf8)) as? [String: Any]) ?? [:]
+    }
+
+    /// The `error` object of a Google error body.
+    static func error(_ buffer: ByteBuffer) -> [String: Any] {
+        json(buffer)["error"] as? [String: Any] ?? [:]
+    }
+
+    static let base = "/v1/projects/demo/locations/local"
+    static let doubling =
+        #"{"sourceContents": "main:\n  params: [args]\n  steps:\n    - r:\n        return: ${args.n * 2}\n"}"#
+    static let tripling =
+        #"{"sourceContents": "main:\n  params: [args]\n  steps:\n    - r:\n        return: ${args.n * 3}\n"}"#
+}
