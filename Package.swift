@@ -137,6 +137,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "SluiceStack",
+            dependencies: [
+                "SluiceCore",
+                "SluiceLog",
+                "SluiceResources",
+                "SluiceEngine",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SluiceApp",
             dependencies: [
                 "SluiceCore",
@@ -161,12 +172,17 @@ let package = Package(
                 "SluiceApp",
                 "SluiceAdaptersLocal",
                 "SluiceResources",
+                "SluiceStack",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Collections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [
+                .embedInCode("Example/stack.yaml"), .embedInCode("Example/pipeline.yaml"),
+                .embedInCode("Example/digits.json"),
             ],
             swiftSettings: strictSettings
         ),
@@ -239,6 +255,13 @@ let package = Package(
         .testTarget(
             name: "SluiceResourcesTests",
             dependencies: ["SluiceCore", "SluiceLog", "SluiceResources"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SluiceStackTests",
+            dependencies: [
+                "SluiceCore", "SluiceLog", "SluiceResources", "SluiceEngine", "SluiceAdaptersLocal", "SluiceStack",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -46,6 +46,10 @@ extension ServeConfiguration {
             config, text throws(SluiceError) in
             config.requireAuth = try boolean(text, key: "require_auth")
         },
+        Key(name: "stack", help: "stack file applied at start: a path, `example` (the built-in ML pipeline) or `none`")
+        {
+            $0.stack = $1
+        },
         Key(name: "log_level", help: "trace, debug, info, notice, warning, error or critical") {
             config, text throws(SluiceError) in
             config.logLevel = try choice(

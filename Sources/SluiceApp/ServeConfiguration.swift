@@ -21,6 +21,8 @@ public struct ServeConfiguration: Sendable, Hashable {
     public var requireAuth = false
     /// The least level logged to standard error.
     public var logLevel = "warning"
+    /// The stack applied at start: a path, `example` (embedded in the binary) or `none`.
+    public var stack = "example"
 
     /// Every setting at its default.
     public init() {}

@@ -11,6 +11,8 @@ extension SluiceCommand {
         BucketsCommand.self,
         TopicsCommand.self,
         FunctionsCommand.self,
+        ApplyCommand.self,
+        DestroyCommand.self,
         UploadCommand.self,
         TokensCommand.self,
         AdminCommand.self,

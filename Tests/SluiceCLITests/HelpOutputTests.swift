@@ -26,6 +26,8 @@ struct HelpOutputTests {
         ["topics", "create"],
         ["topics", "subscribe"],
         ["functions", "deploy"],
+        ["apply"],
+        ["destroy"],
         ["upload"],
         ["tokens", "create"],
         ["tokens", "list"],

@@ -11,9 +11,11 @@ final class ServeProcess {
     private let output: PipeCollector
     private let errors: PipeCollector
 
-    /// `serve --db DATABASE --port 0`, plus `arguments`.
+    /// `serve --db DATABASE --port 0`, plus `arguments`; no stack unless `arguments` names one,
+    /// so a test starts from an empty log.
     convenience init(binary: SluiceBinary, database: String, arguments: [String] = []) throws {
-        try self.init(binary: binary, serveArguments: ["--db", database, "--port", "0"] + arguments)
+        let stack = arguments.contains("--stack") ? [] : ["--stack", "none"]
+        try self.init(binary: binary, serveArguments: ["--db", database, "--port", "0"] + stack + arguments)
     }
 
     /// `serve` with exactly these arguments and these extra environment variables.

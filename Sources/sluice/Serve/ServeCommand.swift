@@ -10,6 +10,7 @@ import SluiceEngine
 import SluiceHTTP
 import SluiceLogSQLite
 import SluiceResources
+import SluiceStack
 
 /// `sluice serve`: the Sluice service: the HTTP APIs, the pipeline and the execution engine,
 /// in one ServiceGroup that SIGTERM or SIGINT stops gracefully.
@@ -54,6 +55,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Require bearer tokens on loopback too.")
     var requireAuth = false
 
+    @Option(
+        help:
+            "A stack file applied at start; `example` (the default) is the built-in ML pipeline, `none` applies nothing."
+    )
+    var stack: String?
+
     @Option(help: "trace, debug, info, notice, warning (the default), error or critical.")
     var logLevel: String?
 
@@ -88,6 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags["max_executions"] = maxExecutions.map(String.init)
         flags["max_body_bytes"] = maxBodyBytes.map(String.init)
         flags["log_level"] = logLevel
+        flags["stack"] = stack
         if requireAuth { flags["require_auth"] = "true" }
         let environment = ProcessInfo.processInfo.environment
         let file = config ?? environment[ServeConfiguration.configFileVariable]
@@ -117,6 +125,9 @@ struct ServeRun {
                     ? "refusing to start: auth is required but no token exists; create one with `sluice tokens create --role admin`"
                     : "refusing to listen on \(configuration.host) without tokens: off loopback every request needs one; create one with `sluice tokens create --role admin`"
             )
+        }
+        if configuration.stack != "none" {
+            try await applyStack(dataDirectory: dataDirectory)
         }
         let logMetrics = LogMetrics(log: log, factory: metrics.factory)
         metrics.onScrape { await logMetrics.collect() }
@@ -153,5 +164,17 @@ struct ServeRun {
                     logger: pipelineLogger)),
             TokenRefreshService(tokens: tokens))
         try await app.runService()
+    }
+
+    /// Applies the configured stack (idempotent: an unchanged stack records nothing).
+    private func applyStack(dataDirectory: String) async throws {
+        let stack = try StackLoading.load(configuration.stack)
+        let applier = StackApplier(
+            log: log, storage: StorageService(log: log, objects: try LocalObjectStore(directory: dataDirectory)),
+            catalog: WorkflowCatalog(log: log),
+            models: DirectoryModelInstaller(directory: configuration.modelsDirectory, registry: models),
+            principal: "serve")
+        let plan = try await applier.apply(stack)
+        StandardOutput.errorLine("sluice: stack \(stack.name) applied (\(plan.summary))")
     }
 }
