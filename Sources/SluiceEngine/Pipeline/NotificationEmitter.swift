@@ -31,26 +31,45 @@ public struct NotificationEmitter: Sendable {
         self.logger = logger
     }
 
+    /// How many object changes are notified at once; their publishes share group commits.
+    static let concurrentChanges = 64
+
     public func run() async throws {
-        var buckets: [String: BucketState] = [:]
-        try await EventFeed.follow(log, types: Self.bucketTypes + Self.objectTypes) { event in
-            do {
-                if event.stream.rawValue.hasPrefix("bucket/") {
-                    try buckets[event.stream.rawValue, default: BucketState()].apply(BucketEvent(event))
-                } else if let bucket = Self.bucketStream(ofObject: event.stream), let state = buckets[bucket],
-                    state.exists, !state.notifications.isEmpty
-                {
-                    try await emit(for: event, configs: state.notificationConfigs)
+        let limiter = InstanceLimiter()
+        try await withTaskCancellationHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                var buckets: [String: BucketState] = [:]
+                try await EventFeed.follow(log, types: Self.bucketTypes + Self.objectTypes) { event in
+                    if event.stream.rawValue.hasPrefix("bucket/") {
+                        // Config changes apply in log order, so each change sees the configs of its time.
+                        do {
+                            try buckets[event.stream.rawValue, default: BucketState()].apply(BucketEvent(event))
+                        } catch {
+                            report(error, event)
+                        }
+                        return
+                    }
+                    guard let bucket = Self.bucketStream(ofObject: event.stream), let state = buckets[bucket],
+                        state.exists, !state.notifications.isEmpty
+                    else { return }
+                    let configs = state.notificationConfigs
+                    await limiter.acquire("emit", limit: Self.concurrentChanges)
+                    try Task.checkCancellation()
+                    group.addTask {
+                        defer { Task { await limiter.release("emit") } }
+                        do { try await emit(for: event, configs: configs) } catch { report(error, event) }
+                    }
                 }
-            } catch {
-                logger.error(
-                    "notification failed",
-                    metadata: [
-                        "event.position": "\(event.position)", "event.type": "\(event.type)", "error": "\(error)",
-                    ]
-                )
             }
+        } onCancel: {
+            Task { await limiter.releaseWaiters() }
         }
+    }
+
+    private func report(_ error: any Error, _ event: RecordedEvent) {
+        logger.error(
+            "notification failed",
+            metadata: ["event.position": "\(event.position)", "event.type": "\(event.type)", "error": "\(error)"])
     }
 
     /// `bucket/B` for a stream `object/B/NAME`.

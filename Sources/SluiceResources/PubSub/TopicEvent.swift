@@ -45,7 +45,10 @@ public enum TopicEvent: Sendable, Hashable {
         case TypeName.created: self = .created(try EventCoding.decode(TopicCreated.self, from: event))
         case TypeName.deleted: self = .deleted(try EventCoding.decode(TopicDeleted.self, from: event))
         case TypeName.messagePublished:
-            self = .messagePublished(try EventCoding.decode(PubsubMessage.self, from: event))
+            var message = try EventCoding.decode(PubsubMessage.self, from: event)
+            // The id is the stream version the message got, so concurrent publishes need no lock.
+            if message.messageID.isEmpty { message.messageID = String(event.version) }
+            self = .messagePublished(message)
         default: throw EventCoding.unknownType(event)
         }
     }
