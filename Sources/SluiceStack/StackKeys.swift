@@ -1,4 +1,4 @@
-public import SluiceCore
+import SluiceCore
 
 /// The keys a stack file may use, per section, checked before anything is applied.
 enum StackKeys {

@@ -13,6 +13,7 @@ extension SluiceCommand {
         FunctionsCommand.self,
         ApplyCommand.self,
         DestroyCommand.self,
+        TraceCommand.self,
         UploadCommand.self,
         TokensCommand.self,
         AdminCommand.self,

@@ -28,6 +28,7 @@ struct HelpOutputTests {
         ["functions", "deploy"],
         ["apply"],
         ["destroy"],
+        ["trace"],
         ["upload"],
         ["tokens", "create"],
         ["tokens", "list"],

@@ -67,5 +67,15 @@ struct ExamplePipelineTests {
         let body = try JSONReader.parse(String(decoding: try await storage.content(of: prediction), as: UTF8.self))
         #expect(body["source"] == "gs://uploads/digits/sample-0.json")
         #expect(body["predictions"]?.listValue?.first?["label"] == "1")
+
+        let correlation = try await JourneyTrace.correlation(
+            ofStream: try ResourceStreams.object(try BucketName("uploads"), try ObjectName("digits/sample-0.json")),
+            in: log)
+        let journey = try await JourneyTrace.load(log, correlationID: correlation).steps.map(\.type)
+        for type in ["object.finalized", "message.published", "execution.started", "delivery.acked"] {
+            #expect(journey.contains(type), "the trace lacks \(type)")
+        }
+        #expect(journey.first == "object.finalized")
+        #expect(journey.last == "execution.succeeded")
     }
 }

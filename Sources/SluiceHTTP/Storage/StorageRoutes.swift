@@ -1,4 +1,4 @@
-public import Hummingbird
+import Hummingbird
 public import SluiceResources
 
 /// The Cloud Storage JSON API v1 routes, so google-cloud-storage works against Sluice with

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import SluiceCore
+import SluiceEngine
+import SluiceLog
+import SluiceResources
+
+/// `sluice trace`: one upload's journey (upload, notification, message, function, execution
+/// steps and effects, stored result) as a timeline.
+struct TraceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Show one journey through the pipeline: every event sharing a correlation id, with timings.")
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The correlation id.") var correlation: String?
+    @Option(help: "An object as gs://BUCKET/NAME (its latest change).") var object: String?
+    @Option(help: "An execution id.") var execution: String?
+    @Flag(help: "Print JSON lines.") var json = false
+
+    func validate() throws {
+        guard [correlation, object, execution].compactMap({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --correlation, --object or --execution")
+        }
+    }
+
+    func run() async throws {
+        let log = try await database.open()
+        try await log.closing {
+            let id = try await resolve(log)
+            let trace = try await JourneyTrace.load(log, correlationID: id)
+            if json {
+                for step in trace.steps {
+                    StandardOutput.line(
+                        "{\"position\":\(step.position),\"offsetMs\":\(Double(step.offsetMicros) / 1_000),"
+                            + "\"stream\":\(JSONText.quote(step.stream)),\"type\":\(JSONText.quote(step.type)),"
+                            + "\"summary\":\(JSONText.quote(step.summary))}")
+                }
+                return
+            }
+            StandardOutput.line("journey \(trace.correlationID): \(trace.steps.count) events")
+            for step in trace.steps {
+                let offset = String(format: "%10.3f ms", Double(step.offsetMicros) / 1_000)
+                let type = step.type.padding(toLength: 26, withPad: " ", startingAt: 0)
+                StandardOutput.line("\(offset)  \(type)  \(step.stream)  \(step.summary)")
+            }
+        }
+    }
+
+    private func resolve(_ log: any EventLog) async throws -> String {
+        if let correlation { return correlation }
+        if let execution {
+            return try await JourneyTrace.correlation(ofStream: try ExecutionID(execution).stream, in: log)
+        }
+        let path = (object ?? "").hasPrefix("gs://") ? String((object ?? "").dropFirst(5)) : (object ?? "")
+        guard let slash = path.firstIndex(of: "/") else {
+            throw ValidationError("--object takes gs://BUCKET/NAME")
+        }
+        let stream = try ResourceStreams.object(
+            try BucketName(String(path[..<slash])), try ObjectName(String(path[path.index(after: slash)...])))
+        return try await JourneyTrace.correlation(ofStream: stream, in: log)
+    }
+}
