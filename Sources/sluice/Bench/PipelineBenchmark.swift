@@ -64,10 +64,11 @@ struct PipelineBenchmark: AsyncParsableCommand {
                     .run()
             }
             group.addTask { try await completions.follow(log) }
-            progress("uploading \(uploads) samples with \(uploaders) uploaders")
+            let total = max(1, uploads / uploaders) * uploaders
+            progress("uploading \(total) samples with \(uploaders) uploaders")
             let acknowledged = try await upload(resources.storage, sample: sample, completions: completions)
-            progress("waiting for \(uploads) executions")
-            let done = await completions.waitForAll(uploads, timeout: .seconds(600))
+            progress("waiting for \(total) executions")
+            let done = await completions.waitForAll(total, timeout: .seconds(600))
             group.cancelAll()
             return (acknowledged, done)
         }
