@@ -6,8 +6,17 @@ import SluiceCore
 /// belongs to one connection and so to one thread.
 final class EventRows {
     /// The columns every event read selects, in the order `decode` expects.
-    static let columns =
-        "stream_id, version, position, type_id, recorded_at, event_id, correlation_id, causation_id, principal, extra, data"
+    static let columns = columns(of: nil)
+
+    /// ``columns`` qualified with a table name, for reads that join the payload to `event_positions`.
+    static func columns(of table: String?) -> String {
+        let names = [
+            "stream_id", "version", "position", "type_id", "recorded_at", "event_id", "correlation_id", "causation_id",
+            "principal", "extra", "data",
+        ]
+        guard let table else { return names.joined(separator: ", ") }
+        return names.map { "\(table).\($0)" }.joined(separator: ", ")
+    }
 
     private let connection: SQLiteConnection
     private var streamNames: [Int64: StreamName] = [:]

@@ -17,11 +17,14 @@ final class LogWriter: @unchecked Sendable {
     let connection: SQLiteConnection
     var state = WriterState()
     let projections: [any Projection]
+    let synchronous: SQLiteEventLog.Configuration.Synchronous
+    let settlement: SQLiteEventLog.Configuration.Settling
     let now: @Sendable () -> Int64
     let signal: CommitSignal
     let logger: Logger
     let statistics: WriterStatistics
     lazy var rows = EventRows(connection: connection)
+    lazy var tiers = TieredReads(connection: connection, rows: rows)
     lazy var projectionDatabase = ConnectionProjectionDatabase(connection: connection)
 
     private let condition = NSCondition()
@@ -32,18 +35,18 @@ final class LogWriter: @unchecked Sendable {
 
     init(
         connection: SQLiteConnection,
-        projections: [any Projection],
-        now: @escaping @Sendable () -> Int64,
+        configuration: SQLiteEventLog.Configuration,
         signal: CommitSignal,
-        statistics: WriterStatistics,
-        logger: Logger
+        statistics: WriterStatistics
     ) throws(SluiceError) {
         self.connection = connection
-        self.projections = projections
-        self.now = now
+        self.projections = configuration.projections
+        self.synchronous = configuration.synchronous
+        self.settlement = configuration.settling
+        self.now = configuration.now
         self.signal = signal
         self.statistics = statistics
-        self.logger = logger
+        self.logger = configuration.logger
         try reloadState()
         try catchUpProjections()
         signal.advance(to: state.headPosition)
@@ -109,7 +112,21 @@ final class LogWriter: @unchecked Sendable {
     private func run() {
         while true {
             condition.lock()
-            while queue.isEmpty && !isStopping { condition.wait() }
+            while queue.isEmpty && !isStopping {
+                guard settleBacklog > 0 else {
+                    condition.wait()
+                    continue
+                }
+                // Events to settle: once no append came for `idleDelay`, settle step by step
+                // until an append arrives or nothing is left.
+                if condition.wait(until: Date(timeIntervalSinceNow: settlement.idleDelay.timeInterval)) { continue }
+                while queue.isEmpty && !isStopping && settleBacklog > 0 {
+                    condition.unlock()
+                    let moved = settle(minimumBacklog: 1, budget: 1)
+                    condition.lock()
+                    if moved == 0 { break }
+                }
+            }
             if queue.isEmpty && isStopping {
                 isStopped = true
                 condition.unlock()
@@ -127,7 +144,15 @@ final class LogWriter: @unchecked Sendable {
                 queue.removeFirst()
             }
             condition.unlock()
-            process(batch)
+            let events = process(batch)
+            // Under load, settle about as many events as were appended (a copy and a delete
+            // each), so the recent tier stays near the threshold instead of growing.
+            settle(minimumBacklog: Int64(settlement.threshold), budget: 2 * events)
+        }
+        do {
+            try settleAll()
+        } catch {
+            logger.warning("settling before close failed", metadata: ["log.error": "\(error)"])
         }
         try? connection.execute("PRAGMA optimize")
         // A clean close leaves every event in the main file, so a copy of it alone is complete.
@@ -135,14 +160,33 @@ final class LogWriter: @unchecked Sendable {
         finished.signal()
     }
 
+    /// Runs settle steps until they have moved `budget` rows or there is nothing to settle, and
+    /// returns the rows moved. A failure is logged and left for a later attempt: the events it
+    /// would have moved are durable and readable where they are.
+    @discardableResult
+    private func settle(minimumBacklog: Int64, budget: Int) -> Int {
+        var moved = 0
+        while moved < budget {
+            do {
+                let step = try settleStep(minimumBacklog: minimumBacklog)
+                guard step > 0 else { break }
+                moved += step
+            } catch {
+                logger.warning("settling failed; it is retried later", metadata: ["log.error": "\(error)"])
+                break
+            }
+        }
+        return moved
+    }
+
     /// Commits a batch; when the batch as a whole fails, retries each append alone so one bad
     /// append cannot fail its neighbours.
-    private func process(_ batch: [PendingAppend]) {
+    private func process(_ batch: [PendingAppend]) -> Int {
         let started = ContinuousClock.now
+        let events = batch.reduce(0) { $0 + $1.events.count }
         do {
             let results = try commit(batch)
-            statistics.recordCommit(
-                appends: batch.count, events: batch.reduce(0) { $0 + $1.events.count }, since: started)
+            statistics.recordCommit(appends: batch.count, events: events, since: started)
             signal.advance(to: state.headPosition)
             for (append, result) in zip(batch, results) { append.completion(result) }
         } catch {
@@ -159,5 +203,13 @@ final class LogWriter: @unchecked Sendable {
                 }
             }
         }
+        return events
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, for Foundation's deadline APIs.
+    fileprivate var timeInterval: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }
