@@ -23,6 +23,8 @@ final class LogWriter: @unchecked Sendable {
     let signal: CommitSignal
     let logger: Logger
     let statistics: WriterStatistics
+    /// Copies the WAL into the database off this thread; nil when checkpoints are turned off.
+    let checkpointer: WALCheckpointer?
     lazy var rows = EventRows(connection: connection)
     lazy var tiers = TieredReads(connection: connection, rows: rows)
     lazy var projectionDatabase = ConnectionProjectionDatabase(connection: connection)
@@ -47,13 +49,19 @@ final class LogWriter: @unchecked Sendable {
         self.signal = signal
         self.statistics = statistics
         self.logger = configuration.logger
+        checkpointer =
+            configuration.walAutocheckpointPages > 0
+            ? try WALCheckpointer(
+                path: configuration.path, threshold: configuration.walAutocheckpointPages, logger: configuration.logger)
+            : nil
         try reloadState()
         try catchUpProjections()
         signal.advance(to: state.headPosition)
     }
 
-    /// Starts the writer thread.
-    func start() {
+    /// Starts the writer thread (and the checkpointer's).
+    func start() throws(SluiceError) {
+        try checkpointer?.start(writer: connection)
         let thread = Thread { [self] in self.run() }
         thread.name = "sluice-log-writer"
         thread.start()
@@ -123,6 +131,7 @@ final class LogWriter: @unchecked Sendable {
                 while queue.isEmpty && !isStopping && settleBacklog > 0 {
                     condition.unlock()
                     let moved = settle(minimumBacklog: 1, budget: 1)
+                    finishCheckpointIfNeeded()
                     condition.lock()
                     if moved == 0 { break }
                 }
@@ -148,16 +157,30 @@ final class LogWriter: @unchecked Sendable {
             // Under load, settle about as many events as were appended (a copy and a delete
             // each), so the recent tier stays near the threshold instead of growing.
             settle(minimumBacklog: Int64(settlement.threshold), budget: 2 * events)
+            finishCheckpointIfNeeded()
         }
         do {
             try settleAll()
         } catch {
             logger.warning("settling before close failed", metadata: ["log.error": "\(error)"])
         }
+        checkpointer?.stop(writer: connection)
         try? connection.execute("PRAGMA optimize")
         // A clean close leaves every event in the main file, so a copy of it alone is complete.
         try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finished.signal()
+    }
+
+    /// Copies what the background checkpointer has not yet copied once the WAL passes its hard
+    /// limit, so the next transaction can restart the WAL from its beginning. A busy result (the
+    /// background pass is running) is fine: the next commit tries again.
+    private func finishCheckpointIfNeeded() {
+        guard let checkpointer, checkpointer.writerShouldCheckpoint else { return }
+        do {
+            try connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        } catch {
+            logger.warning("checkpoint failed", metadata: ["log.error": "\(error)"])
+        }
     }
 
     /// Runs settle steps until they have moved `budget` rows or there is nothing to settle, and

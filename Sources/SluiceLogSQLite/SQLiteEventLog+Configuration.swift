@@ -22,7 +22,9 @@ extension SQLiteEventLog {
         public var projections: [any Projection] = []
         /// Microseconds since the Unix epoch; injected so tests control time.
         public var now: @Sendable () -> Int64 = WallClock.microsecondsSinceEpoch
-        /// WAL pages after which a commit checkpoints the WAL into the database.
+        /// WAL pages after which a background thread checkpoints the WAL into the database; at
+        /// four times as many the writer finishes the checkpoint itself so the WAL restarts.
+        /// 0 turns checkpoints off until the log closes.
         public var walAutocheckpointPages: Int = 8_192
         /// Page cache of the writer connection, in KiB.
         public var writerCacheKiB: Int = 131_072

@@ -70,7 +70,7 @@ public final class SQLiteEventLog: EventLog {
             statistics: statistics
         )
         let readers = try LogReaderPool(path: configuration.path, count: configuration.readerCount)
-        writer.start()
+        try writer.start()
         configuration.logger.info(
             "event log open",
             metadata: ["log.path": "\(configuration.path)", "log.synchronous": "\(configuration.synchronous.rawValue)"]

@@ -19,7 +19,11 @@ struct LogBenchmark: AsyncParsableCommand {
     @Option(help: "Appends each writer keeps outstanding, each to a different one of its streams.")
     var inFlightPerWriter: Int = 4
     @Option(help: "Events per append call.") var eventsPerAppend: Int = 1
-    @Option(help: "WAL pages after which a commit checkpoints.") var walAutocheckpointPages: Int = 8_192
+    @Option(help: "WAL pages after which a background checkpoint starts.") var walAutocheckpointPages: Int = 8_192
+    @Option(help: "Unsettled events at which the writer settles while appending (also the round size).")
+    var settleThreshold: Int = SQLiteEventLog.Configuration.Settling().threshold
+    @Option(help: "Events one settle transaction copies or deletes.")
+    var settleStep: Int = SQLiteEventLog.Configuration.Settling().stepEvents
     @Option(help: "Commit durability.") var synchronous: SQLiteEventLog.Configuration.Synchronous = .full
     @Option(help: "Directory for the benchmark databases (default: a new temporary one).") var directory: String?
     @Flag(help: "Print one JSON object per figure.") var json = false
@@ -40,6 +44,9 @@ struct LogBenchmark: AsyncParsableCommand {
         var configuration = SQLiteEventLog.Configuration(path: folder + "/log.db")
         configuration.synchronous = synchronous
         configuration.walAutocheckpointPages = walAutocheckpointPages
+        configuration.settling.threshold = max(1, settleThreshold)
+        configuration.settling.roundEvents = max(1, settleThreshold)
+        configuration.settling.stepEvents = max(1, settleStep)
         configuration.projections = ProjectionCatalog.all
         let log = try await SQLiteEventLog.open(configuration)
         let workload = LogWorkload(log: log, streams: streams, eventsPerAppend: eventsPerAppend)
