@@ -1,6 +1,9 @@
 import SluiceCore
 
 extension LogWriter {
+    /// How many times more rows a delete step removes than a copy step copies.
+    static let deleteStepFactor = 4
+
     /// Unsettled events on the writer's last look.
     var settleBacklog: Int64 { state.headPosition - state.settledThrough }
 
@@ -37,7 +40,9 @@ extension LogWriter {
                 round.copiedAfter = copied.last
                 rows = copied.rows
             } else {
-                let through = min(round.end, settledThrough + Int64(settlement.stepEvents))
+                // A delete step is cheaper per row than a copy, but rewrites every page of the
+                // recent tier's stream index it touches; fewer, larger steps rewrite them less often.
+                let through = min(round.end, settledThrough + Int64(Self.deleteStepFactor * settlement.stepEvents))
                 let delete = try connection.statement("DELETE FROM events_recent WHERE position <= ?")
                 defer { delete.reset() }
                 delete.bind(through, at: 1)
