@@ -118,22 +118,26 @@ final class LogWriter: @unchecked Sendable {
     }
 
     private func run() {
+        // Set when idle work made no progress (nothing left, or it failed), so the thread waits
+        // for the next job instead of retrying every `idleDelay`; the next batch clears it.
+        var idleStalled = false
         while true {
             condition.lock()
             while queue.isEmpty && !isStopping {
-                guard settleBacklog > 0 else {
+                guard hasIdleWork && !idleStalled else {
                     condition.wait()
                     continue
                 }
-                // Events to settle: once no append came for `idleDelay`, settle step by step
-                // until an append arrives or nothing is left.
+                // Once no append came for `idleDelay`, work step by step until one arrives.
                 if condition.wait(until: Date(timeIntervalSinceNow: settlement.idleDelay.timeInterval)) { continue }
-                while queue.isEmpty && !isStopping && settleBacklog > 0 {
+                while queue.isEmpty && !isStopping {
                     condition.unlock()
-                    let moved = settle(minimumBacklog: 1, budget: 1)
-                    finishCheckpointIfNeeded()
+                    let progressed = doIdleWork()
                     condition.lock()
-                    if moved == 0 { break }
+                    if !progressed {
+                        idleStalled = true
+                        break
+                    }
                 }
             }
             if queue.isEmpty && isStopping {
@@ -153,6 +157,7 @@ final class LogWriter: @unchecked Sendable {
                 queue.removeFirst()
             }
             condition.unlock()
+            idleStalled = false
             let events = process(batch)
             // Under load, settle about as many events as were appended (a copy and a delete
             // each), so the recent tier stays near the threshold instead of growing.
@@ -171,16 +176,15 @@ final class LogWriter: @unchecked Sendable {
         finished.signal()
     }
 
-    /// Copies what the background checkpointer has not yet copied once the WAL passes its hard
-    /// limit, so the next transaction can restart the WAL from its beginning. A busy result (the
-    /// background pass is running) is fine: the next commit tries again.
-    private func finishCheckpointIfNeeded() {
-        guard let checkpointer, checkpointer.writerShouldCheckpoint else { return }
-        do {
-            try connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        } catch {
-            logger.warning("checkpoint failed", metadata: ["log.error": "\(error)"])
-        }
+    /// Whether an idle writer has something to do: events to settle, or WAL frames to copy.
+    private var hasIdleWork: Bool { settleBacklog > 0 || checkpointer?.hasFrames == true }
+
+    /// One unit of idle work: a settle step while events are unsettled, then one checkpoint so
+    /// readers of the now quiet log read the main file instead of searching the WAL. Returns
+    /// false when it did nothing.
+    private func doIdleWork() -> Bool {
+        if settleBacklog > 0 { return settle(minimumBacklog: 1, budget: 1) > 0 }
+        return checkpointIdle()
     }
 
     /// Runs settle steps until they have moved `budget` rows or there is nothing to settle, and

@@ -57,6 +57,16 @@ final class WALCheckpointer: @unchecked Sendable {
     /// writer should finish a checkpoint now.
     var writerShouldCheckpoint: Bool { frames.load(ordering: .relaxed) >= hardLimit }
 
+    /// Whether commits added frames since the writer last copied the whole WAL.
+    var hasFrames: Bool { frames.load(ordering: .relaxed) > 0 }
+
+    /// Records the writer's own checkpoint. The writer does not try again until the next
+    /// commit, even when its copy was incomplete: that means the background pass is running,
+    /// and it copies the rest.
+    func writerCheckpointed() {
+        frames.store(0, ordering: .relaxed)
+    }
+
     /// Stops the thread and unhooks `writer`; call on the writer thread before its last checkpoint.
     func stop(writer: SQLiteConnection) {
         sqlite3_wal_hook(writer.handle, nil, nil)
