@@ -58,7 +58,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.embedInCode("Migrations/0001_event_log.sql")],
+            resources: [
+                .embedInCode("Migrations/0001_event_log.sql"),
+                .embedInCode("Migrations/0002_log_tiers.sql"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(

@@ -12,7 +12,9 @@ struct Migration: Sendable {
 enum EmbeddedMigrations {
     static let all: [Migration] = [
         Migration(
-            version: 1, name: "event_log", sql: String(decoding: PackageResources._001_event_log_sql, as: UTF8.self))
+            version: 1, name: "event_log", sql: String(decoding: PackageResources._001_event_log_sql, as: UTF8.self)),
+        Migration(
+            version: 2, name: "log_tiers", sql: String(decoding: PackageResources._002_log_tiers_sql, as: UTF8.self)),
     ]
 
     /// The newest schema this binary knows.

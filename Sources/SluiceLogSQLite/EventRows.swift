@@ -6,13 +6,27 @@ import SluiceCore
 /// belongs to one connection and so to one thread.
 final class EventRows {
     /// The columns every event read selects, in the order `decode` expects.
-    static let columns =
-        "stream_id, version, position, type_id, recorded_at, event_id, correlation_id, causation_id, principal, extra, data"
+    static let columns = columns(of: nil)
+
+    /// ``columns`` qualified with a table name, for reads that join the payload to `event_positions`.
+    static func columns(of table: String?) -> String {
+        let names = [
+            "stream_id", "version", "position", "type_id", "recorded_at", "event_id", "correlation_id", "causation_id",
+            "principal", "extra", "data",
+        ]
+        guard let table else { return names.joined(separator: ", ") }
+        return names.map { "\(table).\($0)" }.joined(separator: ", ")
+    }
 
     private let connection: SQLiteConnection
     private var streamNames: [Int64: StreamName] = [:]
     private var typeNames: [Int64: String] = [:]
     private var correlations: [Int64: String] = [:]
+    /// The last id resolved of each kind: consecutive rows of a stream read share their stream
+    /// and usually their type and correlation, and this skips hashing for them.
+    private var lastStream: (id: Int64, name: StreamName)?
+    private var lastType: (id: Int64, name: String)?
+    private var lastCorrelation: (id: Int64, value: String)?
     private static let cacheLimit = 100_000
 
     init(connection: SQLiteConnection) {
@@ -51,7 +65,11 @@ final class EventRows {
     }
 
     func streamName(_ id: Int64) throws(SluiceError) -> StreamName {
-        if let name = streamNames[id] { return name }
+        if let last = lastStream, last.id == id { return last.name }
+        if let name = streamNames[id] {
+            lastStream = (id, name)
+            return name
+        }
         let name = StreamName(unchecked: try lookup("SELECT name FROM streams WHERE id = ?", id, what: "stream"))
         if streamNames.count > Self.cacheLimit { streamNames.removeAll() }
         streamNames[id] = name
@@ -59,14 +77,22 @@ final class EventRows {
     }
 
     func typeName(_ id: Int64) throws(SluiceError) -> String {
-        if let name = typeNames[id] { return name }
+        if let last = lastType, last.id == id { return last.name }
+        if let name = typeNames[id] {
+            lastType = (id, name)
+            return name
+        }
         let name = try lookup("SELECT name FROM event_types WHERE id = ?", id, what: "event type")
         typeNames[id] = name
         return name
     }
 
     func correlation(_ id: Int64) throws(SluiceError) -> String {
-        if let value = correlations[id] { return value }
+        if let last = lastCorrelation, last.id == id { return last.value }
+        if let value = correlations[id] {
+            lastCorrelation = (id, value)
+            return value
+        }
         let value = try lookup("SELECT value FROM correlations WHERE id = ?", id, what: "correlation")
         if correlations.count > Self.cacheLimit { correlations.removeAll() }
         correlations[id] = value

@@ -2,54 +2,47 @@ import SluiceCore
 import SluiceLog
 
 extension LogReader {
+    /// Tier-aware reads on this reader's connection.
+    var tiers: TieredReads { TieredReads(connection: connection, rows: rows) }
+
     func readStream(_ stream: StreamName, from version: Int64, limit: Int) throws(SluiceError) -> [RecordedEvent] {
-        guard limit > 0, let streamID = try streamID(stream.rawValue) else { return [] }
-        let select = try connection.statement(
-            "SELECT \(EventRows.columns) FROM events WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?"
-        )
-        defer { select.reset() }
-        select.bind(streamID, at: 1)
-        select.bind(max(1, version), at: 2)
-        select.bind(Int64(limit), at: 3)
-        return try rows.decodeAll(select)
+        guard limit > 0 else { return [] }
+        return try connection.readTransaction { () throws(SluiceError) -> [RecordedEvent] in
+            guard let streamID = try tiers.streamID(stream.rawValue) else { return [] }
+            return try tiers.readStream(streamID, from: version, limit: limit, settled: try tiers.settledThrough())
+        }
     }
 
     func readAll(from position: Int64, limit: Int) throws(SluiceError) -> [RecordedEvent] {
         guard limit > 0 else { return [] }
-        let select = try connection.statement(
-            "SELECT \(EventRows.columns) FROM events WHERE position >= ? ORDER BY position LIMIT ?"
-        )
-        defer { select.reset() }
-        select.bind(max(1, position), at: 1)
-        select.bind(Int64(limit), at: 2)
-        return try rows.decodeAll(select)
+        return try connection.readTransaction { () throws(SluiceError) -> [RecordedEvent] in
+            try tiers.readAll(from: position, limit: limit, settled: try tiers.settledThrough())
+        }
+    }
+
+    /// Runs an audit query. Each filter narrows through an index: stream → the (stream, version)
+    /// keys, correlation and type → the indexes of `event_positions`, time → a position range.
+    func query(_ query: EventQuery) throws(SluiceError) -> EventPage {
+        try connection.readTransaction { () throws(SluiceError) -> EventPage in
+            try tiers.query(query, settled: try tiers.settledThrough())
+        }
+    }
+
+    /// The statements a query runs, for `EXPLAIN QUERY PLAN`.
+    func plan(_ query: EventQuery) throws(SluiceError) -> [TieredReads.QueryPart] {
+        try connection.readTransaction { () throws(SluiceError) -> [TieredReads.QueryPart] in
+            try tiers.plan(query, settled: try tiers.settledThrough()) ?? []
+        }
     }
 
     func streamVersion(_ stream: StreamName) throws(SluiceError) -> Int64 {
-        guard let streamID = try streamID(stream.rawValue) else { return 0 }
-        return try connection.scalarInteger("SELECT max(version) FROM events WHERE stream_id = ?", [.integer(streamID)])
-            ?? 0
+        try connection.readTransaction { () throws(SluiceError) -> Int64 in
+            guard let streamID = try tiers.streamID(stream.rawValue) else { return 0 }
+            return try tiers.streamVersion(streamID, settled: try tiers.settledThrough())
+        }
     }
 
     func headPosition() throws(SluiceError) -> Int64 {
-        try connection.scalarInteger("SELECT max(position) FROM events") ?? 0
-    }
-
-    func streamID(_ name: String) throws(SluiceError) -> Int64? {
-        try connection.scalarInteger("SELECT id FROM streams WHERE name = ?", [.text(name)])
-    }
-
-    /// The first position recorded at or after `time`, found by binary search: timestamps never
-    /// decrease with position, so no time index is needed on the hot table.
-    func firstPosition(atOrAfter time: Int64) throws(SluiceError) -> Int64 {
-        var low: Int64 = 1
-        var high = try headPosition() + 1
-        while low < high {
-            let middle = low + (high - low) / 2
-            let recorded = try connection.scalarInteger(
-                "SELECT recorded_at FROM events WHERE position = ?", [.integer(middle)])
-            if (recorded ?? Int64.max) < time { low = middle + 1 } else { high = middle }
-        }
-        return low
+        try tiers.headPosition()
     }
 }

@@ -39,13 +39,8 @@ extension LogWriter {
         var position = start
         while position < state.headPosition {
             try inTransaction { () throws(SluiceError) in
-                let read = try connection.statement(
-                    "SELECT \(EventRows.columns) FROM events WHERE position > ? ORDER BY position LIMIT ?"
-                )
-                defer { read.reset() }
-                read.bind(position, at: 1)
-                read.bind(Int64(Self.projectionReplayChunk), at: 2)
-                let events = try rows.decodeAll(read)
+                let events = try tiers.readAll(
+                    from: position + 1, limit: Self.projectionReplayChunk, settled: try tiers.settledThrough())
                 guard let last = events.last else {
                     position = state.headPosition
                     return

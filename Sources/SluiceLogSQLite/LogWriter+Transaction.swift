@@ -54,8 +54,14 @@ extension LogWriter {
         let timestamp = max(now(), state.lastTimestamp)
         let insert = try connection.statement(
             """
-            INSERT INTO events (stream_id, version, position, type_id, recorded_at, event_id, correlation_id,
+            INSERT INTO events_recent (position, stream_id, version, type_id, recorded_at, event_id, correlation_id,
                 causation_id, principal, extra, data, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        )
+        let index = try connection.statement(
+            """
+            INSERT INTO event_positions (position, stream_id, version, type_id, correlation_id, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?)
             """
         )
         let firstPosition = state.headPosition + 1
@@ -69,22 +75,32 @@ extension LogWriter {
                 recordedAt: timestamp,
                 content: event.contentDigest
             )
+            let typeID = try internType(event.type)
+            let correlationID = try event.metadata.correlationID.map { (value) throws(SluiceError) in
+                try internCorrelation(value)
+            }
             insert.reset()
-            insert.bind(streamID, at: 1)
-            insert.bind(version, at: 2)
-            insert.bind(position, at: 3)
-            insert.bind(try internType(event.type), at: 4)
+            insert.bind(position, at: 1)
+            insert.bind(streamID, at: 2)
+            insert.bind(version, at: 3)
+            insert.bind(typeID, at: 4)
             insert.bind(timestamp, at: 5)
             withUnsafeBytes(of: (event.id.high.bigEndian, event.id.low.bigEndian)) { insert.bind(bytes: $0, at: 6) }
-            if let correlation = event.metadata.correlationID {
-                insert.bind(try internCorrelation(correlation), at: 7)
-            }
+            if let correlationID { insert.bind(correlationID, at: 7) }
             insert.bind(event.metadata.causationID, at: 8)
             insert.bind(event.metadata.principal, at: 9)
             insert.bind(event.extraJSON, at: 10)
             insert.bind(event.data, at: 11)
             hash.withUnsafeBytes { insert.bind(bytes: $0, at: 12) }
             try insert.step()
+            index.reset()
+            index.bind(position, at: 1)
+            index.bind(streamID, at: 2)
+            index.bind(version, at: 3)
+            index.bind(typeID, at: 4)
+            if let correlationID { index.bind(correlationID, at: 5) }
+            index.bind(timestamp, at: 6)
+            try index.step()
             state.headPosition = position
             state.headHash = hash
             if !projections.isEmpty {
@@ -103,6 +119,7 @@ extension LogWriter {
             }
         }
         insert.reset()
+        index.reset()
         state.lastTimestamp = timestamp
         let lastVersion = current + Int64(append.events.count)
         state.streamVersions[streamID] = lastVersion
@@ -121,7 +138,7 @@ extension LogWriter {
     }
 
     /// Reloads the head when another process committed since our last transaction.
-    private func reloadIfChangedElsewhere() throws(SluiceError) {
+    func reloadIfChangedElsewhere() throws(SluiceError) {
         let dataVersion = try connection.scalarInteger("PRAGMA data_version") ?? 0
         if dataVersion != state.dataVersion {
             state.invalidate()
@@ -130,28 +147,24 @@ extension LogWriter {
         }
     }
 
-    /// Reads the chain head from the database.
+    /// Reads the chain head and the settled mark from the database.
     func reloadState() throws(SluiceError) {
-        let head = try connection.statement(
-            "SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1")
-        defer { head.reset() }
-        if try head.step() {
-            state.headPosition = head.int64(0)
-            state.headHash = head.blob(1)
-            state.lastTimestamp = head.int64(2)
+        state.headPosition = try tiers.headPosition()
+        if let head = try tiers.hashAndTime(at: state.headPosition) {
+            state.headHash = head.hash
+            state.lastTimestamp = head.recordedAt
         } else {
             state.headPosition = 0
             state.headHash = EventHasher.genesis
             state.lastTimestamp = 0
         }
+        state.settledThrough = try tiers.settledThrough()
         state.dataVersion = try connection.scalarInteger("PRAGMA data_version") ?? 0
     }
 
     private func streamVersion(_ streamID: Int64) throws(SluiceError) -> Int64 {
         if let version = state.streamVersions[streamID] { return version }
-        let version =
-            try connection.scalarInteger("SELECT max(version) FROM events WHERE stream_id = ?", [.integer(streamID)])
-            ?? 0
+        let version = try tiers.streamVersion(streamID, settled: state.settledThrough)
         state.streamVersions[streamID] = version
         return version
     }

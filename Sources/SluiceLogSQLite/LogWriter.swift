@@ -17,11 +17,16 @@ final class LogWriter: @unchecked Sendable {
     let connection: SQLiteConnection
     var state = WriterState()
     let projections: [any Projection]
+    let synchronous: SQLiteEventLog.Configuration.Synchronous
+    let settlement: SQLiteEventLog.Configuration.Settling
     let now: @Sendable () -> Int64
     let signal: CommitSignal
     let logger: Logger
     let statistics: WriterStatistics
+    /// Copies the WAL into the database off this thread; nil when checkpoints are turned off.
+    let checkpointer: WALCheckpointer?
     lazy var rows = EventRows(connection: connection)
+    lazy var tiers = TieredReads(connection: connection, rows: rows)
     lazy var projectionDatabase = ConnectionProjectionDatabase(connection: connection)
 
     private let condition = NSCondition()
@@ -32,25 +37,31 @@ final class LogWriter: @unchecked Sendable {
 
     init(
         connection: SQLiteConnection,
-        projections: [any Projection],
-        now: @escaping @Sendable () -> Int64,
+        configuration: SQLiteEventLog.Configuration,
         signal: CommitSignal,
-        statistics: WriterStatistics,
-        logger: Logger
+        statistics: WriterStatistics
     ) throws(SluiceError) {
         self.connection = connection
-        self.projections = projections
-        self.now = now
+        self.projections = configuration.projections
+        self.synchronous = configuration.synchronous
+        self.settlement = configuration.settling
+        self.now = configuration.now
         self.signal = signal
         self.statistics = statistics
-        self.logger = logger
+        self.logger = configuration.logger
+        checkpointer =
+            configuration.walAutocheckpointPages > 0
+            ? try WALCheckpointer(
+                path: configuration.path, threshold: configuration.walAutocheckpointPages, logger: configuration.logger)
+            : nil
         try reloadState()
         try catchUpProjections()
         signal.advance(to: state.headPosition)
     }
 
-    /// Starts the writer thread.
-    func start() {
+    /// Starts the writer thread (and the checkpointer's).
+    func start() throws(SluiceError) {
+        try checkpointer?.start(writer: connection)
         let thread = Thread { [self] in self.run() }
         thread.name = "sluice-log-writer"
         thread.start()
@@ -107,9 +118,28 @@ final class LogWriter: @unchecked Sendable {
     }
 
     private func run() {
+        // Set when idle work made no progress (nothing left, or it failed), so the thread waits
+        // for the next job instead of retrying every `idleDelay`; the next batch clears it.
+        var idleStalled = false
         while true {
             condition.lock()
-            while queue.isEmpty && !isStopping { condition.wait() }
+            while queue.isEmpty && !isStopping {
+                guard hasIdleWork && !idleStalled else {
+                    condition.wait()
+                    continue
+                }
+                // Once no append came for `idleDelay`, work step by step until one arrives.
+                if condition.wait(until: Date(timeIntervalSinceNow: settlement.idleDelay.timeInterval)) { continue }
+                while queue.isEmpty && !isStopping {
+                    condition.unlock()
+                    let progressed = doIdleWork()
+                    condition.lock()
+                    if !progressed {
+                        idleStalled = true
+                        break
+                    }
+                }
+            }
             if queue.isEmpty && isStopping {
                 isStopped = true
                 condition.unlock()
@@ -127,22 +157,63 @@ final class LogWriter: @unchecked Sendable {
                 queue.removeFirst()
             }
             condition.unlock()
-            process(batch)
+            idleStalled = false
+            let events = process(batch)
+            // Under load, settle about as many events as were appended (a copy and a delete
+            // each), so the recent tier stays near the threshold instead of growing.
+            settle(minimumBacklog: Int64(settlement.threshold), budget: 2 * events)
+            finishCheckpointIfNeeded()
         }
+        do {
+            try settleAll()
+        } catch {
+            logger.warning("settling before close failed", metadata: ["log.error": "\(error)"])
+        }
+        checkpointer?.stop(writer: connection)
         try? connection.execute("PRAGMA optimize")
         // A clean close leaves every event in the main file, so a copy of it alone is complete.
         try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finished.signal()
     }
 
+    /// Whether an idle writer has something to do: events to settle, or WAL frames to copy.
+    private var hasIdleWork: Bool { settleBacklog > 0 || checkpointer?.hasFrames == true }
+
+    /// One unit of idle work: a settle step while events are unsettled, then one checkpoint so
+    /// readers of the now quiet log read the main file instead of searching the WAL. Returns
+    /// false when it did nothing.
+    private func doIdleWork() -> Bool {
+        if settleBacklog > 0 { return settle(minimumBacklog: 1, budget: 1) > 0 }
+        return checkpointIdle()
+    }
+
+    /// Runs settle steps until they have moved `budget` rows or there is nothing to settle, and
+    /// returns the rows moved. A failure is logged and left for a later attempt: the events it
+    /// would have moved are durable and readable where they are.
+    @discardableResult
+    private func settle(minimumBacklog: Int64, budget: Int) -> Int {
+        var moved = 0
+        while moved < budget {
+            do {
+                let step = try settleStep(minimumBacklog: minimumBacklog)
+                guard step > 0 else { break }
+                moved += step
+            } catch {
+                logger.warning("settling failed; it is retried later", metadata: ["log.error": "\(error)"])
+                break
+            }
+        }
+        return moved
+    }
+
     /// Commits a batch; when the batch as a whole fails, retries each append alone so one bad
     /// append cannot fail its neighbours.
-    private func process(_ batch: [PendingAppend]) {
+    private func process(_ batch: [PendingAppend]) -> Int {
         let started = ContinuousClock.now
+        let events = batch.reduce(0) { $0 + $1.events.count }
         do {
             let results = try commit(batch)
-            statistics.recordCommit(
-                appends: batch.count, events: batch.reduce(0) { $0 + $1.events.count }, since: started)
+            statistics.recordCommit(appends: batch.count, events: events, since: started)
             signal.advance(to: state.headPosition)
             for (append, result) in zip(batch, results) { append.completion(result) }
         } catch {
@@ -159,5 +230,13 @@ final class LogWriter: @unchecked Sendable {
                 }
             }
         }
+        return events
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, for Foundation's deadline APIs.
+    fileprivate var timeInterval: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -22,12 +22,35 @@ extension SQLiteEventLog {
         public var projections: [any Projection] = []
         /// Microseconds since the Unix epoch; injected so tests control time.
         public var now: @Sendable () -> Int64 = WallClock.microsecondsSinceEpoch
-        /// WAL pages after which a commit checkpoints the WAL into the database.
+        /// WAL pages after which a background thread checkpoints the WAL into the database; at
+        /// four times as many the writer finishes the checkpoint itself so the WAL restarts.
+        /// 0 turns checkpoints off until the log closes.
         public var walAutocheckpointPages: Int = 8_192
         /// Page cache of the writer connection, in KiB.
         public var writerCacheKiB: Int = 131_072
+        /// When and in what slices the writer moves events from the recent tier to the settled one.
+        public var settling = Settling()
         /// Where the log reports what it does.
         public var logger = Logger(label: "sluice.log")
+
+        /// How the writer settles: appends go to a small position-ordered tier, and the writer moves
+        /// them in bulk, sorted by stream, into the stream-clustered tier (see `0002_log_tiers.sql`).
+        public struct Settling: Sendable, Hashable {
+            /// Unsettled events at which the writer settles between commits while appends keep
+            /// coming; below it, it settles only when idle. Larger values absorb longer bursts,
+            /// smaller ones keep the recent tier (and its index) small.
+            public var threshold: Int = 16_384
+            /// The most events one round moves. Larger rounds give each stream more events per
+            /// page written.
+            public var roundEvents: Int = 16_384
+            /// Events one settle transaction copies or deletes: what an append may wait behind.
+            public var stepEvents: Int = 512
+            /// How long the writer must see no append before it settles what is left.
+            public var idleDelay: Duration = .milliseconds(1)
+
+            /// The defaults.
+            public init() {}
+        }
 
         /// A configuration for the file at `path` with every other field at its default.
         public init(path: String) {

@@ -65,14 +65,12 @@ public final class SQLiteEventLog: EventLog {
         let statistics = WriterStatistics()
         let writer = try LogWriter(
             connection: connection,
-            projections: configuration.projections,
-            now: configuration.now,
+            configuration: configuration,
             signal: signal,
-            statistics: statistics,
-            logger: configuration.logger
+            statistics: statistics
         )
         let readers = try LogReaderPool(path: configuration.path, count: configuration.readerCount)
-        writer.start()
+        try writer.start()
         configuration.logger.info(
             "event log open",
             metadata: ["log.path": "\(configuration.path)", "log.synchronous": "\(configuration.synchronous.rawValue)"]
@@ -149,17 +147,31 @@ public final class SQLiteEventLog: EventLog {
         await signal.wait(after: position, timeout: timeout)
     }
 
-    /// The SQLite query plan of an audit query, so tests and operators can see which index it uses.
+    /// The SQLite query plan of an audit query (each tier's statement in turn), so tests and
+    /// operators can see which index it uses.
     public func queryPlan(_ query: EventQuery) async throws(SluiceError) -> [String] {
         try await readers.read { reader throws(SluiceError) in
-            guard let plan = try reader.plan(query) else { return [] }
-            let explain = try reader.connection.statement("EXPLAIN QUERY PLAN " + plan.sql)
-            defer { explain.reset() }
-            try explain.bind(plan.arguments)
             var lines: [String] = []
-            while try explain.step() { lines.append(explain.text(3) ?? "") }
+            for part in try reader.plan(query) {
+                let explain = try reader.connection.statement("EXPLAIN QUERY PLAN " + part.sql)
+                defer { explain.reset() }
+                try explain.bind(part.arguments + [.integer(Int64(query.limit))])
+                while try explain.step() { lines.append(explain.text(3) ?? "") }
+            }
             return lines
         }
+    }
+
+    /// Moves every recent event into the settled tier now, between appends. The writer does this
+    /// by itself when idle; benchmarks and tools call it to measure or inspect a settled log.
+    public func settle() async throws(SluiceError) {
+        try await writer.perform { writer throws(SluiceError) in try writer.settleAll() }
+    }
+
+    /// Runs one settle transaction now and returns the rows it moved (0: nothing to settle), so
+    /// tests can stop a settle round half way.
+    func settleStep() async throws(SluiceError) -> Int {
+        try await writer.perform { writer throws(SluiceError) in try writer.settleStep(minimumBacklog: 1) }
     }
 
     /// Drops every projection's tables and replays the whole log into them, between appends.

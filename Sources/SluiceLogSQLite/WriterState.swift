@@ -1,10 +1,15 @@
 import SluiceCore
 
-/// What the writer keeps in memory between transactions: the chain head and caches of interned
-/// ids and stream versions. All of it can be reloaded from the database, and is after any
-/// failed transaction or a commit by another process.
+/// What the writer keeps in memory between transactions: the chain head, the settled mark, the
+/// settle round under way, and caches of interned ids and stream versions. All of it can be
+/// reloaded from the database, and is after any failed transaction or a commit by another process
+/// (a round then starts over: copying is idempotent, see ``LogWriter/settleStep(minimumBacklog:)``).
 struct WriterState {
     var headPosition: Int64 = 0
+    /// The highest position whose event is in the settled tier.
+    var settledThrough: Int64 = 0
+    /// The settle round under way, if any.
+    var round: SettleRound?
     var headHash: [UInt8] = EventHasher.genesis
     var lastTimestamp: Int64 = 0
     var streamIDs: [String: Int64] = [:]

@@ -7,9 +7,10 @@ final class AppendingChild {
     private let output = Pipe()
     private var collector: PipeCollector?
 
-    init(binary: SluiceBinary, database: String, stream: String) {
+    init(binary: SluiceBinary, database: String, stream: String, extraArguments: [String] = []) {
         process.executableURL = binary.url
-        process.arguments = ["events", "append", "--db", database, "--stream", stream, "--type", "test.appended"]
+        process.arguments =
+            ["events", "append", "--db", database, "--stream", stream, "--type", "test.appended"] + extraArguments
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -22,7 +22,10 @@ struct DurabilityKillTests {
         var generator = SystemRandomNumberGenerator()
 
         for round in 0..<24 {
-            let child = AppendingChild(binary: binary, database: database, stream: "upload-\(round % 5)")
+            // Odd rounds settle every few events, so many kills land in the middle of a settle.
+            let child = AppendingChild(
+                binary: binary, database: database, stream: "upload-\(round % 5)",
+                extraArguments: round % 2 == 1 ? ["--settle-threshold", "4"] : [])
             try child.start(round: round)
             // Some kills land while the child opens or migrates the file, most mid-stream.
             let delay =

@@ -5,11 +5,29 @@ import Testing
 
 @Suite("The SQLite log meets the event log contract")
 struct SQLiteEventLogConformanceTests {
-    @Test(arguments: EventLogConformance.all)
-    func conformance(_ check: EventLogConformance.Check) async throws {
+    /// How the writer settles during a check: as configured by default, after every commit (so
+    /// reads meet both tiers and copies ahead of the settled mark), or never (all reads recent).
+    enum Settling: String, CaseIterable, CustomTestStringConvertible {
+        case byDefault
+        case afterEveryCommit
+        case never
+
+        var configuration: SQLiteEventLog.Configuration.Settling {
+            switch self {
+            case .byDefault: .init()
+            case .afterEveryCommit: .eager
+            case .never: .manual()
+            }
+        }
+
+        var testDescription: String { rawValue }
+    }
+
+    @Test(arguments: EventLogConformance.all, Settling.allCases)
+    func conformance(_ check: EventLogConformance.Check, settling: Settling) async throws {
         let database = try TemporaryDatabase()
         defer { database.remove() }
-        let log = try await database.open()
+        let log = try await database.open(settling: settling.configuration)
         do {
             try await check.run(on: log)
         } catch {

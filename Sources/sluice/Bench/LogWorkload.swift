@@ -49,14 +49,16 @@ struct LogWorkload: Sendable {
         }
     }
 
-    /// `writers` tasks each append to their own streams with an exact expected version.
-    func measureAppends(total: Int, writers: Int) async throws -> Measurement {
+    /// `writers` tasks each append to their own streams with an exact expected version, each
+    /// keeping up to `inFlight` appends outstanding.
+    func measureAppends(total: Int, writers: Int, inFlight: Int) async throws -> Measurement {
         let appendsPerWriter = max(1, total / (writers * eventsPerAppend))
         let started = ContinuousClock.now
         let latency = try await withThrowingTaskGroup(of: LatencySample.self) { group in
             for writer in 0..<writers {
                 group.addTask {
-                    try await writerLoop(writer: writer, writers: writers, appends: appendsPerWriter)
+                    try await writerLoop(
+                        writer: writer, writers: writers, appends: appendsPerWriter, inFlight: inFlight)
                 }
             }
             var merged = LatencySample()
@@ -72,20 +74,39 @@ struct LogWorkload: Sendable {
         )
     }
 
-    private func writerLoop(writer: Int, writers: Int, appends: Int) async throws -> LatencySample {
+    /// One writer: its streams are dealt to `inFlight` lanes, and each lane appends to its own
+    /// streams one append at a time. So the writer has up to `inFlight` appends outstanding, no
+    /// stream ever has two, and each append can expect the exact version its lane last saw.
+    private func writerLoop(writer: Int, writers: Int, appends: Int, inFlight: Int) async throws -> LatencySample {
         let owned = Array(stride(from: writer, to: streams, by: writers))
+        let lanes = max(1, min(inFlight, owned.count, appends))
+        return try await withThrowingTaskGroup(of: LatencySample.self) { group in
+            for lane in 0..<lanes {
+                let laneStreams = stride(from: lane, to: owned.count, by: lanes).map { owned[$0] }
+                let indexes = Array(stride(from: lane, to: appends, by: lanes))
+                group.addTask { try await laneLoop(writer: writer, streams: laneStreams, indexes: indexes) }
+            }
+            var merged = LatencySample()
+            for try await sample in group { merged.merge(sample) }
+            return merged
+        }
+    }
+
+    /// Appends the writer's appends number `indexes` round-robin over `streams`, timing each from
+    /// the call to the durable acknowledgement.
+    private func laneLoop(writer: Int, streams: [Int], indexes: [Int]) async throws -> LatencySample {
         var versions: [Int64] = []
-        for stream in owned { versions.append(try await log.streamVersion(Self.streamName(stream))) }
+        for stream in streams { versions.append(try await log.streamVersion(Self.streamName(stream))) }
         var sample = LatencySample()
-        for index in 0..<appends {
-            let slot = index % owned.count
+        for (count, index) in indexes.enumerated() {
+            let slot = count % streams.count
             let metadata = EventMetadata(correlationID: "journey-\(writer)-\(index / 10)", principal: "bench")
             let batch = (0..<eventsPerAppend).map { offset in
                 NewEvent(type: "bench.recorded", data: Self.data(index * eventsPerAppend + offset), metadata: metadata)
             }
             let started = ContinuousClock.now
             let result = try await log.append(
-                batch, to: Self.streamName(owned[slot]), expectedVersion: .exact(versions[slot]))
+                batch, to: Self.streamName(streams[slot]), expectedVersion: .exact(versions[slot]))
             sample.record(ContinuousClock.now - started)
             versions[slot] = result.lastVersion
         }

@@ -10,6 +10,11 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "Commit durability: full (fsync every commit) or normal.")
     var synchronous: SQLiteEventLog.Configuration.Synchronous = .full
 
+    /// Settles every few events instead of every few thousand, so crash tests can kill a process
+    /// in the middle of a settle.
+    @Option(help: ArgumentHelp("Unsettled events that start a settle (testing).", visibility: .hidden))
+    var settleThreshold: Int?
+
     /// Opens the log with these options.
     func open() async throws -> SQLiteEventLog {
         try await Self.open(path: path, synchronous: synchronous)
@@ -21,6 +26,11 @@ struct DatabaseOptions: ParsableArguments {
     {
         var configuration = SQLiteEventLog.Configuration(path: path)
         configuration.synchronous = synchronous
+        if let settleThreshold {
+            configuration.settling.threshold = max(1, settleThreshold)
+            configuration.settling.roundEvents = max(1, settleThreshold)
+            configuration.settling.stepEvents = max(1, min(configuration.settling.stepEvents, settleThreshold / 2))
+        }
         configuration.projections = ProjectionCatalog.all
         configuration.logger = CommandLogging.logger(label: "sluice.log")
         return try await SQLiteEventLog.open(configuration)

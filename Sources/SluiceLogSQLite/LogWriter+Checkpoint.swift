@@ -1,0 +1,29 @@
+import Logging
+
+extension LogWriter {
+    /// Copies what the background checkpointer has not yet copied once the WAL passes its hard
+    /// limit, so the next transaction can restart the WAL from its beginning. A busy result (the
+    /// background pass is running) is fine: the next commit tries again.
+    func finishCheckpointIfNeeded() {
+        guard let checkpointer, checkpointer.writerShouldCheckpoint else { return }
+        checkpoint()
+    }
+
+    /// On an idle writer: copies the rest of the WAL so readers use the main file, and the next
+    /// write restarts the WAL. Returns whether there was anything to copy.
+    func checkpointIdle() -> Bool {
+        guard let checkpointer, checkpointer.hasFrames else { return false }
+        checkpoint()
+        return true
+    }
+
+    private func checkpoint() {
+        do {
+            // Busy means the background pass is running; what it copies has the same effect.
+            try connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            checkpointer?.writerCheckpointed()
+        } catch {
+            logger.warning("checkpoint failed", metadata: ["log.error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,188 @@
+import SluiceCore
+import SluiceLog
+
+extension TieredReads {
+    /// One statement of an audit query: the settled part or the recent part.
+    struct QueryPart {
+        var sql: String
+        var arguments: [SQLiteArgument]
+    }
+
+    /// Runs an audit query: the settled part, then the recent part for what the page has room for.
+    func query(_ query: EventQuery, settled: Int64) throws(SluiceError) -> EventPage {
+        guard let parts = try plan(query, settled: settled) else { return EventPage(events: [], nextCursor: nil) }
+        var events: [RecordedEvent] = []
+        for part in parts where events.count < query.limit {
+            let select = try connection.statement(part.sql)
+            defer { select.reset() }
+            try select.bind(part.arguments + [.integer(Int64(query.limit - events.count))])
+            events += try rows.decodeAll(select)
+        }
+        let cursor = events.count == query.limit ? events.last?.position : nil
+        return EventPage(events: events, nextCursor: cursor)
+    }
+
+    /// The settled and the recent statement of a query (each still missing its final LIMIT
+    /// argument), or nil when a filter names something that does not exist.
+    ///
+    /// A stream filter reads each tier by its (stream, version) key. Any other query walks
+    /// `event_positions` (by position, or through its type or correlation index) and joins each
+    /// position to its row in the tier that holds it.
+    func plan(_ query: EventQuery, settled: Int64) throws(SluiceError) -> [QueryPart]? {
+        guard let filters = try Filters(query, reads: self) else { return nil }
+        if let streamID = filters.streamID {
+            return [
+                streamPart(table: "events", streamID: streamID, filters, after: query.after, through: settled),
+                streamPart(table: "events_recent", streamID: streamID, filters, after: max(query.after, settled)),
+            ]
+        }
+        return [
+            positionsPart(
+                join:
+                    "events ON events.stream_id = event_positions.stream_id AND events.version = event_positions.version",
+                payload: "events", filters, after: query.after, through: settled),
+            positionsPart(
+                join: "events_recent ON events_recent.position = event_positions.position",
+                payload: "events_recent", filters, after: max(query.after, settled)),
+        ]
+    }
+
+    private func streamPart(table: String, streamID: Int64, _ filters: Filters, after: Int64, through: Int64? = nil)
+        -> QueryPart
+    {
+        var clauses = ["\(table).stream_id = ?", "\(table).position > ?"]
+        var arguments: [SQLiteArgument] = [.integer(streamID), .integer(after)]
+        if let through {
+            clauses.append("\(table).position <= ?")
+            arguments.append(.integer(through))
+        }
+        filters.append(to: &clauses, &arguments, indexed: table, payload: table)
+        return QueryPart(
+            sql: "SELECT \(EventRows.columns(of: table)) FROM \(table) WHERE \(clauses.joined(separator: " AND ")) "
+                + "ORDER BY \(table).version LIMIT ?",
+            arguments: arguments
+        )
+    }
+
+    private func positionsPart(join: String, payload: String, _ filters: Filters, after: Int64, through: Int64? = nil)
+        -> QueryPart
+    {
+        var clauses = ["event_positions.position > ?"]
+        var arguments: [SQLiteArgument] = [.integer(after)]
+        if let through {
+            clauses.append("event_positions.position <= ?")
+            arguments.append(.integer(through))
+        }
+        filters.append(to: &clauses, &arguments, indexed: "event_positions", payload: payload)
+        // CROSS JOIN keeps event_positions as the outer loop, so its indexes drive the query.
+        return QueryPart(
+            sql: "SELECT \(EventRows.columns(of: payload)) FROM event_positions CROSS JOIN \(join) WHERE "
+                + "\(clauses.joined(separator: " AND ")) ORDER BY event_positions.position LIMIT ?",
+            arguments: arguments
+        )
+    }
+
+    /// A query's filters with names resolved to interned ids and times to positions.
+    private struct Filters {
+        var streamID: Int64?
+        var streamPrefix: String?
+        var typeIDs: [Int64] = []
+        var correlationID: Int64?
+        var firstPosition: Int64?
+        var endPosition: Int64?
+        var predicates: [FieldPredicate]
+
+        init?(_ query: EventQuery, reads: TieredReads) throws(SluiceError) {
+            let connection = reads.connection
+            if let stream = query.stream {
+                guard let id = try reads.streamID(stream.rawValue) else { return nil }
+                streamID = id
+            }
+            streamPrefix = query.streamPrefix
+            for type in query.types {
+                if let id = try connection.scalarInteger("SELECT id FROM event_types WHERE name = ?", [.text(type)]) {
+                    typeIDs.append(id)
+                }
+            }
+            guard query.types.isEmpty || !typeIDs.isEmpty else { return nil }
+            if let correlation = query.correlationID {
+                guard
+                    let id = try connection.scalarInteger(
+                        "SELECT id FROM correlations WHERE value = ?", [.text(correlation)])
+                else { return nil }
+                correlationID = id
+            }
+            if let since = query.since { firstPosition = try reads.firstPosition(atOrAfter: since) }
+            if let until = query.until { endPosition = try reads.firstPosition(atOrAfter: until) }
+            predicates = query.predicates
+        }
+
+        /// Adds every filter but the stream: the indexed ones on `indexed`, predicates on `payload`.
+        func append(
+            to clauses: inout [String], _ arguments: inout [SQLiteArgument], indexed: String, payload: String
+        ) {
+            if let streamPrefix {
+                clauses.append("\(indexed).stream_id IN (SELECT id FROM streams WHERE name >= ? AND name < ?)")
+                arguments += [.text(streamPrefix), .text(streamPrefix + "\u{10FFFF}")]
+            }
+            if !typeIDs.isEmpty {
+                let marks = Array(repeating: "?", count: typeIDs.count).joined(separator: ", ")
+                clauses.append("\(indexed).type_id IN (\(marks))")
+                arguments += typeIDs.map { .integer($0) }
+            }
+            if let correlationID {
+                clauses.append("\(indexed).correlation_id = ?")
+                arguments.append(.integer(correlationID))
+            }
+            if let firstPosition {
+                clauses.append("\(indexed).position >= ?")
+                arguments.append(.integer(firstPosition))
+            }
+            if let endPosition {
+                clauses.append("\(indexed).position < ?")
+                arguments.append(.integer(endPosition))
+            }
+            for predicate in predicates {
+                let (clause, values) = predicate.sql(table: payload)
+                clauses.append(clause)
+                arguments += values
+            }
+        }
+    }
+}
+
+extension FieldPredicate {
+    /// The SQL condition on a payload table's columns, and its arguments. Paths are built from
+    /// checked keys only, and values are always bound, never spliced into the SQL.
+    func sql(table: String) -> (String, [SQLiteArgument]) {
+        let field: String
+        var arguments: [SQLiteArgument] = []
+        switch (root, path.count == 1 ? path[0] : nil) {
+        case (.metadata, "correlationId"?):
+            field = "(SELECT value FROM correlations WHERE id = \(table).correlation_id)"
+        case (.metadata, "causationId"?):
+            field = "\(table).causation_id"
+        case (.metadata, "principal"?):
+            field = "\(table).principal"
+        case (.metadata, _):
+            field = "json_extract(\(table).extra, ?)"
+            arguments.append(.text(jsonPath))
+        case (.data, _):
+            field = "json_extract(\(table).data, ?)"
+            arguments.append(.text(jsonPath))
+        }
+        switch value {
+        case .null:
+            return ("\(field) IS \(comparison == .equal ? "" : "NOT ")NULL", arguments)
+        case .string(let text): arguments.append(.text(text))
+        case .integer(let number): arguments.append(.integer(number))
+        case .double(let number): arguments.append(.real(number))
+        case .bool(let flag): arguments.append(.integer(flag ? 1 : 0))
+        }
+        return ("\(field) \(comparison.rawValue) ?", arguments)
+    }
+
+    private var jsonPath: String {
+        "$" + path.map { ".\"\($0)\"" }.joined()
+    }
+}

@@ -1,0 +1,108 @@
+import CSQLite
+import Foundation
+import Logging
+import SluiceCore
+import Synchronization
+
+/// Copies the WAL into the database file on its own thread and connection, so the writer does
+/// not stall for a checkpoint after the commit that crosses the threshold.
+///
+/// A checkpoint that runs beside a busy writer never catches up with it, and SQLite restarts
+/// the WAL only once every frame is copied; so past ``hardLimit`` frames the writer finishes the
+/// checkpoint itself, copying just the frames written since the last background pass. That
+/// keeps the WAL (and the WAL index every page read searches) bounded.
+///
+/// `@unchecked Sendable`: `connection` is only touched on the checkpointer thread; the rest is
+/// a `Mutex`, an `NSCondition` guarding `pending`/`stopping`, and immutable values.
+final class WALCheckpointer: @unchecked Sendable {
+    /// WAL frames after which a background checkpoint starts.
+    let threshold: Int
+    /// WAL frames after which the writer checkpoints itself.
+    var hardLimit: Int { threshold * 4 }
+
+    private let connection: SQLiteConnection
+    private let logger: Logger
+    private let condition = NSCondition()
+    private var pending = false
+    private var stopping = false
+    private let finished = DispatchSemaphore(value: 0)
+    /// Frames in the WAL after the writer's last commit, as SQLite's WAL hook reported them.
+    private let frames = Atomic<Int>(0)
+
+    init(path: String, threshold: Int, logger: Logger) throws(SluiceError) {
+        self.threshold = max(64, threshold)
+        self.logger = logger
+        connection = try SQLiteConnection(path: path, readOnly: false)
+    }
+
+    /// Starts the thread and has `writer` report its commits; the writer itself no longer
+    /// checkpoints automatically.
+    func start(writer: SQLiteConnection) throws(SluiceError) {
+        try writer.execute("PRAGMA wal_autocheckpoint = 0")
+        sqlite3_wal_hook(
+            writer.handle,
+            { context, _, _, frames in
+                guard let context else { return SQLITE_OK }
+                Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().committed(frames: Int(frames))
+                return SQLITE_OK
+            },
+            Unmanaged.passUnretained(self).toOpaque()
+        )
+        let thread = Thread { [self] in self.run() }
+        thread.name = "sluice-log-checkpointer"
+        thread.start()
+    }
+
+    /// On the writer thread, after a commit: whether the WAL is past the hard limit, so the
+    /// writer should finish a checkpoint now.
+    var writerShouldCheckpoint: Bool { frames.load(ordering: .relaxed) >= hardLimit }
+
+    /// Whether commits added frames since the writer last copied the whole WAL.
+    var hasFrames: Bool { frames.load(ordering: .relaxed) > 0 }
+
+    /// Records the writer's own checkpoint. The writer does not try again until the next
+    /// commit, even when its copy was incomplete: that means the background pass is running,
+    /// and it copies the rest.
+    func writerCheckpointed() {
+        frames.store(0, ordering: .relaxed)
+    }
+
+    /// Stops the thread and unhooks `writer`; call on the writer thread before its last checkpoint.
+    func stop(writer: SQLiteConnection) {
+        sqlite3_wal_hook(writer.handle, nil, nil)
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+        finished.wait()
+    }
+
+    private func committed(frames count: Int) {
+        frames.store(count, ordering: .relaxed)
+        guard count >= threshold else { return }
+        condition.lock()
+        pending = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while !pending && !stopping { condition.wait() }
+            if stopping {
+                condition.unlock()
+                break
+            }
+            pending = false
+            condition.unlock()
+            do {
+                // PASSIVE never waits on the writer or readers: it copies what it can.
+                try connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            } catch {
+                logger.warning("background checkpoint failed", metadata: ["log.error": "\(error)"])
+            }
+        }
+        finished.signal()
+    }
+}

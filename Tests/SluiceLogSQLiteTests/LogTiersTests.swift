@@ -1,0 +1,134 @@
+import Foundation
+import SluiceCore
+import SluiceLog
+import Testing
+
+@testable import SluiceLogSQLite
+
+@Suite("Events read the same whichever tier holds them, and settling keeps history intact")
+struct LogTiersTests {
+    @Test("every read answers the same before, during and after settling, and the chain verifies at each step")
+    func readsAreTheSameInEveryTierState() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        let log = try await database.open(settling: .manual(round: 40, step: 7))
+        try await ReadsSnapshot.seed(log, count: 120)
+        let expected = try await ReadsSnapshot.read(log)
+        #expect(expected.all.map(\.position) == Array(1...120))
+        #expect(try tierCounts(database) == TierCounts(settled: 0, recent: 120, copiedAhead: 0))
+
+        var steps = 0
+        var mixedStates = 0
+        var statesWithCopiesAhead = 0
+        while try await log.settleStep() > 0 {
+            steps += 1
+            let counts = try tierCounts(database)
+            if counts.settled > 0 && counts.recent > 0 { mixedStates += 1 }
+            if counts.copiedAhead > 0 { statesWithCopiesAhead += 1 }
+            #expect(try await ReadsSnapshot.read(log) == expected, "after settle step \(steps): \(counts)")
+            #expect(try await log.verify().isIntact, "after settle step \(steps)")
+        }
+        #expect(try tierCounts(database) == TierCounts(settled: 120, recent: 0, copiedAhead: 0))
+        #expect(mixedStates > 10)
+        #expect(statesWithCopiesAhead > 5)
+
+        let next = try await log.append([NewEvent(type: "tier.t0")], to: ReadsSnapshot.streams[0])
+        #expect(
+            next
+                == AppendResult(
+                    firstPosition: 121, lastPosition: 121, firstVersion: 21, lastVersion: 21, wasDuplicate: false))
+        await log.close()
+    }
+
+    @Test("appends interleaved with settle steps keep versions and the chain contiguous")
+    func appendsBetweenSettleSteps() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        let log = try await database.open(settling: .manual(round: 9, step: 2))
+        for round in 0..<20 {
+            try await ReadsSnapshot.seed(log, count: 6, offset: round * 6)
+            _ = try await log.settleStep()
+            _ = try await log.settleStep()
+        }
+        #expect(try await log.verify().isIntact)
+        let beforeSettling = try await ReadsSnapshot.read(log)
+        try await log.settle()
+        #expect(try await ReadsSnapshot.read(log) == beforeSettling)
+        #expect(beforeSettling.versions == Array(repeating: 20, count: 6))
+        await log.close()
+        let reopened = try await database.open()
+        #expect(try await ReadsSnapshot.read(reopened) == beforeSettling)
+        #expect(try await reopened.verify().isIntact)
+        await reopened.close()
+    }
+
+    @Test("a crash in the middle of a settle round loses nothing, and the next round finishes it", arguments: [3, 9])
+    func crashMidSettle(steps: Int) async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        let log = try await database.open(settling: .manual(round: 60, step: 7))
+        try await ReadsSnapshot.seed(log, count: 100)
+        let expected = try await ReadsSnapshot.read(log)
+        for _ in 0..<steps { _ = try await log.settleStep() }
+        // The writer is between transactions, so the files now are what a SIGKILL would leave.
+        let crashed = try TemporaryDatabase()
+        defer { crashed.remove() }
+        for suffix in ["", "-wal"] {
+            try FileManager.default.copyItem(atPath: database.path + suffix, toPath: crashed.path + suffix)
+        }
+        await log.close()
+
+        let recovered = try await crashed.open(settling: .manual(round: 60, step: 7))
+        #expect(try await ReadsSnapshot.read(recovered) == expected)
+        #expect(try await recovered.verify().isIntact)
+        try await recovered.settle()
+        #expect(try await ReadsSnapshot.read(recovered) == expected)
+        #expect(try await recovered.verify().isIntact)
+        #expect(try tierCounts(crashed) == TierCounts(settled: 100, recent: 0, copiedAhead: 0))
+        await recovered.close()
+    }
+
+    @Test("a database written by the one-tier schema (0001) opens, migrates and keeps working")
+    func oneTierDatabaseMigrates() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        let log = try await database.open(projections: [EventTypeStatsProjection()])
+        try await ReadsSnapshot.seed(log, count: 90)
+        let expected = try await ReadsSnapshot.read(log)
+        await log.close()
+        try OneTierSchema.downgrade(database.path)
+        #expect(try OneTierSchema.matchesFreshVersionOne(database.path))
+
+        let reopened = try await database.open(projections: [EventTypeStatsProjection()])
+        #expect(try await ReadsSnapshot.read(reopened) == expected)
+        #expect(try await reopened.verify().isIntact)
+        try await ReadsSnapshot.seed(reopened, count: 30, offset: 90)
+        #expect(try await reopened.headPosition() == 120)
+        #expect(try await reopened.verify().isIntact)
+        #expect(try await reopened.rebuildProjections() == 120)
+        await reopened.close()
+    }
+
+    struct TierCounts: Equatable, CustomStringConvertible {
+        var settled: Int64
+        var recent: Int64
+        /// Rows a settle round copied ahead of the settled mark.
+        var copiedAhead: Int64
+
+        var description: String { "settled \(settled), recent \(recent), copied ahead \(copiedAhead)" }
+    }
+
+    private func tierCounts(_ database: TemporaryDatabase) throws -> TierCounts {
+        let connection = try SQLiteConnection(path: database.path, readOnly: true)
+        return try connection.readTransaction { () throws(SluiceError) -> TierCounts in
+            let mark = try TieredReads(connection: connection, rows: EventRows(connection: connection)).settledThrough()
+            return TierCounts(
+                settled: try connection.scalarInteger(
+                    "SELECT count(*) FROM events WHERE position <= ?", [.integer(mark)]) ?? -1,
+                recent: try connection.scalarInteger("SELECT count(*) FROM events_recent") ?? -1,
+                copiedAhead: try connection.scalarInteger(
+                    "SELECT count(*) FROM events WHERE position > ?", [.integer(mark)]) ?? -1
+            )
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import SluiceCore
+
+@testable import SluiceLogSQLite
+
+/// Turns a closed, fully settled log back into the schema of migration 0001 alone, as a Sluice
+/// built before the tiers left it: the settled rows are exactly 0001's rows.
+enum OneTierSchema {
+    static func downgrade(_ path: String) throws {
+        let connection = try SQLiteConnection(path: path, readOnly: false)
+        try connection.execute(
+            """
+            BEGIN;
+            DROP TABLE events_recent;
+            DROP TABLE event_positions;
+            CREATE UNIQUE INDEX events_by_position ON events (position);
+            CREATE INDEX events_by_correlation ON events (correlation_id, position) WHERE correlation_id IS NOT NULL;
+            CREATE INDEX events_by_type ON events (type_id, position);
+            DELETE FROM schema_migrations WHERE version > 1;
+            PRAGMA user_version = 1;
+            COMMIT;
+            """
+        )
+    }
+
+    /// Whether the log tables of `path` are those of a new file migrated with 0001 only.
+    static func matchesFreshVersionOne(_ path: String) throws -> Bool {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-0001-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fresh = try SQLiteConnection(path: directory.appendingPathComponent("v1.db").path, readOnly: false)
+        try MigrationRunner.migrate(fresh, migrations: [EmbeddedMigrations.all[0]])
+        return try schema(fresh) == schema(SQLiteConnection(path: path, readOnly: true))
+    }
+
+    private static func schema(_ connection: SQLiteConnection) throws -> [String] {
+        let select = try connection.statement(
+            """
+            SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master
+            WHERE name NOT LIKE 'sqlite_%' AND name NOT IN ('event_type_stats') ORDER BY name
+            """
+        )
+        defer { select.reset() }
+        var lines: [String] = []
+        while try select.step() { lines.append(select.text(0) ?? "") }
+        return lines
+    }
+}
