@@ -61,6 +61,12 @@ struct ExamplePipelineTests {
                     bucket: "predictions", object: "digits/sample-0.json.prediction.json")
                 if stored == nil { try await Task.sleep(for: .milliseconds(10)) }
             }
+            // The prediction is stored a moment before the execution records its success.
+            for _ in 0..<500 {
+                let succeeded = try await log.query(EventQuery(types: ["execution.succeeded"], limit: 1)).events
+                if !succeeded.isEmpty { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
             group.cancelAll()
             return try #require(stored)
         }

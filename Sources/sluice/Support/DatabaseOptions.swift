@@ -17,13 +17,13 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens the log with these options.
     func open() async throws -> SQLiteEventLog {
-        try await Self.open(path: path, synchronous: synchronous)
+        try await Self.open(path: path, synchronous: synchronous, settleThreshold: settleThreshold)
     }
 
     /// Opens the log at `path` with the projections every command registers.
-    static func open(path: String, synchronous: SQLiteEventLog.Configuration.Synchronous) async throws
-        -> SQLiteEventLog
-    {
+    static func open(
+        path: String, synchronous: SQLiteEventLog.Configuration.Synchronous, settleThreshold: Int? = nil
+    ) async throws -> SQLiteEventLog {
         var configuration = SQLiteEventLog.Configuration(path: path)
         configuration.synchronous = synchronous
         if let settleThreshold {
