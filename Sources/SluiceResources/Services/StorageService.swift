@@ -33,10 +33,7 @@ public struct StorageService: Sendable {
         metadata: EventMetadata = .empty
     ) async throws(SluiceError) -> BucketState {
         let bucket = try BucketName(name)
-        return try await appender.change(
-            ResourceStreams.bucket(bucket), load: { () async throws(SluiceError) in try await log.loadBucket(bucket) },
-            metadata: metadata
-        ) { (loaded) throws(SluiceError) in
+        return try await changeBucket(bucket, metadata: metadata) { (loaded) throws(SluiceError) in
             let events = try BucketDecider.create(
                 bucket, versioningEnabled: versioningEnabled, state: loaded.state, now: clock())
             return (events.map { $0.newEvent() }, try BucketState.folding(events))
@@ -57,10 +54,7 @@ public struct StorageService: Sendable {
         _ enabled: Bool, bucket name: String, metadata: EventMetadata = .empty
     ) async throws(SluiceError) -> BucketState {
         let bucket = try BucketName(name)
-        return try await appender.change(
-            ResourceStreams.bucket(bucket), load: { () async throws(SluiceError) in try await log.loadBucket(bucket) },
-            metadata: metadata
-        ) { (loaded) throws(SluiceError) in
+        return try await changeBucket(bucket, metadata: metadata) { (loaded) throws(SluiceError) in
             let events = try BucketDecider.setVersioning(enabled, state: loaded.state, now: clock())
             var state = loaded.state
             for event in events { try state.apply(event) }
@@ -74,10 +68,7 @@ public struct StorageService: Sendable {
         guard try await listObjects(name, ObjectListing(maxResults: 1)).objects.isEmpty else {
             throw SluiceError(.failedPrecondition, "bucket \(name) is not empty")
         }
-        try await appender.change(
-            ResourceStreams.bucket(bucket), load: { () async throws(SluiceError) in try await log.loadBucket(bucket) },
-            metadata: metadata
-        ) { (loaded) throws(SluiceError) in
+        try await changeBucket(bucket, metadata: metadata) { (loaded) throws(SluiceError) in
             (try BucketDecider.delete(state: loaded.state, now: clock()).map { $0.newEvent() }, ())
         }
     }
@@ -101,6 +92,16 @@ public struct StorageService: Sendable {
         return buckets
     }
 
+    /// Decides a change from the bucket's folded state and appends it.
+    private func changeBucket<Decision>(
+        _ bucket: BucketName, metadata: EventMetadata,
+        decide: (LoadedState<BucketState>) throws(SluiceError) -> (events: [NewEvent], result: Decision)
+    ) async throws(SluiceError) -> Decision {
+        try await appender.change(
+            ResourceStreams.bucket(bucket), load: { () async throws(SluiceError) in try await log.loadBucket(bucket) },
+            metadata: metadata, decide: decide)
+    }
+
     // MARK: Notification configs
 
     /// Adds a notification config; the id is assigned by the bucket.
@@ -108,10 +109,7 @@ public struct StorageService: Sendable {
         _ draft: NotificationConfig, bucket name: String, metadata: EventMetadata = .empty
     ) async throws(SluiceError) -> NotificationConfig {
         let bucket = try BucketName(name)
-        return try await appender.change(
-            ResourceStreams.bucket(bucket), load: { () async throws(SluiceError) in try await log.loadBucket(bucket) },
-            metadata: metadata
-        ) { (loaded) throws(SluiceError) in
+        return try await changeBucket(bucket, metadata: metadata) { (loaded) throws(SluiceError) in
             let events = try BucketDecider.createNotification(draft, state: loaded.state, now: clock())
             guard case .notificationCreated(let created) = events.first else {
                 throw SluiceError(.internalFailure, "creating a notification config decided nothing")
@@ -125,10 +123,7 @@ public struct StorageService: Sendable {
         async throws(SluiceError)
     {
         let bucket = try BucketName(name)
-        try await appender.change(
-            ResourceStreams.bucket(bucket), load: { () async throws(SluiceError) in try await log.loadBucket(bucket) },
-            metadata: metadata
-        ) { (loaded) throws(SluiceError) in
+        try await changeBucket(bucket, metadata: metadata) { (loaded) throws(SluiceError) in
             (try BucketDecider.deleteNotification(id: id, state: loaded.state, now: clock()).map { $0.newEvent() }, ())
         }
     }
