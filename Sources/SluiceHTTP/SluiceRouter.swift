@@ -21,6 +21,8 @@ public enum SluiceRouter {
         public var metrics: SluiceMetrics?
         /// The Cloud Storage JSON API; nil serves none.
         public var storage: StorageRoutes?
+        /// The Pub/Sub REST API; nil serves none.
+        public var pubsub: PubSubRoutes?
 
         /// Services with no models, tokens or metrics unless given.
         public init(
@@ -30,7 +32,8 @@ public enum SluiceRouter {
             models: (any ModelEndpoints)? = nil,
             tokens: TokenDirectory? = nil,
             metrics: SluiceMetrics? = nil,
-            storage: StorageRoutes? = nil
+            storage: StorageRoutes? = nil,
+            pubsub: PubSubRoutes? = nil
         ) {
             self.log = log
             self.catalog = catalog
@@ -39,6 +42,7 @@ public enum SluiceRouter {
             self.tokens = tokens
             self.metrics = metrics
             self.storage = storage
+            self.pubsub = pubsub
         }
     }
 
@@ -84,6 +88,7 @@ public enum SluiceRouter {
         PredictionRoutes(models: services.models).add(to: routes)
         if let metrics = services.metrics { MetricsRoutes(metrics: metrics).add(to: routes) }
         services.storage?.add(to: routes)
+        services.pubsub?.add(to: routes)
         table.answerMethodNotAllowed()
         return router
     }

@@ -132,11 +132,14 @@ struct ServeRun {
         let logMetrics = LogMetrics(log: log, factory: metrics.factory)
         metrics.onScrape { await logMetrics.collect() }
         let resources = try ResourceContext(log: log, dataDirectory: dataDirectory)
+        let hub = SubscriptionHub(
+            log: log, pubsub: resources.pubsub, logger: CommandLogging.logger(label: "sluice.engine.pubsub"))
         let router = SluiceRouter.make(
             SluiceRouter.Services(
                 log: log, catalog: engine.catalog, runner: engine.runner, models: models, tokens: tokens,
                 metrics: metrics,
-                storage: StorageRoutes(storage: resources.storage, uploadsDirectory: dataDirectory + "/uploads")),
+                storage: StorageRoutes(storage: resources.storage, uploadsDirectory: dataDirectory + "/uploads"),
+                pubsub: PubSubRoutes(pubsub: resources.pubsub, hub: hub)),
             configuration: SluiceRouter.Configuration(
                 maxBodyBytes: configuration.maxBodyBytes, requireAuth: configuration.authRequired))
         let host = configuration.host
@@ -162,7 +165,8 @@ struct ServeRun {
                 dispatcher: FunctionDispatcher(
                     log: log, runner: engine.runner, catalog: engine.catalog, runtimes: LocalFunctionRuntimes.make,
                     logger: pipelineLogger)),
-            TokenRefreshService(tokens: tokens))
+            TokenRefreshService(tokens: tokens),
+            SubscriptionService(hub: hub))
         try await app.runService()
     }
 

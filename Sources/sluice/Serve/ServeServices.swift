@@ -55,3 +55,18 @@ struct TokenRefreshService: Service {
         }
     }
 }
+
+/// Runs pull delivery for every subscription for as long as the service runs.
+struct SubscriptionService: Service {
+    let hub: SubscriptionHub
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            do {
+                try await hub.run()
+            } catch is CancellationError {
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import SluiceCore
+import SluiceResources
+
+/// Pub/Sub REST shapes: PubsubMessage and Subscription resources, durations as "600s".
+enum PubSubJSON {
+    static func messages(_ value: Any?) throws -> [PubsubMessage] {
+        guard let list = value as? [[String: Any]], !list.isEmpty else {
+            throw GoogleErrorResponse.invalidArgument("a publish carries a non-empty messages list")
+        }
+        return try list.enumerated().map { index, item in
+            var data: [UInt8] = []
+            if let text = item["data"] as? String {
+                guard let decoded = Data(base64Encoded: text) else {
+                    throw GoogleErrorResponse.invalidArgument("messages[\(index)].data is not base64")
+                }
+                data = Array(decoded)
+            }
+            return PubsubMessage(
+                messageID: "", publishTime: Timestamp(microseconds: 0),
+                attributes: item["attributes"] as? [String: String] ?? [:], data: data,
+                orderingKey: item["orderingKey"] as? String ?? "")
+        }
+    }
+
+    static func message(_ message: PubsubMessage) -> [String: Any] {
+        var json: [String: Any] = [
+            "data": Data(message.data).base64EncodedString(), "messageId": message.messageID,
+            "publishTime": message.publishTime.rfc3339Microseconds,
+        ]
+        if !message.attributes.isEmpty { json["attributes"] = message.attributes }
+        if !message.orderingKey.isEmpty { json["orderingKey"] = message.orderingKey }
+        return json
+    }
+
+    static func seconds(_ value: Any?) -> Int64? {
+        guard let text = value as? String, text.hasSuffix("s") else { return nil }
+        return Double(text.dropLast()).map { Int64($0) }
+    }
+
+    static func subscriptionConfig(name: String, _ body: [String: Any]) throws -> SubscriptionConfig {
+        guard let topic = body["topic"] as? String else {
+            throw GoogleErrorResponse.invalidArgument("a subscription needs a topic")
+        }
+        do {
+            var retry: RetryPolicy?
+            if let policy = body["retryPolicy"] as? [String: Any] {
+                retry = RetryPolicy(
+                    minimumBackoffSeconds: seconds(policy["minimumBackoff"]) ?? 10,
+                    maximumBackoffSeconds: seconds(policy["maximumBackoff"]) ?? 600)
+            }
+            var deadLetter: DeadLetterPolicy?
+            if let policy = body["deadLetterPolicy"] as? [String: Any], let topic = policy["deadLetterTopic"] as? String
+            {
+                deadLetter = DeadLetterPolicy(
+                    deadLetterTopic: try TopicName(resource: topic),
+                    maxDeliveryAttempts: (policy["maxDeliveryAttempts"] as? NSNumber)?.intValue ?? 5)
+            }
+            return SubscriptionConfig(
+                name: try SubscriptionName(name), topic: try TopicName(resource: topic),
+                ackDeadlineSeconds: (body["ackDeadlineSeconds"] as? NSNumber)?.int64Value ?? 0, retryPolicy: retry,
+                deadLetterPolicy: deadLetter,
+                messageRetentionSeconds: seconds(body["messageRetentionDuration"])
+                    ?? SubscriptionConfig.defaultMessageRetentionSeconds,
+                filter: (body["filter"] as? String).flatMap { $0.isEmpty ? nil : $0 },
+                enableMessageOrdering: body["enableMessageOrdering"] as? Bool ?? false,
+                enableExactlyOnceDelivery: body["enableExactlyOnceDelivery"] as? Bool ?? false)
+        } catch {
+            throw GoogleErrorResponse(error)
+        }
+    }
+
+    static func subscription(_ config: SubscriptionConfig, project: String) -> [String: Any] {
+        var json: [String: Any] = [
+            "name": "projects/\(project)/subscriptions/\(config.name.rawValue)",
+            "topic": "projects/\(project)/topics/\(config.topic.rawValue)",
+            "ackDeadlineSeconds": config.ackDeadlineSeconds,
+            "messageRetentionDuration": "\(config.messageRetentionSeconds)s",
+            "enableMessageOrdering": config.enableMessageOrdering,
+            "enableExactlyOnceDelivery": config.enableExactlyOnceDelivery,
+            "pushConfig": [String: String](), "state": "ACTIVE",
+        ]
+        if let filter = config.filter { json["filter"] = filter }
+        if let retry = config.retryPolicy {
+            json["retryPolicy"] = [
+                "minimumBackoff": "\(retry.minimumBackoffSeconds)s",
+                "maximumBackoff": "\(retry.maximumBackoffSeconds)s",
+            ]
+        }
+        if let deadLetter = config.deadLetterPolicy {
+            json["deadLetterPolicy"] = [
+                "deadLetterTopic": "projects/\(project)/topics/\(deadLetter.deadLetterTopic.rawValue)",
+                "maxDeliveryAttempts": deadLetter.maxDeliveryAttempts,
+            ]
+        }
+        return json
+    }
+
+    static func response(_ object: [String: Any]) throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=UTF-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Hummingbird
+import SluiceCore
+public import SluiceEngine
+public import SluiceResources
+
+/// Pub/Sub v1 REST: topics (create, get, list, delete, publish) and pull subscriptions (create,
+/// get, list, delete, pull, acknowledge, modifyAckDeadline), for `PUBSUB_EMULATOR_HOST` clients.
+public struct PubSubRoutes: Sendable {
+    let pubsub: PubSubService
+    let hub: SubscriptionHub
+
+    public init(pubsub: PubSubService, hub: SubscriptionHub) {
+        self.pubsub = pubsub
+        self.hub = hub
+    }
+
+    func add(to routes: RoleRoutes) {
+        let topic = "/v1/projects/:project/topics/:topic"
+        routes(.editor).put(RouterPath(topic)) { _, context in
+            let (project, name) = try Self.names(context, "topic")
+            do {
+                try await pubsub.createTopic(name, metadata: EventMetadata(principal: context.principal))
+                return try StorageHTTP.json(["name": "projects/\(project)/topics/\(name)"])
+            } catch { throw GoogleErrorResponse(error) }
+        }
+        routes(.viewer).get(RouterPath(topic)) { _, context in
+            let (project, name) = try Self.names(context, "topic")
+            do {
+                guard try await pubsub.topicExists(name) else {
+                    throw SluiceError(.notFound, "Resource not found (resource=\(name)).")
+                }
+                return try StorageHTTP.json(["name": "projects/\(project)/topics/\(name)"])
+            } catch { throw GoogleErrorResponse(error) }
+        }
+        routes(.viewer).get("/v1/projects/:project/topics") { _, context in
+            let project = try context.parameters.require("project")
+            do {
+                let topics = try await pubsub.listTopics().map { ["name": "projects/\(project)/topics/\($0)"] }
+                return try StorageHTTP.json(["topics": topics])
+            } catch { throw GoogleErrorResponse(error) }
+        }
+        routes(.editor).delete(RouterPath(topic)) { _, context in
+            let (_, name) = try Self.names(context, "topic")
+            do {
+                try await pubsub.deleteTopic(name, metadata: EventMetadata(principal: context.principal))
+                return try StorageHTTP.json([String: String]())
+            } catch { throw GoogleErrorResponse(error) }
+        }
+        routes(.invoker).post(RouterPath(topic)) { request, context in
+            let (_, target) = try Self.names(context, "topic")
+            guard target.hasSuffix(":publish") else { throw GoogleErrorResponse.notFound("no method \(target)") }
+            let body = try await Self.object(request)
+            let messages = try PubSubJSON.messages(body["messages"])
+            do {
+                let ids = try await pubsub.publish(
+                    topic: String(target.dropLast(":publish".count)), messages,
+                    metadata: EventMetadata(principal: context.principal))
+                return try StorageHTTP.json(["messageIds": ids])
+            } catch { throw GoogleErrorResponse(error) }
+        }
+        addSubscriptions(to: routes)
+    }
+
+    private func addSubscriptions(to routes: RoleRoutes) {
+        let subscription = "/v1/projects/:project/subscriptions/:subscription"
+        routes(.editor).put(RouterPath(subscription)) { request, context in
+            let (project, name) = try Self.names(context, "subscription")
+            let config = try PubSubJSON.subscriptionConfig(name: name, try await Self.object(request))
+            do {
+                try await pubsub.createSubscription(config, metadata: EventMetadata(principal: context.principal))
+                return try PubSubJSON.response(PubSubJSON.subscription(config, project: project))
+            } catch { throw GoogleErrorResponse(error) }
+        }
+        routes(.viewer).get(RouterPath(subscription)) { _, context in
+            let (project, name) = try Self.names(context, "subscription")
+            do {
+                return try PubSubJSON.response(
+                    PubSubJSON.subscription(try await pubsub.subscription(name), project: project))
+            } catch { throw GoogleErrorResponse(error) }
+        }
+        routes(.viewer).get("/v1/projects/:project/subscriptions") { _, context in
+            let project = try context.parameters.require("project")
+            do {
+                let all = try await pubsub.listSubscriptions().map {
+                    PubSubJSON.subscription($0.config, project: project)
+                }
+                return try PubSubJSON.response(["subscriptions": all])
+            } catch { throw GoogleErrorResponse(error) }
+        }
+        routes(.editor).delete(RouterPath(subscription)) { _, context in
+            let (_, name) = try Self.names(context, "subscription")
+            do {
+                try await pubsub.deleteSubscription(name, metadata: EventMetadata(principal: context.principal))
+                return try StorageHTTP.json([String: String]())
+            } catch { throw GoogleErrorResponse(error) }
+        }
+        routes(.invoker).post(RouterPath(subscription)) { request, context in
+            let (_, target) = try Self.names(context, "subscription")
+            let body = try await Self.object(request)
+            guard let colon = target.lastIndex(of: ":") else {
+                throw GoogleErrorResponse.notFound("no method \(target)")
+            }
+            let name = String(target[..<colon])
+            do {
+                switch target[target.index(after: colon)...] {
+                case "pull": return try await pull(name, body)
+                case "acknowledge":
+                    try await hub.acknowledge(name, ackIDs: body["ackIds"] as? [String] ?? [])
+                    return try StorageHTTP.json([String: String]())
+                case "modifyAckDeadline":
+                    let seconds = (body["ackDeadlineSeconds"] as? NSNumber)?.int64Value ?? 0
+                    try await hub.modifyAckDeadline(name, ackIDs: body["ackIds"] as? [String] ?? [], seconds: seconds)
+                    return try StorageHTTP.json([String: String]())
+                default: throw GoogleErrorResponse.notFound("no method \(target)")
+                }
+            } catch let error as GoogleErrorResponse { throw error } catch { throw GoogleErrorResponse(error) }
+        }
+    }
+
+    private func pull(_ name: String, _ body: [String: Any]) async throws -> Response {
+        let config = try await pubsub.subscription(name)
+        let maxMessages = (body["maxMessages"] as? NSNumber)?.intValue ?? 100
+        let immediately = body["returnImmediately"] as? Bool ?? false
+        let deliveries = try await hub.pull(name, maxMessages: maxMessages, wait: immediately ? .zero : .seconds(10))
+        let received = deliveries.map { delivery -> [String: Any] in
+            var item: [String: Any] = ["ackId": delivery.ackID, "message": PubSubJSON.message(delivery.message)]
+            if config.deadLetterPolicy != nil { item["deliveryAttempt"] = delivery.deliveryAttempt }
+            return item
+        }
+        return try PubSubJSON.response(received.isEmpty ? [:] : ["receivedMessages": received])
+    }
+
+    static func names(_ context: some RequestContext, _ kind: String) throws -> (project: String, name: String) {
+        (try context.parameters.require("project"), try context.parameters.require(kind))
+    }
+
+    static func object(_ request: Request) async throws -> [String: Any] {
+        let buffer = try await request.body.collect(upTo: 16 << 20)
+        guard buffer.readableBytes > 0 else { return [:] }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any]
+        else {
+            throw GoogleErrorResponse.invalidArgument("the request body is not a JSON object")
+        }
+        return object
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import SluiceCore
+import SluiceEngine
+import SluiceHTTP
+import SluiceLog
+import SluiceResources
+import Testing
+
+@Suite("The Pub/Sub REST API publishes, pulls and acknowledges as Pub/Sub v1 does")
+struct PubSubAPITests {
+    static let project = "/v1/projects/p"
+
+    func withServer(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let log = MemoryEventLog()
+        let pubsub = PubSubService(log: log)
+        let hub = SubscriptionHub(log: log, pubsub: pubsub, logger: Logger(label: "test"))
+        let catalog = WorkflowCatalog(log: log)
+        let services = SluiceRouter.Services(
+            log: log, catalog: catalog,
+            runner: ExecutionRunner(log: log, catalog: catalog, performer: UnroutedEffectPerformer()),
+            pubsub: PubSubRoutes(pubsub: pubsub, hub: hub))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await hub.run() }
+            try await Application(router: SluiceRouter.make(services)).test(.router, body)
+            group.cancelAll()
+        }
+    }
+
+    @Test("a published message is pulled with its data, attributes and id, and acknowledged once")
+    func publishPullAcknowledge() async throws {
+        try await withServer { client in
+            try await client.execute(uri: Self.project + "/topics/jobs", method: .put) { response in
+                #expect(StorageFixture.json(response.body)["name"] as? String == "projects/p/topics/jobs")
+            }
+            try await client.execute(
+                uri: Self.project + "/subscriptions/watch", method: .put,
+                body: ByteBuffer(string: #"{"topic": "projects/p/topics/jobs", "ackDeadlineSeconds": 30}"#)
+            ) { response in
+                #expect(StorageFixture.json(response.body)["ackDeadlineSeconds"] as? Int == 30)
+            }
+            let ids = try await client.execute(
+                uri: Self.project + "/topics/jobs:publish", method: .post,
+                body: ByteBuffer(string: #"{"messages": [{"data": "aGVsbG8=", "attributes": {"k": "v"}}]}"#)
+            ) { response in StorageFixture.json(response.body)["messageIds"] as? [String] }
+            #expect(ids?.count == 1)
+            let ackID = try await client.execute(
+                uri: Self.project + "/subscriptions/watch:pull", method: .post,
+                body: ByteBuffer(string: #"{"maxMessages": 10}"#)
+            ) { response -> String? in
+                let received = StorageFixture.json(response.body)["receivedMessages"] as? [[String: Any]]
+                let message = received?.first?["message"] as? [String: Any]
+                #expect(message?["data"] as? String == "aGVsbG8=")
+                #expect(message?["attributes"] as? [String: String] == ["k": "v"])
+                #expect(message?["messageId"] as? String == ids?.first)
+                #expect(received?.first?["deliveryAttempt"] == nil)
+                return received?.first?["ackId"] as? String
+            }
+            try await client.execute(
+                uri: Self.project + "/subscriptions/watch:acknowledge", method: .post,
+                body: ByteBuffer(string: #"{"ackIds": ["\#(ackID ?? "")"]}"#)
+            ) { response in #expect(response.status == .ok) }
+            try await client.execute(
+                uri: Self.project + "/subscriptions/watch:pull", method: .post,
+                body: ByteBuffer(string: #"{"returnImmediately": true}"#)
+            ) { response in #expect(StorageFixture.json(response.body).isEmpty) }
+        }
+    }
+
+    @Test("unknown topics, duplicate topics and bad message data get Google errors")
+    func errors() async throws {
+        try await withServer { client in
+            try await client.execute(
+                uri: Self.project + "/topics/missing:publish", method: .post,
+                body: ByteBuffer(string: #"{"messages": [{"data": "aGk="}]}"#)
+            ) { response in #expect(StorageFixture.errorStatus(response.body) == "NOT_FOUND") }
+            try await client.execute(uri: Self.project + "/topics/jobs", method: .put) { _ in }
+            try await client.execute(uri: Self.project + "/topics/jobs", method: .put) { response in
+                #expect(StorageFixture.errorStatus(response.body) == "ALREADY_EXISTS")
+            }
+            try await client.execute(
+                uri: Self.project + "/topics/jobs:publish", method: .post,
+                body: ByteBuffer(string: #"{"messages": [{"data": "not base64!"}]}"#)
+            ) { response in #expect(StorageFixture.errorStatus(response.body) == "INVALID_ARGUMENT") }
+        }
+    }
+}
