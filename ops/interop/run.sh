@@ -5,13 +5,10 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 sluice="${1:-$here/../../.build/debug/sluice}"
 venv="$here/.venv"
-if [ ! -x "$venv/bin/pytest" ]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q -r "$here/requirements.txt"
-fi
+[ -x "$venv/bin/pip" ] || python3 -m venv "$venv"
+"$venv/bin/pip" install -q -r "$here/requirements.txt"
 data="$(mktemp -d)"
-port_file="$data/port"
-"$sluice" serve --db "$data/sluice.db" --port 0 > "$data/serve.log" 2>&1 &
+"$sluice" serve --db "$data/sluice.db" --port 0 --stack example > "$data/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 200); do
@@ -21,4 +18,4 @@ done
 url="$(grep -o 'http://[0-9.]*:[0-9]*' "$data/serve.log" | head -1)"
 if [ -z "$url" ]; then cat "$data/serve.log"; echo "sluice serve did not start" >&2; exit 1; fi
 "$sluice" topics create interop-topic --db "$data/sluice.db" 2>/dev/null || true
-STORAGE_EMULATOR_HOST="$url" "$venv/bin/pytest" -q "$here"
+STORAGE_EMULATOR_HOST="$url" SLUICE_URL="$url" "$venv/bin/pytest" -q "$here"

@@ -1,0 +1,105 @@
+"""google-cloud-pubsub (REST transport) against a running `sluice serve`."""
+import json
+import os
+import pathlib
+import time
+import urllib.request
+import uuid
+
+import pytest
+from google.api_core.client_options import ClientOptions
+from google.auth.credentials import AnonymousCredentials
+from google.cloud import pubsub_v1
+
+PROJECT = "sluice-local"
+
+
+def clients():
+    url = os.environ["SLUICE_URL"]
+    options = ClientOptions(api_endpoint=url)
+    publisher = pubsub_v1.PublisherClient(
+        transport="rest", credentials=AnonymousCredentials(), client_options=options)
+    subscriber = pubsub_v1.SubscriberClient(
+        transport="rest", credentials=AnonymousCredentials(), client_options=options)
+    return publisher, subscriber
+
+
+@pytest.fixture
+def names():
+    suffix = uuid.uuid4().hex[:10]
+    return (f"projects/{PROJECT}/topics/t-{suffix}", f"projects/{PROJECT}/subscriptions/s-{suffix}")
+
+
+def pull(subscriber, subscription, count):
+    received = []
+    for _ in range(20):
+        response = subscriber.pull(request={"subscription": subscription, "max_messages": 10}, timeout=15)
+        received += list(response.received_messages)
+        if len(received) >= count:
+            break
+    return received
+
+
+def test_a_published_message_is_pulled_and_acknowledged(names):
+    publisher, subscriber = clients()
+    topic, subscription = names
+    publisher.create_topic(request={"name": topic})
+    subscriber.create_subscription(request={"name": subscription, "topic": topic, "ack_deadline_seconds": 30})
+    message_id = publisher.publish(topic, b"hello", color="blue").result(timeout=30)
+    received = pull(subscriber, subscription, 1)
+    assert [m.message.data for m in received] == [b"hello"]
+    assert received[0].message.attributes["color"] == "blue"
+    assert received[0].message.message_id == message_id
+    subscriber.acknowledge(request={"subscription": subscription, "ack_ids": [received[0].ack_id]})
+    again = subscriber.pull(request={"subscription": subscription, "max_messages": 10, "return_immediately": True})
+    assert len(again.received_messages) == 0
+
+
+def test_a_nack_redelivers_with_a_new_ack_id(names):
+    publisher, subscriber = clients()
+    topic, subscription = names
+    publisher.create_topic(request={"name": topic})
+    subscriber.create_subscription(request={"name": subscription, "topic": topic})
+    publisher.publish(topic, b"again").result(timeout=30)
+    first = pull(subscriber, subscription, 1)
+    subscriber.modify_ack_deadline(
+        request={"subscription": subscription, "ack_ids": [first[0].ack_id], "ack_deadline_seconds": 0})
+    second = pull(subscriber, subscription, 1)
+    assert second[0].message.data == b"again"
+    assert second[0].ack_id != first[0].ack_id
+
+
+def test_the_notification_of_an_upload_arrives_on_a_pulled_subscription():
+    """The pipeline's first half with official clients: a GCS upload notifies the example topic."""
+    from google.cloud import storage
+
+    publisher, subscriber = clients()
+    subscription = f"projects/{PROJECT}/subscriptions/watch-{uuid.uuid4().hex[:10]}"
+    subscriber.create_subscription(
+        request={"name": subscription, "topic": f"projects/{PROJECT}/topics/uploads-finalized"})
+    client = storage.Client(project=PROJECT, credentials=AnonymousCredentials())
+    name = f"digit-{uuid.uuid4().hex[:8]}.json"
+    sample = pathlib.Path(__file__).parent.parent / "examples/ml-pipeline/model/samples/sample-3.json"
+    client.bucket("uploads").blob(name).upload_from_string(sample.read_bytes(), content_type="application/json")
+    received = pull(subscriber, subscription, 1)
+    attributes = received[0].message.attributes
+    assert attributes["eventType"] == "OBJECT_FINALIZE"
+    assert attributes["bucketId"] == "uploads"
+    assert attributes["objectId"] == name
+    assert attributes["payloadFormat"] == "JSON_API_V1"
+
+    # The function started the workflow by itself; its result, read with the Executions REST
+    # API, holds the model's prediction (scikit-learn says 7 for this sample).
+    base = os.environ["SLUICE_URL"] + f"/v1/projects/{PROJECT}/locations/us-central1/workflows/predict-digit"
+    result = None
+    for _ in range(100):
+        with urllib.request.urlopen(base + "/executions?view=FULL") as response:
+            executions = json.load(response).get("executions", [])
+        for execution in executions:
+            if execution.get("state") == "SUCCEEDED" and name in execution.get("argument", ""):
+                result = json.loads(execution["result"])
+        if result:
+            break
+        time.sleep(0.1)
+    assert result is not None, "no succeeded execution for the upload"
+    assert result["label"] == "7"
