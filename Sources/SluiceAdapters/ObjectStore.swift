@@ -4,7 +4,11 @@ public import SluiceCore
 ///
 /// Contract for every implementation:
 /// - `write` MUST return only once the bytes are durable under their digest, so an event that
-///   names the digest, appended after `write` returns, never points at nothing.
+///   names the digest, appended after `write` returns, never points at nothing; or, for content
+///   no longer than the store's inline limit, return the bytes in `StoredBlob.inline` without
+///   storing them. The caller MUST then carry them in the event that records the object, which
+///   makes them durable in the same commit (no file, no fsync of its own). Chunked writes are
+///   never inlined.
 /// - Writing bytes that are already stored MUST succeed and MUST NOT change them.
 /// - Object names MUST NOT reach the storage backend's namespace: only digests address bytes.
 /// - `read` MUST return exactly the stored bytes of the requested range, or throw `notFound`.
@@ -39,13 +43,18 @@ public struct StoredBlob: Sendable, Hashable, Codable {
     public var md5Base64: String
     /// Base64 of the big-endian CRC32C, as Cloud Storage prints `crc32c`.
     public var crc32cBase64: String
+    /// The bytes themselves when the store left them to the recording event (small content).
+    public var inline: InlineBytes?
 
     /// Creates a description of stored bytes.
-    public init(digest: ContentDigest, size: Int64, md5Base64: String, crc32cBase64: String) {
+    public init(
+        digest: ContentDigest, size: Int64, md5Base64: String, crc32cBase64: String, inline: InlineBytes? = nil
+    ) {
         self.digest = digest
         self.size = size
         self.md5Base64 = md5Base64
         self.crc32cBase64 = crc32cBase64
+        self.inline = inline
     }
 }
 

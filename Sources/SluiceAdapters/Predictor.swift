@@ -12,4 +12,13 @@ public import SluiceCore
 public protocol Predictor: Sendable {
     /// Predicts one value per instance.
     func predict(instances: [JSONValue]) async throws(SluiceError) -> [JSONValue]
+
+    /// Whether predicting is a pure computation in this process (no server, no state), so the
+    /// engine may perform it again after a crash instead of recording it before it runs.
+    var isInProcess: Bool { get }
+}
+
+extension Predictor {
+    /// Predictors are outside calls unless they say otherwise.
+    public var isInProcess: Bool { false }
 }

@@ -9,24 +9,45 @@ package enum JSONText {
         return result
     }
 
-    /// Appends `text` as a JSON string literal to `out`.
+    /// Appends `text` as a JSON string literal to `out`. Runs of bytes that need no escape are
+    /// copied whole: this sits under every event the engine writes.
     package static func appendQuoted(_ text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+        out.append("\"")
+        let utf8 = text.utf8
+        var runStart = utf8.startIndex
+        var index = runStart
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
+                utf8.formIndex(after: &index)
+                continue
             }
+            if runStart != index { out.append(contentsOf: text[runStart..<index]) }
+            out.append(escape(byte))
+            utf8.formIndex(after: &index)
+            runStart = index
         }
-        out += "\""
+        if runStart == utf8.startIndex {
+            out.append(text)
+        } else if runStart != utf8.endIndex {
+            out.append(contentsOf: text[runStart...])
+        }
+        out.append("\"")
+    }
+
+    /// The escape of a quote, a backslash or a control character.
+    private static func escape(_ byte: UInt8) -> String {
+        switch byte {
+        case UInt8(ascii: "\""): return "\\\""
+        case UInt8(ascii: "\\"): return "\\\\"
+        case UInt8(ascii: "\n"): return "\\n"
+        case UInt8(ascii: "\r"): return "\\r"
+        case UInt8(ascii: "\t"): return "\\t"
+        case 0x08: return "\\b"
+        case 0x0C: return "\\f"
+        default:
+            let hex = String(byte, radix: 16)
+            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
     }
 }

@@ -8,6 +8,14 @@ actor ScriptedPerformer: EffectPerformer {
     private var responses: [String: [Result<WorkflowValue, WorkflowError>]] = [:]
     private(set) var calls: [String] = []
     private var blocked: Set<String> = []
+    private var replaySafe: Set<String> = []
+
+    /// Calls to `url` are replay-safe: the runner may record them with its next append.
+    func markReplaySafe(_ url: String) { replaySafe.insert(url) }
+
+    nonisolated func isReplaySafe(_ request: EffectRequest) async -> Bool {
+        await replaySafe.contains(request.arguments["url"]?.stringValue ?? request.function)
+    }
 
     /// Each call to `url` takes the next scripted answer; the last one repeats.
     func script(_ url: String, _ answers: [Result<WorkflowValue, WorkflowError>]) {

@@ -24,6 +24,9 @@ public import SluiceCore
 /// - `value`: the single output of a one-output regression.
 /// A binary logistic model's `scores` are `[1 - p, p]`.
 public struct BuiltInModelPredictor: Predictor {
+    /// The model is arithmetic over weights loaded at start.
+    public var isInProcess: Bool { true }
+
     let network: DenseNetwork
     /// Labels per output class, when the model names them.
     public let labels: [String]?

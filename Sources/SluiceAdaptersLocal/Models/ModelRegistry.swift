@@ -36,6 +36,10 @@ public actor ModelRegistry: ModelEndpoints {
 
     public var names: [String] { models.keys.sorted() }
 
+    public func isInProcess(model name: String) -> Bool {
+        models[name]?.isInProcess ?? true
+    }
+
     public func predict(model name: String, body: WorkflowValue, idempotencyKey: String) async -> Result<
         WorkflowValue, GoogleAPIError
     > {

@@ -1,4 +1,3 @@
-internal import Crypto
 internal import Foundation
 import SluiceAdapters
 import SluiceCore
@@ -9,14 +8,14 @@ import SluiceCore
     internal import Darwin
 #endif
 
-/// One write in progress: a temporary file and the running SHA-256, MD5 and CRC32C.
-struct BlobWriter: ~Copyable {
+/// One write in progress: a temporary file and the running checksums.
+///
+/// A reference so it can move between the task that feeds it and the Dispatch thread that
+/// finishes it; only one of them touches it at a time.
+final class BlobWriter: @unchecked Sendable {
     private let temporaryPath: String
     private let descriptor: Int32
-    private var sha256 = SHA256()
-    private var md5 = Insecure.MD5()
-    private var crc = CRC32C()
-    private var size: Int64 = 0
+    private var checksums = ContentChecksums()
     private var closed = false
 
     init(temporaryPath: String) throws(SluiceError) {
@@ -26,17 +25,14 @@ struct BlobWriter: ~Copyable {
         self.descriptor = descriptor
     }
 
-    mutating func append(_ bytes: [UInt8]) throws(SluiceError) {
-        sha256.update(data: bytes)
-        md5.update(data: bytes)
-        crc.update(bytes)
-        size += Int64(bytes.count)
+    func append(_ bytes: [UInt8]) throws(SluiceError) {
+        checksums.update(bytes)
         try FileSystem.writeAll(bytes, to: descriptor)
     }
 
     /// Fsyncs and closes the temporary file, renames it to its content path unless that
     /// content is already stored, and fsyncs the directory.
-    consuming func finish(path: (ContentDigest) -> String) throws(SluiceError) -> StoredBlob {
+    func finish(path: (ContentDigest) -> String) throws(SluiceError) -> StoredBlob {
         closed = true
         let synced = fsync(descriptor) == 0 ? 0 : errno
         close(descriptor)
@@ -44,14 +40,8 @@ struct BlobWriter: ~Copyable {
             unlink(temporaryPath)
             throw FileSystem.failure("syncing a temporary file", synced)
         }
-        let digest = ContentDigest(sha256: sha256.finalize())
-        let blob = StoredBlob(
-            digest: digest,
-            size: size,
-            md5Base64: Data(md5.finalize()).base64EncodedString(),
-            crc32cBase64: Data(crc.bigEndianBytes).base64EncodedString()
-        )
-        let target = path(digest)
+        let blob = checksums.blob()
+        let target = path(blob.digest)
         if FileSystem.exists(target) {
             unlink(temporaryPath)
             return blob
@@ -61,7 +51,7 @@ struct BlobWriter: ~Copyable {
         guard rename(temporaryPath, target) == 0 else {
             let code = errno
             unlink(temporaryPath)
-            throw FileSystem.failure("renaming into content \(digest.hex)", code)
+            throw FileSystem.failure("renaming into content \(blob.digest.hex)", code)
         }
         try FileSystem.syncDirectory(folder)
         return blob

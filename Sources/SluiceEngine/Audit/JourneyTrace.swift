@@ -59,6 +59,7 @@ public struct JourneyTrace: Sendable {
     static func summary(_ event: RecordedEvent) -> String {
         let keys = [
             "name", "objectId", "workflow", "function", "step", "messageId", "executionId", "attempt", "error", "state",
+            "tookMicros",
         ]
         var parts: [String] = []
         for key in keys {

@@ -4,6 +4,17 @@ public import SluiceWorkflows
 /// `WorkflowError` the workflow can catch, exactly as GCP would raise it.
 public protocol EffectPerformer: Sendable {
     func perform(_ request: EffectRequest, context: EffectContext) async -> Result<WorkflowValue, WorkflowError>
+
+    /// Whether performing `request` again after a crash, with the same idempotency key, changes
+    /// nothing outside the execution (a read, a keyed write, an in-process model). The runner
+    /// then records such an effect with the next event it must append anyway, instead of before
+    /// and after performing it, and simply performs it again if it crashes in between.
+    func isReplaySafe(_ request: EffectRequest) async -> Bool
+}
+
+extension EffectPerformer {
+    /// Effects are recorded before they run unless the performer says otherwise.
+    public func isReplaySafe(_ request: EffectRequest) async -> Bool { false }
 }
 
 /// What a performer knows about the effect beyond its arguments.

@@ -46,6 +46,15 @@ public struct SystemEffectPerformer: EffectPerformer {
         }
     }
 
+    public func isReplaySafe(_ request: EffectRequest) async -> Bool {
+        switch request.function {
+        // Nothing outside saw the first value, so a different one after a crash is as good.
+        case "sys.now", "sys.log", "uuid.generate": return true
+        case "sys.sleep", "sys.sleep_until": return false
+        default: return await next.isReplaySafe(request)
+        }
+    }
+
     /// Sleeps until an absolute time, so a sleep resumed after a restart is not restarted.
     private func sleep(until wakeAt: Int64) async -> Result<WorkflowValue, WorkflowError> {
         let remaining = wakeAt - now()

@@ -20,6 +20,16 @@ final class ExecutionDrive {
     private var stepsToSkip = 0
     private var unrecordedSteps: [StepProgress] = []
     private var inFlight: Set<String> = []
+    /// Replay-safe effects in flight that nothing records yet, with when they were requested.
+    private var unrecordedRequests: [String: (request: EffectRequest, requestedAt: Int64)] = [:]
+    /// Requested and result events of finished replay-safe effects, appended with the next
+    /// event the drive must append anyway (a request of an outside effect, or the ending), so
+    /// that a run of reads, keyed writes and in-process predictions costs one commit. A crash
+    /// before then performs them again, which changes nothing outside.
+    private var unrecordedEffects: [NewEvent] = []
+    /// Past this many unrecorded events they are appended on their own, bounding what a crash
+    /// repeats and what one append carries.
+    private static let maximumUnrecordedEffects = 64
     private var effectsPerformed = 0
     private var effectsReused = 0
 
@@ -56,9 +66,12 @@ final class ExecutionDrive {
         var ending: ExecutionHistory.Ending
     }
 
+    /// What a performed effect hands back to the loop: its id, result and how long it took.
+    private typealias Performed = (id: String, result: Result<WorkflowValue, WorkflowError>, tookMicros: Int64)
+
     func run() async throws(SluiceError) -> ExecutionOutcome {
         do {
-            return try await withThrowingTaskGroup(of: (String, Result<WorkflowValue, WorkflowError>).self) { group in
+            return try await withThrowingTaskGroup(of: Performed.self) { group in
                 let outcome = try await self.loop(group: &group)
                 group.cancelAll()
                 return outcome
@@ -73,7 +86,7 @@ final class ExecutionDrive {
     }
 
     private func loop(
-        group: inout ThrowingTaskGroup<(String, Result<WorkflowValue, WorkflowError>), any Error>
+        group: inout ThrowingTaskGroup<Performed, any Error>
     ) async throws -> ExecutionOutcome {
         while true {
             let progress = execution.advance()
@@ -105,10 +118,15 @@ final class ExecutionDrive {
                     } else if let earlier = history.requested[request.id] {
                         live.append((request, context(request, requestedAt: earlier.requestedAt)))
                     } else {
-                        events.append(
-                            try ExecutionEvents.effectRequested(
-                                request, idempotencyKey: key(request), metadata: metadata))
-                        live.append((request, context(request, requestedAt: now())))
+                        let requestedAt = now()
+                        if await performer.isReplaySafe(request) {
+                            unrecordedRequests[request.id] = (request, requestedAt)
+                        } else {
+                            events.append(
+                                try ExecutionEvents.effectRequested(
+                                    request, idempotencyKey: key(request), metadata: metadata))
+                        }
+                        live.append((request, context(request, requestedAt: requestedAt)))
                     }
                 }
                 if !events.isEmpty { try await append(events) }
@@ -120,16 +138,19 @@ final class ExecutionDrive {
                     group.addTask {
                         let started = ContinuousClock.now
                         let result = await performer.perform(request, context: context)
-                        metrics.effect(
-                            function: request.function, result: result, elapsed: ContinuousClock.now - started)
-                        return (request.id, result)
+                        let elapsed = ContinuousClock.now - started
+                        metrics.effect(function: request.function, result: result, elapsed: elapsed)
+                        return (
+                            request.id, result,
+                            elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+                        )
                     }
                 }
                 if resolved { continue }
                 guard let finished = try await group.next() else {
                     throw SluiceError(.internalFailure, "execution \(id) waits for effects but none is in flight")
                 }
-                let (effectID, result) = finished
+                let (effectID, result, tookMicros) = finished
                 if Task.isCancelled {
                     // Stopping, not failing: an effect cut short by shutdown is not its result.
                     let current = try await ExecutionRunnerHistory.read(id, log: log)
@@ -137,9 +158,18 @@ final class ExecutionDrive {
                     throw SluiceError(.unavailable, "execution \(id) parked: the engine is stopping")
                 }
                 inFlight.remove(effectID)
-                try await append([
-                    try ExecutionEvents.effectResult(id: effectID, result, reusedFrom: nil, metadata: metadata)
-                ])
+                let recorded = try ExecutionEvents.effectResult(
+                    id: effectID, result, reusedFrom: nil, tookMicros: tookMicros, metadata: metadata)
+                if let unrecorded = unrecordedRequests.removeValue(forKey: effectID) {
+                    unrecordedEffects.append(
+                        try ExecutionEvents.effectRequested(
+                            unrecorded.request, idempotencyKey: key(unrecorded.request),
+                            requestedAt: unrecorded.requestedAt, metadata: metadata))
+                    unrecordedEffects.append(recorded)
+                    if unrecordedEffects.count >= Self.maximumUnrecordedEffects { try await append([]) }
+                } else {
+                    try await append([recorded])
+                }
                 execution.complete(effectID: effectID, with: result)
             }
         }
@@ -163,9 +193,10 @@ final class ExecutionDrive {
         return outcome(ending)
     }
 
-    /// Appends with the steps taken since the last append, expecting exactly our version.
+    /// Appends with the steps taken and the replay-safe effects finished since the last append,
+    /// expecting exactly our version.
     private func append(_ events: [NewEvent]) async throws {
-        var batch = events
+        var batch = unrecordedEffects + events
         if !unrecordedSteps.isEmpty {
             batch.insert(try ExecutionEvents.stepsStarted(unrecordedSteps, metadata: metadata), at: 0)
         }
@@ -180,6 +211,7 @@ final class ExecutionDrive {
         }
         version = appended.lastVersion
         unrecordedSteps.removeAll(keepingCapacity: true)
+        unrecordedEffects.removeAll(keepingCapacity: true)
     }
 
     private func key(_ request: EffectRequest) -> String { id.rawValue + "/" + request.id }

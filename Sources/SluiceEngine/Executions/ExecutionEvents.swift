@@ -23,12 +23,16 @@ enum ExecutionEvents {
             metadata: metadata)
     }
 
-    static func effectRequested(_ request: EffectRequest, idempotencyKey: String, metadata: EventMetadata)
+    /// `requestedAt` is written when the event is appended later than the request was made (a
+    /// replay-safe effect recorded with its result); otherwise the event's time says it.
+    static func effectRequested(
+        _ request: EffectRequest, idempotencyKey: String, requestedAt: Int64? = nil, metadata: EventMetadata
+    )
         throws(SluiceError)
         -> NewEvent
     {
         let arguments = WorkflowValue.map(request.arguments)
-        let fields: OrderedDictionary<String, WorkflowValue> = [
+        var fields: OrderedDictionary<String, WorkflowValue> = [
             "effectId": .string(request.id),
             "function": .string(request.function),
             "arguments": EventPayload.isTagged(arguments) ? .null : arguments,
@@ -36,6 +40,7 @@ enum ExecutionEvents {
             "step": .string(request.step),
             "idempotencyKey": .string(idempotencyKey),
         ]
+        if let requestedAt { fields["requestedAt"] = .int(requestedAt) }
         return NewEvent(
             type: ExecutionEventType.effectRequested, data: try EventPayload.encode(fields), metadata: metadata)
     }
@@ -44,9 +49,11 @@ enum ExecutionEvents {
         id: String,
         _ result: Result<WorkflowValue, WorkflowError>,
         reusedFrom: String?,
+        tookMicros: Int64? = nil,
         metadata: EventMetadata
     ) throws(SluiceError) -> NewEvent {
         var fields: OrderedDictionary<String, WorkflowValue> = ["effectId": .string(id)]
+        if let tookMicros { fields["tookMicros"] = .int(tookMicros) }
         let type: String
         switch result {
         case .success(let value):

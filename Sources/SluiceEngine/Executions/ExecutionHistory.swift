@@ -63,7 +63,7 @@ public struct ExecutionHistory: Sendable {
                 function: fields["function"]?.stringValue ?? "",
                 arguments: fields["arguments"] ?? .null,
                 step: fields["step"]?.stringValue ?? "",
-                requestedAt: event.timestamp
+                requestedAt: fields["requestedAt"].flatMap(Self.integer) ?? event.timestamp
             )
         case ExecutionEventType.effectCompleted:
             let id = fields["effectId"]?.stringValue ?? ""

@@ -8,6 +8,14 @@ public protocol ModelEndpoints: Sendable {
     func predict(model: String, body: WorkflowValue, idempotencyKey: String) async -> Result<
         WorkflowValue, GoogleAPIError
     >
+
+    /// Whether the model's predictions are computed in this process with no outside effect.
+    func isInProcess(model: String) async -> Bool
+}
+
+extension ModelEndpoints {
+    /// Models are outside calls unless the endpoints say otherwise.
+    public func isInProcess(model: String) async -> Bool { false }
 }
 
 /// Publishes to a Sluice topic the way Pub/Sub would; returns the message ids.
@@ -82,6 +90,16 @@ public struct GoogleEffectRouter: EffectPerformer {
                 GoogleAPIError.unimplemented(
                     "Sluice does not route \(target) to any local resource; route it in the Sluice configuration or call a Sluice resource"
                 ).workflowError)
+        }
+    }
+
+    public func isReplaySafe(_ request: EffectRequest) async -> Bool {
+        switch GoogleRoute.classify(request) {
+        case .notGoogle: return await next.isReplaySafe(request)
+        case .predict(let model, _): return await models?.isInProcess(model: model) ?? true
+        // Reads change nothing; an insert is keyed, so a second one returns the first's generation.
+        case .storage(let method, _): return ["get", "list", "insert"].contains(method)
+        default: return false
         }
     }
 

@@ -222,7 +222,7 @@ public struct StorageService: Sendable {
         }
         let upload = ObjectUpload(
             contentType: contentType, metadata: customMetadata, size: stored.size, md5Hash: stored.md5Base64,
-            crc32c: stored.crc32cBase64, digest: stored.digest)
+            crc32c: stored.crc32cBase64, digest: stored.digest, inlineContent: stored.inline)
         let decider = ObjectDecider(bucket: bucket, name: object, versioningEnabled: bucketState.versioningEnabled)
         return try await appender.change(
             stream, load: { () async throws(SluiceError) in try await log.loadObject(bucket, object) },
@@ -267,7 +267,8 @@ public struct StorageService: Sendable {
 
     /// The bytes of a stored object version, or the part `range` selects.
     public func content(of object: ObjectVersion, range: Range<Int64>? = nil) async throws(SluiceError) -> [UInt8] {
-        try await objects.read(object.digest, range: range)
+        if let inline = object.inlineContent { return try inline.slice(range, name: object.digest.hex) }
+        return try await objects.read(object.digest, range: range)
     }
 
     /// Changes custom metadata or content type; returns the new metageneration's object.

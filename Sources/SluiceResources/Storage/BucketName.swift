@@ -51,10 +51,25 @@ public struct BucketName: Sendable, Hashable, Comparable, Codable, CustomStringC
                 throw fail("a bucket name cannot be an IP address")
             }
         }
-        guard !name.hasPrefix("goog") else { throw fail("a bucket name cannot begin with 'goog'") }
-        for reserved in ["google", "g00gle", "go0gle", "g0ogle"] where name.contains(reserved) {
+        guard !bytes.starts(with: Array("goog".utf8)) else { throw fail("a bucket name cannot begin with 'goog'") }
+        if containsGoogleLookalike(bytes) {
             throw fail("a bucket name cannot contain 'google' or a close misspelling of it")
         }
+    }
+
+    /// Whether `g[o0][o0]gle` (`google`, `g00gle`, `go0gle`, `g0ogle`) occurs in the ASCII name;
+    /// byte-wise, because this runs for every upload and every decoded event.
+    private static func containsGoogleLookalike(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 6 else { return false }
+        func isO(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "o") || byte == UInt8(ascii: "0") }
+        for start in 0...(bytes.count - 6)
+        where bytes[start] == UInt8(ascii: "g") && isO(bytes[start + 1]) && isO(bytes[start + 2])
+            && bytes[start + 3] == UInt8(ascii: "g") && bytes[start + 4] == UInt8(ascii: "l")
+            && bytes[start + 5] == UInt8(ascii: "e")
+        {
+            return true
+        }
+        return false
     }
 
     private static func isLowerAlphanumeric(_ byte: UInt8) -> Bool {

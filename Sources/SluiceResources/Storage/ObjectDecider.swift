@@ -55,7 +55,8 @@ public struct ObjectDecider: Sendable {
             digest: upload.digest,
             storageClass: upload.storageClass,
             timeCreated: now,
-            updated: now
+            updated: now,
+            inlineContent: upload.inlineContent
         )
         var events: [ObjectEvent] = [
             .finalized(ObjectFinalized(object: object, overwroteGeneration: state.live?.generation))
@@ -152,6 +153,8 @@ public struct ObjectUpload: Sendable, Hashable, Codable {
     public var digest: ContentDigest
     /// The storage class.
     public var storageClass: String
+    /// The content, when the object store left it to the event (small objects).
+    public var inlineContent: InlineBytes?
 
     /// Creates an upload description.
     public init(
@@ -161,7 +164,8 @@ public struct ObjectUpload: Sendable, Hashable, Codable {
         md5Hash: String,
         crc32c: String,
         digest: ContentDigest,
-        storageClass: String = "STANDARD"
+        storageClass: String = "STANDARD",
+        inlineContent: InlineBytes? = nil
     ) {
         self.contentType = contentType
         self.metadata = metadata
@@ -170,6 +174,7 @@ public struct ObjectUpload: Sendable, Hashable, Codable {
         self.crc32c = crc32c
         self.digest = digest
         self.storageClass = storageClass
+        self.inlineContent = inlineContent
     }
 }
 

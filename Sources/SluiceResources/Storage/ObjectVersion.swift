@@ -30,6 +30,9 @@ public struct ObjectVersion: Sendable, Hashable, Codable {
     public var updated: Timestamp
     /// When this generation became noncurrent or was deleted; `nil` while live.
     public var timeDeleted: Timestamp?
+    /// The content itself when it is small enough to live in the finalize event instead of a
+    /// file of the object store. Never part of the JSON API resource.
+    public var inlineContent: InlineBytes?
 
     /// Creates an object version.
     public init(
@@ -46,7 +49,8 @@ public struct ObjectVersion: Sendable, Hashable, Codable {
         storageClass: String,
         timeCreated: Timestamp,
         updated: Timestamp,
-        timeDeleted: Timestamp? = nil
+        timeDeleted: Timestamp? = nil,
+        inlineContent: InlineBytes? = nil
     ) {
         self.bucket = bucket
         self.name = name
@@ -62,5 +66,6 @@ public struct ObjectVersion: Sendable, Hashable, Codable {
         self.timeCreated = timeCreated
         self.updated = updated
         self.timeDeleted = timeDeleted
+        self.inlineContent = inlineContent
     }
 }

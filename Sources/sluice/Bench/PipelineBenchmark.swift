@@ -12,6 +12,10 @@ import SluiceStack
 /// `sluice bench pipeline`: the example ML pipeline in one process on a real SQLite log: uploads
 /// through notification, topic, function and workflow (read the upload, predict, store the
 /// prediction), measured from the upload call to the execution's success.
+///
+/// Two phases: uploaders as fast as they can go give the throughput (`pipelines_per_s`); then
+/// uploads issued on a fixed schedule at half that rate, each on its own task so a slow one
+/// delays no later one, give the latency (`latency_p50_ms`, `latency_p99_ms`).
 struct PipelineBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
@@ -19,12 +23,14 @@ struct PipelineBenchmark: AsyncParsableCommand {
 
     @Option(help: "Uploads in the measured run.") var uploads: Int = 2_000
     @Option(help: "Concurrent uploaders.") var uploaders: Int = 32
+    @Option(help: "Uploads in the paced latency phase (0 skips it).") var pacedUploads: Int = 2_000
     @Option(help: "Commit durability.") var synchronous: SQLiteEventLog.Configuration.Synchronous = .full
     @Option(help: "Directory for the data (default: a new temporary one).") var directory: String?
     @Flag(help: "Print one JSON object per figure.") var json = false
 
     func validate() throws {
         guard uploads > 0, uploaders > 0 else { throw ValidationError("--uploads and --uploaders must be positive") }
+        guard pacedUploads >= 0 else { throw ValidationError("--paced-uploads must not be negative") }
     }
 
     func run() async throws {
@@ -51,8 +57,7 @@ struct PipelineBenchmark: AsyncParsableCommand {
             return logger
         }()
         let completions = CompletionClock()
-        let started = ContinuousClock.now
-        let measured = try await withThrowingTaskGroup(of: Void.self) { group in
+        let figures = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await NotificationEmitter(log: log, pubsub: resources.pubsub, logger: logger).run() }
             group.addTask {
                 try await FunctionDispatcher(
@@ -64,33 +69,72 @@ struct PipelineBenchmark: AsyncParsableCommand {
                     .run()
             }
             group.addTask { try await completions.follow(log) }
-            let total = max(1, uploads / uploaders) * uploaders
-            progress("uploading \(total) samples with \(uploaders) uploaders")
-            let acknowledged = try await upload(resources.storage, sample: sample, completions: completions)
-            progress("waiting for \(total) executions")
-            let done = await completions.waitForAll(total, timeout: .seconds(600))
+            let figures = try await measure(resources.storage, sample: sample, completions: completions)
             group.cancelAll()
-            return (acknowledged, done)
+            return figures
         }
-        let elapsed = ContinuousClock.now - started
         await log.close()
-        let (acknowledged, done) = measured
-        BenchFigure.report(
-            [
+        BenchFigure.report(figures, json: json)
+    }
+
+    /// Runs the saturated phase, then the paced one, and returns their figures.
+    private func measure(_ storage: StorageService, sample: [UInt8], completions: CompletionClock) async throws
+        -> [BenchFigure]
+    {
+        let total = max(1, uploads / uploaders) * uploaders
+        progress("saturated phase: \(total) uploads with \(uploaders) uploaders")
+        let started = ContinuousClock.now
+        let acknowledged = try await upload(storage, sample: sample, completions: completions)
+        let saturated = await completions.waitForAll(total, timeout: .seconds(600))
+        let rate = Double(saturated.count) / (ContinuousClock.now - started).seconds
+        var figures = [
+            BenchFigure(name: "pipelines_per_s", value: rate, unit: "pipelines/s", baseline: 3_000),
+            BenchFigure(
+                name: "saturated_latency_p50_ms", value: saturated.sample.percentileMilliseconds(50), unit: "ms"),
+            BenchFigure(
+                name: "saturated_latency_p99_ms", value: saturated.sample.percentileMilliseconds(99), unit: "ms"),
+            BenchFigure(name: "upload_ack_p50_ms", value: acknowledged.percentileMilliseconds(50), unit: "ms"),
+            BenchFigure(name: "upload_ack_p99_ms", value: acknowledged.percentileMilliseconds(99), unit: "ms"),
+            BenchFigure(name: "completed_pipelines", value: Double(saturated.count), unit: "pipelines"),
+        ]
+        guard pacedUploads > 0, rate > 0 else { return figures }
+        let pacedRate = rate / 2
+        progress(String(format: "paced phase: %d uploads at %.0f/s", pacedUploads, pacedRate))
+        await completions.reset()
+        try await pacedUpload(storage, sample: sample, rate: pacedRate, completions: completions)
+        let paced = await completions.waitForAll(pacedUploads, timeout: .seconds(600))
+        figures.insert(
+            contentsOf: [
                 BenchFigure(
-                    name: "pipeline_uploads_per_s", value: Double(done.count) / elapsed.seconds, unit: "uploads/s",
-                    baseline: 3_000),
+                    name: "latency_p50_ms", value: paced.sample.percentileMilliseconds(50), unit: "ms", baseline: 5),
                 BenchFigure(
-                    name: "pipeline_p50_ms", value: done.sample.percentileMilliseconds(50), unit: "ms", baseline: 5),
-                BenchFigure(
-                    name: "pipeline_p99_ms", value: done.sample.percentileMilliseconds(99), unit: "ms", baseline: 25),
-                BenchFigure(
-                    name: "upload_ack_p50_ms", value: acknowledged.percentileMilliseconds(50), unit: "ms"),
-                BenchFigure(
-                    name: "upload_ack_p99_ms", value: acknowledged.percentileMilliseconds(99), unit: "ms"),
-                BenchFigure(name: "pipeline_completed_uploads", value: Double(done.count), unit: "uploads"),
-            ],
-            json: json)
+                    name: "latency_p99_ms", value: paced.sample.percentileMilliseconds(99), unit: "ms", baseline: 25),
+                BenchFigure(name: "paced_rate_per_s", value: pacedRate, unit: "uploads/s"),
+            ], at: 1)
+        figures.append(BenchFigure(name: "completed_paced_pipelines", value: Double(paced.count), unit: "pipelines"))
+        return figures
+    }
+
+    /// Issues `pacedUploads` uploads at `rate` per second on a fixed schedule, each on its own
+    /// task, so the latency of one never delays the start of the next (no coordinated omission).
+    private func pacedUpload(_ storage: StorageService, sample: [UInt8], rate: Double, completions: CompletionClock)
+        async throws
+    {
+        let begin = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<pacedUploads {
+                let due = begin + .nanoseconds(Int64(Double(index) / rate * 1e9))
+                if due > ContinuousClock.now { try await Task.sleep(until: due, clock: .continuous) }
+                group.addTask {
+                    let correlation = "bench-paced-\(index)"
+                    await completions.started(correlation, at: ContinuousClock.now)
+                    try await storage.upload(
+                        bucket: "uploads", object: "bench/paced/\(index).json", bytes: sample,
+                        contentType: "application/json", metadata: EventMetadata(correlationID: correlation))
+                }
+            }
+            try await group.waitForAll()
+        }
     }
 
     /// Uploads `uploads` samples; returns the acknowledgement latencies.
@@ -132,6 +176,12 @@ actor CompletionClock {
     private var finished = 0
 
     func started(_ correlation: String, at instant: ContinuousClock.Instant) { starts[correlation] = instant }
+
+    /// Forgets the latencies so far, for the next phase.
+    func reset() {
+        latencies = LatencySample()
+        finished = 0
+    }
 
     private func succeeded(_ correlation: String) {
         guard let start = starts.removeValue(forKey: correlation) else { return }
