@@ -42,6 +42,12 @@ extension ServeConfiguration {
         Key(name: "max_body_bytes", help: "larger request bodies get 413") { config, text throws(SluiceError) in
             config.maxBodyBytes = try integer(text, key: "max_body_bytes", in: 1...(1 << 40))
         },
+        Key(
+            name: "inline_object_bytes",
+            help: "objects up to this size live in their finalize event, not a file of their own (0 turns it off)"
+        ) { config, text throws(SluiceError) in
+            config.inlineObjectBytes = try integer(text, key: "inline_object_bytes", in: 0...(1 << 20))
+        },
         Key(name: "require_auth", help: "require bearer tokens on loopback too (true/false)") {
             config, text throws(SluiceError) in
             config.requireAuth = try boolean(text, key: "require_auth")

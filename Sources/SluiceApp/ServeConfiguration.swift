@@ -17,6 +17,8 @@ public struct ServeConfiguration: Sendable, Hashable {
     public var maxExecutions = 256
     /// Larger request bodies get 413.
     public var maxBodyBytes = 32 << 20
+    /// Objects up to this size are kept inside their finalize event instead of a file.
+    public var inlineObjectBytes = 8 * 1024
     /// Whether loopback requests need a bearer token too.
     public var requireAuth = false
     /// The least level logged to standard error.

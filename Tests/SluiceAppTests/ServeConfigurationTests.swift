@@ -28,6 +28,16 @@ struct ServeConfigurationTests {
         #expect(configuration.host == "127.0.0.2")
     }
 
+    @Test("objects up to 8 KiB are inline by default, and the limit can be set or turned off but not negative")
+    func inlineObjectBytes() throws {
+        #expect(try ServeConfiguration.resolve(flags: [:], environment: [:]).inlineObjectBytes == 8_192)
+        let off = try ServeConfiguration.resolve(flags: [:], environment: ["SLUICE_INLINE_OBJECT_BYTES": "0"])
+        #expect(off.inlineObjectBytes == 0)
+        #expect(throws: SluiceError.self) {
+            try ServeConfiguration.resolve(flags: ["inline_object_bytes": "-1"], environment: [:])
+        }
+    }
+
     @Test("the database and models default to the data directory")
     func dataDirectorySetsPaths() throws {
         let configuration = try ServeConfiguration.resolve(flags: [:], environment: ["SLUICE_DATA_DIR": "/var/lib/s"])

@@ -29,12 +29,13 @@ struct EngineContext {
     /// reporting to `metrics`.
     static func make(
         log: SQLiteEventLog, models registry: ModelRegistry, dataDirectory: String,
+        inlineObjectBytes: Int = LocalObjectStore.defaultInlineLimit,
         metrics: ExecutionMetrics = ExecutionMetrics()
     ) throws -> EngineContext {
         let catalog = WorkflowCatalog(log: log)
         let storage = StorageService(
             log: log,
-            objects: try LocalObjectStore(directory: dataDirectory))
+            objects: try LocalObjectStore(directory: dataDirectory, inlineLimit: inlineObjectBytes))
         let late = LateRunner()
         let google = GoogleEffectRouter(
             models: registry,

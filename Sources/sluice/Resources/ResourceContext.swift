@@ -20,9 +20,12 @@ struct ResourceContext {
         return try ResourceContext(log: log, dataDirectory: dataDirectory(database))
     }
 
-    init(log: SQLiteEventLog, dataDirectory: String) throws {
+    init(
+        log: SQLiteEventLog, dataDirectory: String, inlineObjectBytes: Int = LocalObjectStore.defaultInlineLimit
+    ) throws {
         self.log = log
-        storage = StorageService(log: log, objects: try LocalObjectStore(directory: dataDirectory))
+        storage = StorageService(
+            log: log, objects: try LocalObjectStore(directory: dataDirectory, inlineLimit: inlineObjectBytes))
         pubsub = PubSubService(log: log)
         functions = FunctionsService(log: log)
     }

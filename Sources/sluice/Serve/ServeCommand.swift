@@ -52,6 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Larger request bodies get 413 (default 33554432).")
     var maxBodyBytes: Int?
 
+    @Option(help: "Objects up to this many bytes live in their finalize event, not a file (default 8192; 0: off).")
+    var inlineObjectBytes: Int?
+
     @Flag(help: "Require bearer tokens on loopback too.")
     var requireAuth = false
 
@@ -94,6 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags["synchronous"] = synchronous
         flags["max_executions"] = maxExecutions.map(String.init)
         flags["max_body_bytes"] = maxBodyBytes.map(String.init)
+        flags["inline_object_bytes"] = inlineObjectBytes.map(String.init)
         flags["log_level"] = logLevel
         flags["stack"] = stack
         if requireAuth { flags["require_auth"] = "true" }
@@ -115,7 +119,8 @@ struct ServeRun {
         let logger = CommandLogging.logger(label: "sluice.serve")
         let dataDirectory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent().path
         let engine = try EngineContext.make(
-            log: log, models: models, dataDirectory: dataDirectory, metrics: ExecutionMetrics(factory: metrics.factory))
+            log: log, models: models, dataDirectory: dataDirectory, inlineObjectBytes: configuration.inlineObjectBytes,
+            metrics: ExecutionMetrics(factory: metrics.factory))
         let tokens = TokenDirectory(log: log)
         try await tokens.refresh()
         if configuration.authRequired, !tokens.hasActiveToken {
@@ -131,7 +136,8 @@ struct ServeRun {
         }
         let logMetrics = LogMetrics(log: log, factory: metrics.factory)
         metrics.onScrape { await logMetrics.collect() }
-        let resources = try ResourceContext(log: log, dataDirectory: dataDirectory)
+        let resources = try ResourceContext(
+            log: log, dataDirectory: dataDirectory, inlineObjectBytes: configuration.inlineObjectBytes)
         let hub = SubscriptionHub(
             log: log, pubsub: resources.pubsub, logger: CommandLogging.logger(label: "sluice.engine.pubsub"))
         let router = SluiceRouter.make(
@@ -174,7 +180,10 @@ struct ServeRun {
     private func applyStack(dataDirectory: String) async throws {
         let stack = try StackLoading.load(configuration.stack)
         let applier = StackApplier(
-            log: log, storage: StorageService(log: log, objects: try LocalObjectStore(directory: dataDirectory)),
+            log: log,
+            storage: StorageService(
+                log: log,
+                objects: try LocalObjectStore(directory: dataDirectory, inlineLimit: configuration.inlineObjectBytes)),
             catalog: WorkflowCatalog(log: log),
             models: DirectoryModelInstaller(directory: configuration.modelsDirectory, registry: models),
             principal: "serve")
