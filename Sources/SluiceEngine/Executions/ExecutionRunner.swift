@@ -17,6 +17,9 @@ public struct ExecutionRunner: Sendable {
     private let now: @Sendable () -> Int64
     private let logger: Logger
     private let metrics: ExecutionMetrics
+    private let claims = ExecutionClaims()
+    /// Where `start` announces new executions to the scheduler.
+    public let launches = ExecutionLaunches()
 
     public init(
         log: any EventLog,
@@ -46,6 +49,7 @@ public struct ExecutionRunner: Sendable {
         do {
             _ = try await log.append([event], to: id.stream, expectedVersion: .noStream)
             metrics.started()
+            launches.announce(id)
             return true
         } catch  where error.code == .wrongExpectedVersion {
             return false
@@ -72,6 +76,10 @@ public struct ExecutionRunner: Sendable {
 
     /// Runs (or resumes) an execution until it ends, and returns how it ended.
     public func run(_ id: ExecutionID) async throws(SluiceError) -> ExecutionOutcome {
+        guard claims.claim(id) else {
+            throw SluiceError(.failedPrecondition, "execution \(id) is already being advanced in this process")
+        }
+        defer { claims.release(id) }
         let history = try await history(of: id)
         guard let start = history.start else { throw SluiceError(.notFound, "execution \(id) does not exist") }
         if let ending = history.ending {

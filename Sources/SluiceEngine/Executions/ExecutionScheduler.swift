@@ -1,4 +1,5 @@
 public import Logging
+import OrderedCollections
 import SluiceCore
 public import SluiceLog
 
@@ -17,11 +18,40 @@ public struct ExecutionScheduler: Sendable {
         self.logger = logger
     }
 
+    /// Where an execution to run was learnt of.
+    private enum Source {
+        case announced, tail
+    }
+
     /// Runs until the task is cancelled.
+    ///
+    /// An execution this process starts arrives twice: announced by the runner the moment its
+    /// start is durable (the fast path), and again from the log's tail (the path of record, which
+    /// also brings starts made by other processes). Whichever comes second is skipped.
     public func run() async throws {
         let head = try await log.headPosition()
         let unfinished = try await unfinishedExecutions(upTo: head)
         logger.info("resuming unfinished executions", metadata: ["executions.count": "\(unfinished.count)"])
+        let (ready, readyContinuation) = AsyncStream.makeStream(of: (ExecutionID, Source).self)
+        try await withThrowingTaskGroup(of: Void.self) { feeds in
+            feeds.addTask {
+                defer { readyContinuation.finish() }
+                for try await event in log.tail(after: head) where event.type == ExecutionEventType.started {
+                    guard event.stream.rawValue.hasPrefix("execution/") else { continue }
+                    readyContinuation.yield(
+                        (try ExecutionID(String(event.stream.rawValue.dropFirst("execution/".count))), .tail))
+                }
+            }
+            feeds.addTask {
+                for await id in runner.launches.stream { readyContinuation.yield((id, .announced)) }
+            }
+            feeds.addTask { try await schedule(unfinished: unfinished, ready: ready) }
+            try await feeds.next()
+            feeds.cancelAll()
+        }
+    }
+
+    private func schedule(unfinished: [ExecutionID], ready: AsyncStream<(ExecutionID, Source)>) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var running = 0
             func schedule(_ id: ExecutionID) async throws {
@@ -33,13 +63,24 @@ public struct ExecutionScheduler: Sendable {
                 group.addTask { await self.runOne(id) }
             }
             for id in unfinished { try await schedule(id) }
-            for try await event in log.tail(after: head) where event.type == ExecutionEventType.started {
-                guard event.stream.rawValue.hasPrefix("execution/") else { continue }
-                let id = try ExecutionID(String(event.stream.rawValue.dropFirst("execution/".count)))
+            // Ids that came by one path and are still expected by the other, oldest first; bounded
+            // because an announcement can be dropped, and then its id never comes a second time.
+            var awaitingOtherPath: [Source: OrderedSet<String>] = [.announced: [], .tail: []]
+            for await (id, source) in ready {
+                let other: Source = source == .tail ? .announced : .tail
+                if awaitingOtherPath[other]?.remove(id.rawValue) != nil { continue }
+                awaitingOtherPath[source, default: []].append(id.rawValue)
+                if let count = awaitingOtherPath[source]?.count, count > Self.rememberedStarts {
+                    awaitingOtherPath[source]?.removeFirst()
+                }
                 try await schedule(id)
             }
+            try Task.checkCancellation()
         }
     }
+
+    /// How many ids awaiting their second arrival are remembered.
+    private static let rememberedStarts = 65_536
 
     private func runOne(_ id: ExecutionID) async {
         do {
