@@ -83,5 +83,10 @@ struct ExamplePipelineTests {
         }
         #expect(journey.first == "object.finalized")
         #expect(journey.last == "execution.succeeded")
+        // The stored prediction belongs to the same journey as the upload that caused it.
+        #expect(journey.filter { $0 == "object.finalized" }.count == 2)
+        let predictionStream = try ResourceStreams.object(
+            try BucketName("predictions"), try ObjectName("digits/sample-0.json.prediction.json"))
+        #expect(try await JourneyTrace.correlation(ofStream: predictionStream, in: log) == correlation)
     }
 }

@@ -30,12 +30,19 @@ public struct EffectContext: Sendable, Hashable {
     /// When the effect was first requested, microseconds since the epoch: a sleep resumed after a
     /// restart ends when it would have ended without the restart.
     public var requestedAt: Int64
+    /// The journey the execution belongs to: what the effect records (a stored object, a
+    /// published message) carries it on, so `sluice trace` of an upload shows its result too.
+    public var correlationID: String?
 
-    public init(executionID: String, workflow: String, revision: Int64, idempotencyKey: String, requestedAt: Int64) {
+    public init(
+        executionID: String, workflow: String, revision: Int64, idempotencyKey: String, requestedAt: Int64,
+        correlationID: String? = nil
+    ) {
         self.executionID = executionID
         self.workflow = workflow
         self.revision = revision
         self.idempotencyKey = idempotencyKey
         self.requestedAt = requestedAt
+        self.correlationID = correlationID
     }
 }

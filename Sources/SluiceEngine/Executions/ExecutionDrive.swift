@@ -222,7 +222,8 @@ final class ExecutionDrive {
             workflow: start.workflow,
             revision: start.revision,
             idempotencyKey: key(request),
-            requestedAt: requestedAt
+            requestedAt: requestedAt,
+            correlationID: history.correlationID
         )
     }
 

@@ -75,7 +75,9 @@ public struct GoogleEffectRouter: EffectPerformer {
             }
         case .storage(let method, let arguments):
             guard let storage else { return .failure(Self.unrouted("Cloud Storage", request)) }
-            switch await storage.perform(method, arguments, idempotencyKey: context.idempotencyKey) {
+            switch await storage.perform(
+                method, arguments, idempotencyKey: context.idempotencyKey, correlationID: context.correlationID)
+            {
             case .success(let value): return .success(value)
             case .failure(let error): return .failure(error.workflowError)
             }

@@ -17,19 +17,21 @@ public struct StorageConnector: Sendable {
         self.storage = storage
     }
 
-    func perform(_ method: String, _ arguments: WorkflowValue, idempotencyKey: String) async -> Result<
-        WorkflowValue, GoogleAPIError
-    > {
+    /// `correlationID` is the execution's journey, which what the call changes joins.
+    func perform(_ method: String, _ arguments: WorkflowValue, idempotencyKey: String, correlationID: String? = nil)
+        async -> Result<WorkflowValue, GoogleAPIError>
+    {
+        let metadata = EventMetadata(correlationID: correlationID, principal: "workflow")
         do throws(SluiceError) {
             switch method {
             case "get": return .success(try await get(arguments))
-            case "insert": return .success(try await insert(arguments, idempotencyKey: idempotencyKey))
+            case "insert":
+                return .success(try await insert(arguments, idempotencyKey: idempotencyKey, metadata: metadata))
             case "list": return .success(try await list(arguments))
             default:
                 try await storage.deleteObject(
                     bucket: try Self.text(arguments, "bucket"), object: try Self.name(arguments, "object"),
-                    generation: arguments["generation"].flatMap(Self.int64),
-                    metadata: EventMetadata(principal: "workflow"))
+                    generation: arguments["generation"].flatMap(Self.int64), metadata: metadata)
                 return .success(.null)
             }
         } catch {
@@ -52,8 +54,8 @@ public struct StorageConnector: Sendable {
         return .string(text)
     }
 
-    private func insert(_ arguments: WorkflowValue, idempotencyKey: String) async throws(SluiceError)
-        -> WorkflowValue
+    private func insert(_ arguments: WorkflowValue, idempotencyKey: String, metadata: EventMetadata)
+        async throws(SluiceError) -> WorkflowValue
     {
         let body = arguments["body"] ?? .null
         var contentType = "application/json"
@@ -73,8 +75,7 @@ public struct StorageConnector: Sendable {
         let object = try await storage.upload(
             bucket: try Self.text(arguments, "bucket"), object: try Self.name(arguments, "name"), bytes: bytes,
             contentType: arguments["contentType"]?.stringValue ?? contentType,
-            idempotencyKey: "workflow/" + idempotencyKey,
-            metadata: EventMetadata(principal: "workflow"))
+            idempotencyKey: "workflow/" + idempotencyKey, metadata: metadata)
         return try Self.resource(object)
     }
 
