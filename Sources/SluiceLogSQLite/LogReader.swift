@@ -2,12 +2,14 @@ import Dispatch
 import SluiceCore
 import Synchronization
 
-/// One read connection with its own serial queue, so blocking SQLite reads never run on the
-/// cooperative pool. `@unchecked Sendable`: `connection` and `rows` are only touched on `queue`.
+/// One read connection with its own serial queue, so long SQLite reads never run on the
+/// cooperative pool. `@unchecked Sendable`: `connection` and `rows` are only touched while
+/// holding `lock` (on `queue`, or inline for a short read).
 final class LogReader: @unchecked Sendable {
     let connection: SQLiteConnection
     let rows: EventRows
     let queue: DispatchQueue
+    let lock = Mutex(())
 
     init(path: String, index: Int) throws(SluiceError) {
         connection = try SQLiteConnection(path: path, readOnly: true)
@@ -36,9 +38,27 @@ final class LogReaderPool: Sendable {
         let reader = readers[index % readers.count]
         let result: Result<T, SluiceError> = await withCheckedContinuation { continuation in
             reader.queue.async {
-                continuation.resume(returning: Result { () throws(SluiceError) -> T in try body(reader) })
+                let result = reader.lock.withLock { _ in Result { () throws(SluiceError) -> T in try body(reader) } }
+                continuation.resume(returning: result)
             }
         }
         return try result.get()
+    }
+
+    /// Runs a short, bounded read (one stream's few events, a version) on the calling thread when
+    /// a reader is free: it costs tens of microseconds, less than the two thread switches a
+    /// queue hop costs. Falls back to a queue when every reader is busy.
+    func readInline<T: Sendable>(_ body: @escaping @Sendable (LogReader) throws(SluiceError) -> T)
+        async throws(SluiceError) -> T
+    {
+        let start = next.add(1, ordering: .relaxed).oldValue
+        for offset in 0..<readers.count {
+            let reader = readers[(start + offset) % readers.count]
+            let attempt: Result<T, SluiceError>? = reader.lock.withLockIfAvailable { _ in
+                Result { () throws(SluiceError) -> T in try body(reader) }
+            }
+            if let attempt { return try attempt.get() }
+        }
+        return try await read(body)
     }
 }

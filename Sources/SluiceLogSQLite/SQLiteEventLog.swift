@@ -121,9 +121,11 @@ public final class SQLiteEventLog: EventLog {
     public func readStream(_ stream: StreamName, from version: Int64, limit: Int) async throws(SluiceError)
         -> [RecordedEvent]
     {
-        try await readers.read { reader throws(SluiceError) in
+        // Streams the engine reads on its hot path are short; long ones page through `limit`.
+        let read: @Sendable (LogReader) throws(SluiceError) -> [RecordedEvent] = { reader throws(SluiceError) in
             try reader.readStream(stream, from: version, limit: limit)
         }
+        return limit <= 256 ? try await readers.readInline(read) : try await readers.read(read)
     }
 
     public func readAll(from position: Int64, limit: Int) async throws(SluiceError) -> [RecordedEvent] {
@@ -136,11 +138,11 @@ public final class SQLiteEventLog: EventLog {
     }
 
     public func streamVersion(_ stream: StreamName) async throws(SluiceError) -> Int64 {
-        try await readers.read { reader throws(SluiceError) in try reader.streamVersion(stream) }
+        try await readers.readInline { reader throws(SluiceError) in try reader.streamVersion(stream) }
     }
 
     public func headPosition() async throws(SluiceError) -> Int64 {
-        try await readers.read { reader throws(SluiceError) in try reader.headPosition() }
+        try await readers.readInline { reader throws(SluiceError) in try reader.headPosition() }
     }
 
     public func waitForAppend(after position: Int64, timeout: Duration) async {

@@ -5,11 +5,13 @@ import SluiceLog
 enum ExecutionRunnerHistory {
     static func read(_ id: ExecutionID, log: any EventLog) async throws(SluiceError) -> ExecutionHistory {
         var history = ExecutionHistory()
+        // Small pages: most executions fit one, which the log serves without a thread switch.
+        let pageSize = 256
         var next: Int64 = 1
         while true {
-            let page = try await log.readStream(id.stream, from: next, limit: 10_000)
+            let page = try await log.readStream(id.stream, from: next, limit: pageSize)
             for event in page { try history.apply(event) }
-            guard page.count == 10_000, let last = page.last else { return history }
+            guard page.count == pageSize, let last = page.last else { return history }
             next = last.version + 1
         }
     }

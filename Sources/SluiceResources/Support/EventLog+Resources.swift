@@ -58,12 +58,16 @@ extension EventLog {
         _ stream: StreamName,
         _ apply: (RecordedEvent) throws(SluiceError) -> Void
     ) async throws(SluiceError) -> Int64 {
+        // Resource streams are short: one small page usually holds all of it, and a page that is
+        // not full is the end, so the common case is a single read.
+        let pageSize = 256
         var next: Int64 = 1
         while true {
-            let page = try await readStream(stream, from: next, limit: 1000)
+            let page = try await readStream(stream, from: next, limit: pageSize)
             for event in page { try apply(event) }
             guard let last = page.last else { return next - 1 }
             next = last.version + 1
+            if page.count < pageSize { return last.version }
         }
     }
 }
