@@ -137,13 +137,14 @@ public struct StorageService: Sendable {
         let bucket = try BucketName(name)
         var state = BucketState()
         var next: Int64 = 1
+        let pageSize = 256
         scan: while true {
-            let page = try await log.readStream(ResourceStreams.bucket(bucket), from: next, limit: 1_000)
+            let page = try await log.readStream(ResourceStreams.bucket(bucket), from: next, limit: pageSize)
             for event in page {
                 guard event.position < position else { break scan }
                 try state.apply(BucketEvent(event))
             }
-            guard let last = page.last else { break }
+            guard let last = page.last, page.count == pageSize else { break }
             next = last.version + 1
         }
         return state.exists ? state.notificationConfigs : []
