@@ -2,6 +2,7 @@ import OrderedCollections
 import SluiceCore
 import SluiceEngine
 import SluiceLog
+import SluiceResources
 import SluiceWorkflows
 import Testing
 
@@ -30,6 +31,26 @@ struct GoogleRoutingTests {
                 == .unrouted("https://bigquery.googleapis.com/bigquery/v2/projects/p"))
         #expect(GoogleRoute.classify(request("http.get", ["url": "https://example.com/googleapis.com"])) == .notGoogle)
         #expect(GoogleRoute.classify(request("sys.sleep", ["seconds": 1])) == .notGoogle)
+    }
+
+    @Test("a workflow's publish joins the execution's journey: the message carries its correlation id")
+    func publishCarriesTheExecutionsCorrelation() async throws {
+        let log = MemoryEventLog()
+        let pubsub = PubSubService(log: log)
+        try await pubsub.createTopic("results")
+        let router = GoogleEffectRouter(
+            models: nil, topics: PubSubTopicPublisher(pubsub: pubsub), executions: nil, next: UnroutedEffectPerformer())
+        let context = EffectContext(
+            executionID: "run-1", workflow: "w", revision: 1, idempotencyKey: "run-1/e1", requestedAt: 0,
+            correlationID: "journey-9")
+        let result = await router.perform(
+            request(
+                "googleapis.pubsub.v1.projects.topics.publish",
+                ["topic": "projects/p/topics/results", "body": ["messages": [["data": "eA=="]]]]),
+            context: context)
+        #expect(try result.get()["messageIds"]?.listValue?.count == 1)
+        let published = try await log.query(EventQuery(types: ["message.published"], limit: 10)).events
+        #expect(published.map(\.metadata.correlationID) == ["journey-9"])
     }
 
     @Test("the connectors for prediction, publishing and executions are recognised")

@@ -18,11 +18,11 @@ extension ModelEndpoints {
     public func isInProcess(model: String) async -> Bool { false }
 }
 
-/// Publishes to a Sluice topic the way Pub/Sub would; returns the message ids.
+/// Publishes to a Sluice topic the way Pub/Sub would; returns the message ids. The messages join
+/// the journey `correlationID` names (the publishing execution's), when there is one.
 public protocol TopicPublisher: Sendable {
-    func publish(topic: String, messages: [WorkflowValue], idempotencyKey: String) async -> Result<
-        [String], GoogleAPIError
-    >
+    func publish(topic: String, messages: [WorkflowValue], idempotencyKey: String, correlationID: String?) async
+        -> Result<[String], GoogleAPIError>
 }
 
 /// Routes Google API calls in workflows to Sluice's own resources, so a workflow written for
@@ -69,7 +69,10 @@ public struct GoogleEffectRouter: EffectPerformer {
             }
         case .publish(let topic, let messages):
             guard let topics else { return .failure(Self.unrouted("Pub/Sub publishing", request)) }
-            switch await topics.publish(topic: topic, messages: messages, idempotencyKey: context.idempotencyKey) {
+            switch await topics.publish(
+                topic: topic, messages: messages, idempotencyKey: context.idempotencyKey,
+                correlationID: context.correlationID)
+            {
             case .success(let ids): return .success(.object(["messageIds": .list(ids.map(WorkflowValue.string))]))
             case .failure(let error): return .failure(error.workflowError)
             }

@@ -1,5 +1,6 @@
 import Foundation
 import OrderedCollections
+import SluiceCore
 public import SluiceResources
 public import SluiceWorkflows
 
@@ -13,9 +14,9 @@ public struct PubSubTopicPublisher: TopicPublisher {
         self.pubsub = pubsub
     }
 
-    public func publish(topic: String, messages: [WorkflowValue], idempotencyKey: String) async -> Result<
-        [String], GoogleAPIError
-    > {
+    public func publish(topic: String, messages: [WorkflowValue], idempotencyKey: String, correlationID: String?)
+        async -> Result<[String], GoogleAPIError>
+    {
         var drafts: [PubsubMessage] = []
         for (index, message) in messages.enumerated() {
             guard case .map(let fields) = message else {
@@ -45,7 +46,10 @@ public struct PubSubTopicPublisher: TopicPublisher {
                     orderingKey: fields["orderingKey"]?.stringValue ?? ""))
         }
         do {
-            return .success(try await pubsub.publish(topic: topic, drafts, idempotencyKey: idempotencyKey))
+            return .success(
+                try await pubsub.publish(
+                    topic: topic, drafts, idempotencyKey: idempotencyKey,
+                    metadata: EventMetadata(correlationID: correlationID, principal: "workflow")))
         } catch {
             return .failure(GoogleAPIError(error))
         }
