@@ -125,7 +125,7 @@ public final class SQLiteEventLog: EventLog {
         let read: @Sendable (LogReader) throws(SluiceError) -> [RecordedEvent] = { reader throws(SluiceError) in
             try reader.readStream(stream, from: version, limit: limit)
         }
-        return limit <= 256 ? try await readers.readInline(read) : try await readers.read(read)
+        return limit <= StreamPaging.shortPage ? try await readers.readInline(read) : try await readers.read(read)
     }
 
     public func readAll(from position: Int64, limit: Int) async throws(SluiceError) -> [RecordedEvent] {

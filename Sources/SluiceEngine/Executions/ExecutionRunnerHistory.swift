@@ -6,7 +6,7 @@ enum ExecutionRunnerHistory {
     static func read(_ id: ExecutionID, log: any EventLog) async throws(SluiceError) -> ExecutionHistory {
         var history = ExecutionHistory()
         // Small pages: most executions fit one, which the log serves without a thread switch.
-        let pageSize = 256
+        let pageSize = StreamPaging.shortPage
         var next: Int64 = 1
         while true {
             let page = try await log.readStream(id.stream, from: next, limit: pageSize)

@@ -137,7 +137,7 @@ public struct StorageService: Sendable {
         let bucket = try BucketName(name)
         var state = BucketState()
         var next: Int64 = 1
-        let pageSize = 256
+        let pageSize = StreamPaging.shortPage
         scan: while true {
             let page = try await log.readStream(ResourceStreams.bucket(bucket), from: next, limit: pageSize)
             for event in page {

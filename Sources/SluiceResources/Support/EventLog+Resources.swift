@@ -60,7 +60,7 @@ extension EventLog {
     ) async throws(SluiceError) -> Int64 {
         // Resource streams are short: one small page usually holds all of it, and a page that is
         // not full is the end, so the common case is a single read.
-        let pageSize = 256
+        let pageSize = StreamPaging.shortPage
         var next: Int64 = 1
         while true {
             let page = try await readStream(stream, from: next, limit: pageSize)
