@@ -220,6 +220,7 @@ let package = Package(
                 "SluiceCore",
                 "SluiceAdapters",
                 "SluiceAdaptersLocal",
+                "SluiceLog",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strictSettings

@@ -82,7 +82,7 @@ public struct StackDesired: Sendable {
             functions.append(try Self.function(spec))
         }
         for spec in file.models {
-            models.append(Model(name: spec.name, json: try source.read(spec.file)))
+            models.append(Model(name: spec.name, json: try Self.modelJSON(spec, source: source)))
         }
         try checkUnique()
     }

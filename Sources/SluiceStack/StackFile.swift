@@ -66,10 +66,19 @@ public struct StackFile: Sendable, Hashable, Decodable {
         public var maxInstances: Int?
     }
 
+    /// A model: exactly one of a model file, an HTTP endpoint or a worker command.
     public struct ModelSpec: Sendable, Hashable, Decodable {
         public var name: String
         /// A model file beside the stack file (`sluice.dense.v1` and friends).
-        public var file: String
+        public var file: String?
+        /// A Vertex AI / KServe v1 predict URL.
+        public var url: String?
+        /// A JSON-lines model worker and its arguments.
+        public var command: [String]?
+        /// How many worker processes run side by side (`command` only).
+        public var workers: Int?
+        /// How long one prediction may take (`url` and `command`).
+        public var timeoutSeconds: Double?
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {

@@ -13,7 +13,7 @@ enum StackKeys {
         "functions": [
             "name", "triggerTopic", "startWorkflow", "url", "command", "retry", "timeoutSeconds", "maxInstances",
         ],
-        "models": ["name", "file"],
+        "models": ["name", "file", "url", "command", "workers", "timeoutSeconds"],
     ]
     static let notificationKeys: Set<String> = [
         "topic", "eventTypes", "objectNamePrefix", "payloadFormat", "customAttributes",

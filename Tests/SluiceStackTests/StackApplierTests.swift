@@ -139,6 +139,15 @@ struct StackApplierTests {
                 "name: demo\nfunctions:\n  - name: f\n    triggerTopic: topic\n    startWorkflow: w\n    url: http://x\n",
                 "exactly one of startWorkflow, url or command"
             ),
+            (
+                "name: demo\nmodels:\n  - name: m\n    file: tiny.json\n    url: http://127.0.0.1:9000/p\n",
+                "exactly one of file, url or command"
+            ),
+            ("name: demo\nmodels:\n  - name: m\n    url: ftp://models/p\n", "is not an http(s) URL"),
+            (
+                "name: demo\nmodels:\n  - name: m\n    url: http://h/p\n    workers: 2\n",
+                "workers applies to command only"
+            ),
         ])
     func badStackFilesAreRefused(_ yaml: String, _ message: String) throws {
         do {

@@ -7,8 +7,8 @@ public import SluiceWorkflows
 /// The models Sluice serves, by name, answering Vertex AI `:predict` requests:
 /// `{"instances": [[...], ...]}` -> `{"predictions": [...], "deployedModelId", "model", ...}`.
 ///
-/// Any ``Predictor`` can be registered; a directory of `NAME.json` model files loads each as a
-/// ``BuiltInModelPredictor``. The registry only translates between the workflow world's values
+/// Any ``Predictor`` can be registered; a directory of `NAME.json` model files loads each with
+/// the runtime its format names (``ModelRuntimes``). The registry only translates between the workflow world's values
 /// and the predictor's JSON, so every runtime answers in the same PredictResponse shape.
 public actor ModelRegistry: ModelEndpoints {
     private var models: [String: any Predictor] = [:]
@@ -21,8 +21,11 @@ public actor ModelRegistry: ModelEndpoints {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         for file in files.sorted() where file.hasSuffix(".json") {
             let name = String(file.dropLast(".json".count))
-            do {
-                loaded[name] = try BuiltInModelPredictor(contentsOf: directory + "/" + file)
+            do throws(SluiceError) {
+                guard let json = FileManager.default.contents(atPath: directory + "/" + file) else {
+                    throw SluiceError(.notFound, "cannot read the file")
+                }
+                loaded[name] = try ModelRuntimes.predictor(json: Array(json))
             } catch {
                 throw SluiceError(error.code, "model \(name) (\(directory)/\(file)): \(error.message)")
             }
@@ -30,8 +33,16 @@ public actor ModelRegistry: ModelEndpoints {
         models = loaded
     }
 
-    public func register(_ name: String, _ model: any Predictor) {
-        models[name] = model
+    /// Serves `model` as `name`, replacing (and stopping) the model served under it before.
+    public func register(_ name: String, _ model: any Predictor) async {
+        let replaced = models.updateValue(model, forKey: name)
+        await (replaced as? CommandWorkerPredictor)?.stop()
+    }
+
+    /// Stops serving `name`.
+    public func unregister(_ name: String) async {
+        let removed = models.removeValue(forKey: name)
+        await (removed as? CommandWorkerPredictor)?.stop()
     }
 
     public var names: [String] { models.keys.sorted() }
@@ -53,7 +64,10 @@ public actor ModelRegistry: ModelEndpoints {
         do {
             // An instance may also be `{"values": [...]}`, the shape tabular Vertex models take.
             let unwrapped = instances.map { $0["values"] ?? $0 }
-            predictions = try await model.predict(instances: unwrapped.map(JSONBridge.json))
+            predictions = try await model.predict(
+                PredictionRequest(
+                    instances: unwrapped.map(JSONBridge.json), parameters: body["parameters"].map(JSONBridge.json),
+                    idempotencyKey: idempotencyKey))
         } catch {
             return .failure(GoogleAPIError(error))
         }

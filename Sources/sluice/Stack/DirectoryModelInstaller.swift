@@ -14,7 +14,7 @@ struct DirectoryModelInstaller: ModelInstaller {
     }
 
     func install(_ name: String, json: [UInt8]) async throws {
-        let model = try BuiltInModelPredictor(json: json)
+        let model = try ModelRuntimes.predictor(json: json)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Data(json).write(to: URL(fileURLWithPath: try path(name)), options: .atomic)
         await registry?.register(name, model)
@@ -23,6 +23,7 @@ struct DirectoryModelInstaller: ModelInstaller {
     func remove(_ name: String) async throws {
         let file = try path(name)
         if FileManager.default.fileExists(atPath: file) { try FileManager.default.removeItem(atPath: file) }
+        await registry?.unregister(name)
     }
 
     private func path(_ name: String) throws -> String {
