@@ -85,6 +85,7 @@ public enum SluiceRouter {
         WorkflowsRoutes(catalog: services.catalog).add(to: routes)
         ExecutionsRoutes(runner: services.runner, catalog: services.catalog, log: services.log).add(to: routes)
         EventsRoutes(log: services.log).add(to: routes)
+        RedriveRoutes(log: services.log).add(to: routes)
         PredictionRoutes(models: services.models).add(to: routes)
         if let metrics = services.metrics { MetricsRoutes(metrics: metrics).add(to: routes) }
         services.storage?.add(to: routes)

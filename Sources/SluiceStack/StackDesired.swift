@@ -128,7 +128,9 @@ public struct StackDesired: Sendable {
         let config = FunctionConfig(
             name: try FunctionName(spec.name), triggerTopic: try TopicName(spec.triggerTopic), target: target,
             retryOnFailure: spec.retry ?? false, timeoutSeconds: spec.timeoutSeconds ?? 60,
-            maxInstances: spec.maxInstances ?? 10)
+            maxInstances: spec.maxInstances ?? 10,
+            deadLetterTopic: try spec.deadLetterTopic.map { (name) throws(SluiceError) in try TopicName(name) },
+            maxDeliveryAttempts: spec.maxDeliveryAttempts)
         try config.validate()
         return config
     }

@@ -64,6 +64,8 @@ public struct StackFile: Sendable, Hashable, Decodable {
         public var retry: Bool?
         public var timeoutSeconds: Int64?
         public var maxInstances: Int?
+        public var deadLetterTopic: String?
+        public var maxDeliveryAttempts: Int?
     }
 
     /// A model: exactly one of a model file, an HTTP endpoint or a worker command.

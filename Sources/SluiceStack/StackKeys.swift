@@ -12,6 +12,7 @@ enum StackKeys {
         "workflows": ["name", "source", "sourceContents"],
         "functions": [
             "name", "triggerTopic", "startWorkflow", "url", "command", "retry", "timeoutSeconds", "maxInstances",
+            "deadLetterTopic", "maxDeliveryAttempts",
         ],
         "models": ["name", "file", "url", "command", "workers", "timeoutSeconds"],
     ]

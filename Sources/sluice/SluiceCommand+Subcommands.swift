@@ -10,6 +10,7 @@ extension SluiceCommand {
         ExecutionsCommand.self,
         BucketsCommand.self,
         TopicsCommand.self,
+        SubscriptionsCommand.self,
         FunctionsCommand.self,
         ApplyCommand.self,
         DestroyCommand.self,

@@ -85,7 +85,8 @@ struct CommandWorkerPredictorTests {
 
     @Test("a worker that exceeds the timeout is killed; the request is unavailable and the next one works")
     func slowWorkerTimesOut() async throws {
-        let predictor = try Self.predictor(timeout: .milliseconds(300))
+        // Long enough for a fresh worker to start and answer on a loaded machine.
+        let predictor = try Self.predictor(timeout: .seconds(2))
         let started = ContinuousClock.now
         do throws(SluiceError) {
             _ = try await Self.ask(predictor, .string("slow"))
@@ -94,7 +95,7 @@ struct CommandWorkerPredictorTests {
             #expect(error.code == .unavailable)
             #expect(error.message.contains("did not answer within"))
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(10))
         #expect(try await Self.ask(predictor, .array([.number(4)])) == .array([.number(4)]))
         await predictor.stop()
     }

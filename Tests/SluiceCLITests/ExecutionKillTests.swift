@@ -20,7 +20,7 @@ struct ExecutionKillTests {
                     - pause:
                         call: sys.sleep
                         args:
-                          seconds: 0.05
+                          seconds: 0.1
                     - name:
                         call: uuid.generate
                         result: id

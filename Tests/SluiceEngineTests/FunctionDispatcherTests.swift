@@ -86,4 +86,76 @@ struct FunctionDispatcherTests {
         let events = await pipeline.log.readStream(StreamName(unchecked: "function/worker"), from: 1, limit: 100)
         #expect(events.map(\.type) == ["function.deployed", "function.output", "delivery.acked"])
     }
+
+    @Test("a crashing command is redelivered, dead-lettered after maxDeliveryAttempts, and runs again once redriven")
+    func crashDeadLettersThenRedrives() async throws {
+        let pipeline = try PipelineTests.Pipeline()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-crash-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Counts its runs, and kills itself until the "fixed" file exists.
+        let command = [
+            "/bin/sh", "-c",
+            "cat > /dev/null; echo run >> '\(directory)/runs'; [ -f '\(directory)/fixed' ] && exit 0; kill -KILL $$",
+        ]
+        try await pipeline.pubsub.createTopic("jobs")
+        try await pipeline.pubsub.createTopic("jobs-dead")
+        try await pipeline.functions.deploy(
+            FunctionConfig(
+                name: try FunctionName("worker"), triggerTopic: try TopicName("jobs"),
+                target: .command(arguments: command), retryOnFailure: true, timeoutSeconds: 10,
+                deadLetterTopic: try TopicName("jobs-dead"), maxDeliveryAttempts: 5))
+        let runs = { () -> Int in
+            ((try? String(contentsOfFile: directory + "/runs", encoding: .utf8)) ?? "").split(separator: "\n").count
+        }
+        try await pipeline.running(runtimes: Self.runtimes) {
+            try await pipeline.pubsub.publish(
+                topic: "jobs", [PubsubMessage(messageID: "", publishTime: .init(microseconds: 0), data: [1])])
+            var failures: [RecordedEvent] = []
+            for _ in 0..<500 where failures.count < 5 {
+                failures = await pipeline.log.readStream(StreamName(unchecked: "function/worker"), from: 1, limit: 100)
+                    .filter { $0.type == FunctionDelivery.TypeName.failed }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(failures.count == 5)
+            #expect(failures.last?.data.contains("\"deadLetterTopic\":\"jobs-dead\"") == true)
+            #expect(failures.last?.data.contains("retryAtMicros") == false)
+            #expect(failures.first?.data.contains("killed by signal") == true)
+
+            FileManager.default.createFile(atPath: directory + "/fixed", contents: nil)
+            let outcome = try await DeadLetterRedrive.redrive(
+                "eventarc-worker", log: pipeline.log, principal: "alice", reason: "worker fixed")
+            #expect(outcome.messageIDs.count == 1)
+            let events = try await functionEvents(pipeline, until: FunctionDelivery.TypeName.acked)
+            #expect(events.last?.data.contains("\"attempt\":1") == true)
+        }
+        try await pipeline.running(runtimes: Self.runtimes) { try await Task.sleep(for: .milliseconds(300)) }
+        #expect(runs() == 6)
+
+        let dead = try await pipeline.log.query(
+            EventQuery(stream: StreamName(unchecked: "topic/jobs-dead"), types: ["message.published"], limit: 10))
+        #expect(dead.events.count == 1)
+        guard let event = dead.events.first, case .messagePublished(let message) = try TopicEvent(event) else {
+            Issue.record("nothing was dead-lettered")
+            return
+        }
+        #expect(message.attributes["CloudPubSubDeadLetterSourceSubscription"] == "eventarc-worker")
+        #expect(message.attributes["CloudPubSubDeadLetterSourceDeliveryCount"] == "5")
+        let redrive = try #require(
+            try await pipeline.log.query(EventQuery(types: [FunctionDelivery.TypeName.redriven], limit: 10)).events
+                .first)
+        #expect(redrive.metadata.principal == "alice")
+        #expect(redrive.data.contains("worker fixed"))
+    }
+
+    @Test("maxDeliveryAttempts outside 5-100, or without retry, is refused")
+    func deadLetterSettingsAreValidated() throws {
+        let base = FunctionConfig(
+            name: try FunctionName("worker"), triggerTopic: try TopicName("jobs"), target: .command(arguments: ["x"]),
+            retryOnFailure: true, maxDeliveryAttempts: 4)
+        #expect(throws: SluiceError.self) { try base.validate() }
+        var noRetry = base
+        noRetry.maxDeliveryAttempts = 5
+        noRetry.retryOnFailure = false
+        #expect(throws: SluiceError.self) { try noRetry.validate() }
+    }
 }

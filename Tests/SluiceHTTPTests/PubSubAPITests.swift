@@ -87,4 +87,56 @@ struct PubSubAPITests {
             ) { response in #expect(StorageFixture.errorStatus(response.body) == "INVALID_ARGUMENT") }
         }
     }
+
+    /// Pulls one message (waiting for it) and returns its ack id and delivery attempt.
+    static func pullOne(_ client: any TestClientProtocol) async throws -> (ackID: String, attempt: Int)? {
+        try await client.execute(
+            uri: project + "/subscriptions/watch:pull", method: .post, body: ByteBuffer(string: #"{"maxMessages": 1}"#)
+        ) { response in
+            let received = (StorageFixture.json(response.body)["receivedMessages"] as? [[String: Any]])?.first
+            guard let ackID = received?["ackId"] as? String else { return nil }
+            return (ackID, received?["deliveryAttempt"] as? Int ?? 0)
+        }
+    }
+
+    @Test("Sluice's redrive route gives dead-lettered messages back from attempt 1; an unknown one is NOT_FOUND")
+    func redriveRoute() async throws {
+        try await withServer { client in
+            for topic in ["jobs", "jobs-dead"] {
+                try await client.execute(uri: Self.project + "/topics/" + topic, method: .put) { _ in }
+            }
+            try await client.execute(
+                uri: Self.project + "/subscriptions/watch", method: .put,
+                body: ByteBuffer(
+                    string: #"""
+                        {"topic": "projects/p/topics/jobs", "deadLetterPolicy":
+                         {"deadLetterTopic": "projects/p/topics/jobs-dead", "maxDeliveryAttempts": 5}}
+                        """#)
+            ) { response in #expect(response.status == .ok) }
+            try await client.execute(
+                uri: Self.project + "/topics/jobs:publish", method: .post,
+                body: ByteBuffer(string: #"{"messages": [{"data": "aGVsbG8="}]}"#)
+            ) { _ in }
+            for attempt in 1...5 {
+                let lease = try #require(try await Self.pullOne(client))
+                #expect(lease.attempt == attempt)
+                try await client.execute(
+                    uri: Self.project + "/subscriptions/watch:modifyAckDeadline", method: .post,
+                    body: ByteBuffer(string: #"{"ackIds": ["\#(lease.ackID)"], "ackDeadlineSeconds": 0}"#)
+                ) { _ in }
+            }
+            try await client.execute(
+                uri: "/v1/sluice/subscriptions/watch:redrive", method: .post,
+                body: ByteBuffer(string: #"{"reason": "consumer fixed"}"#)
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(StorageFixture.json(response.body)["redriven"] as? Int == 1)
+            }
+            #expect(try await Self.pullOne(client)?.attempt == 1)
+            try await client.execute(uri: "/v1/sluice/subscriptions/nope:redrive", method: .post) { response in
+                #expect(response.status == .notFound)
+                #expect(StorageFixture.errorStatus(response.body) == "NOT_FOUND")
+            }
+        }
+    }
 }

@@ -30,9 +30,10 @@ actor ModelWorkerProcess {
             self.jobs = jobs
         }
 
+        /// Kills the worker's whole process group, so what it started dies with it.
         func kill() {
             jobs.finish()
-            if let pid = processID.withLock({ $0 }) { _ = Glibc.kill(pid, SIGKILL) }
+            if let pid = processID.withLock({ $0 }) { _ = Glibc.kill(-pid, SIGKILL) }
         }
     }
 
@@ -156,10 +157,14 @@ actor ModelWorkerProcess {
     ) async -> SluiceError {
         let program = command.first ?? ""
         let exited = SluiceError(.unavailable, "model worker \(program) has exited")
+        var options = PlatformOptions()
+        // Its own process group (id = its pid), which ``Life/kill()`` signals as a whole.
+        options.processGroupID = 0
         do {
             _ = try await Subprocess.run(
                 program.contains("/") ? .path(FilePath(program)) : .name(program),
                 arguments: Arguments(Array(command.dropFirst())),
+                platformOptions: options,
                 input: .inputWriter,
                 output: .sequence,
                 error: .currentStandardError

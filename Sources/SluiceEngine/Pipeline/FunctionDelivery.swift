@@ -4,13 +4,15 @@ import SluiceLog
 
 /// What the dispatcher records in a function's stream about one message: `delivery.acked`
 /// when an invocation succeeded, `delivery.failed` when it failed (with the time of the retry,
-/// or none when the message is given up), each preceded by `function.output` when the
-/// invocation printed anything. They are the durable state that a restart resumes from.
+/// or none when the message is given up, and the dead-letter topic it went to), each preceded
+/// by `function.output` when the invocation printed anything; `delivery.redriven` when given-up
+/// messages are handed to the function again. They are the durable state a restart resumes from.
 public enum FunctionDelivery {
     public enum TypeName {
         public static let acked = "delivery.acked"
         public static let failed = "delivery.failed"
         public static let output = "function.output"
+        public static let redriven = "delivery.redriven"
     }
 
     /// The payload of `delivery.acked`.
@@ -32,6 +34,15 @@ public enum FunctionDelivery {
         /// When the next attempt runs, in microseconds since the epoch; `nil` when none will.
         public var retryAtMicros: Int64?
         public var durationMs: Double
+        /// The dead-letter topic a given-up message was published to.
+        public var deadLetterTopic: String?
+    }
+
+    /// The payload of `delivery.redriven`: given-up messages handed back, attempts from 1 again.
+    public struct Redriven: Sendable, Hashable, Codable {
+        public var topic: String
+        public var messageIds: [String]
+        public var reason: String
     }
 
     /// The payload of `function.output`: what the invocation printed, bounded.
@@ -64,4 +75,9 @@ struct DeliveryProgress: Sendable, Hashable {
     /// When the recorded failure scheduled the next attempt; `nil` after a final failure.
     var retryAtMicros: Int64?
     var givenUp = false
+    /// How often the message was redriven; part of its later records' idempotency keys.
+    var redrives = 0
+
+    /// The idempotency-key part that tells rounds of attempts apart.
+    var round: String { redrives == 0 ? "" : "r\(redrives)/" }
 }

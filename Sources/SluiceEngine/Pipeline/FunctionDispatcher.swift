@@ -13,6 +13,9 @@ import SluiceWorkflows
 /// nothing twice; command and HTTP functions run through their runtime. Each outcome is
 /// recorded in the function's stream; failures are retried with exponential backoff when the
 /// function asks for it, and a restart resumes every unacknowledged delivery from the log.
+/// A message given up (after `maxDeliveryAttempts`, or after its one attempt without retry) is
+/// published to the function's dead-letter topic, if it has one, with the attributes Pub/Sub
+/// adds; a redrive (`delivery.redriven`) hands given-up messages to the function again.
 public struct FunctionDispatcher: Sendable {
     /// Makes the runtime for a command or HTTP function; `nil` when this process cannot run it.
     public typealias Runtimes = @Sendable (FunctionTarget) -> (any FunctionRuntime)?
@@ -54,9 +57,29 @@ public struct FunctionDispatcher: Sendable {
                     log,
                     types: [
                         FunctionEvent.TypeName.deployed, FunctionEvent.TypeName.deleted,
-                        TopicEvent.TypeName.messagePublished,
+                        TopicEvent.TypeName.messagePublished, FunctionDelivery.TypeName.redriven,
                     ]
                 ) { event in
+                    if event.type == FunctionDelivery.TypeName.redriven {
+                        guard let config = functions[event.stream.rawValue] else { return }
+                        let redriven = try FunctionDelivery.decode(FunctionDelivery.Redriven.self, event)
+                        let stream = ResourceStreams.topic(try TopicName(redriven.topic))
+                        for id in redriven.messageIds {
+                            guard
+                                let progress = try await progress.redriven(
+                                    config.name.rawValue, topic: redriven.topic, messageID: id, position: event.position
+                                ),
+                                let message = try await log.readStream(stream, from: Int64(id) ?? 0, limit: 1).first
+                            else { continue }
+                            await limiter.acquire(config.name.rawValue, limit: config.maxInstances)
+                            try Task.checkCancellation()
+                            group.addTask {
+                                await deliver(
+                                    message, topic: redriven.topic, to: config, from: progress, limiter: limiter)
+                            }
+                        }
+                        return
+                    }
                     if event.stream.rawValue.hasPrefix("function/") {
                         var state = FunctionState()
                         if let config = functions[event.stream.rawValue] { state.config = config }
@@ -106,7 +129,8 @@ public struct FunctionDispatcher: Sendable {
                 holding = true
             }
             do {
-                let settled = try await attemptOnce(event, topic: topic, config: config, attempt: attempt)
+                let settled = try await attemptOnce(
+                    event, topic: topic, config: config, attempt: attempt, round: progress.round)
                 guard let next = settled else { return }
                 retryAt = next
                 attempt += 1
@@ -121,12 +145,12 @@ public struct FunctionDispatcher: Sendable {
 
     /// One invocation and its record; returns when to retry, or `nil` when the message is settled.
     private func attemptOnce(
-        _ event: RecordedEvent, topic: String, config: FunctionConfig, attempt: Int
+        _ event: RecordedEvent, topic: String, config: FunctionConfig, attempt: Int, round: String
     ) async throws(SluiceError) -> Int64? {
         let message = try TopicEvent(event)
         guard case .messagePublished(let published) = message else { return nil }
         let cloudEvent = CloudEvent.pubsubMessagePublished(
-            project: project, topic: topic, subscription: "eventarc-\(config.name.rawValue)",
+            project: project, topic: topic, subscription: config.subscriptionName,
             messageID: published.messageID, publishTime: published.publishTime.rfc3339Microseconds,
             attributes: published.attributes, data: published.data, orderingKey: published.orderingKey)
         let metadata = EventMetadata(
@@ -157,8 +181,8 @@ public struct FunctionDispatcher: Sendable {
                     idempotencyKey: "\(config.name.rawValue)/\(topic)/\(published.messageID)"))
         }
         return try await record(
-            outcome, attempt: attempt, messageID: published.messageID, topic: topic, config: config,
-            publishedMicros: published.publishTime.microseconds, executionID: executionID, metadata: metadata)
+            outcome, attempt: attempt, round: round, message: published, topic: topic, config: config,
+            executionID: executionID, metadata: metadata)
     }
 
     private func startWorkflow(
@@ -176,9 +200,11 @@ public struct FunctionDispatcher: Sendable {
     }
 
     private func record(
-        _ outcome: FunctionOutcome, attempt: Int, messageID: String, topic: String, config: FunctionConfig,
-        publishedMicros: Int64, executionID: String?, metadata: EventMetadata
+        _ outcome: FunctionOutcome, attempt: Int, round: String, message: PubsubMessage, topic: String,
+        config: FunctionConfig, executionID: String?, metadata: EventMetadata
     ) async throws(SluiceError) -> Int64? {
+        let messageID = message.messageID
+        let publishedMicros = message.publishTime.microseconds
         let milliseconds =
             Double(outcome.duration.components.seconds) * 1_000
             + Double(outcome.duration.components.attoseconds) / 1e15
@@ -199,15 +225,24 @@ public struct FunctionDispatcher: Sendable {
             )
             events.append(FunctionDelivery.event(acked, type: FunctionDelivery.TypeName.acked, metadata: metadata))
             key = "ack/\(config.name.rawValue)/\(topic)/\(messageID)"
-        case .failed(let why), .unreachable(let why):
+        case .failed, .unreachable, .timedOut:
+            let why: String
+            switch outcome.status {
+            case .failed(let reason), .unreachable(let reason): why = reason
+            default: why = "timed out after \(config.timeoutSeconds) s"
+            }
             retryAt = nextAttempt(config: config, attempt: attempt, publishedMicros: publishedMicros)
-            events.append(failure(why, attempt, messageID, topic, retryAt, milliseconds, metadata))
-            key = "fail/\(config.name.rawValue)/\(topic)/\(messageID)/\(attempt)"
-        case .timedOut:
-            retryAt = nextAttempt(config: config, attempt: attempt, publishedMicros: publishedMicros)
-            let why = "timed out after \(config.timeoutSeconds) s"
-            events.append(failure(why, attempt, messageID, topic, retryAt, milliseconds, metadata))
-            key = "fail/\(config.name.rawValue)/\(topic)/\(messageID)/\(attempt)"
+            var deadLetterTopic: String?
+            if retryAt == nil, let topicName = config.deadLetterTopic {
+                try await deadLetter(
+                    message, to: topicName, attempt: attempt, round: round, config: config, metadata: metadata)
+                deadLetterTopic = topicName.rawValue
+            }
+            let failed = FunctionDelivery.Failed(
+                messageId: messageID, topic: topic, attempt: attempt, error: why, retryAtMicros: retryAt,
+                durationMs: milliseconds, deadLetterTopic: deadLetterTopic)
+            events.append(FunctionDelivery.event(failed, type: FunctionDelivery.TypeName.failed, metadata: metadata))
+            key = "fail/\(config.name.rawValue)/\(topic)/\(messageID)/\(round)\(attempt)"
         }
         _ = try await log.append(
             events, to: ResourceStreams.function(config.name), expectedVersion: .any, idempotencyKey: key)
@@ -219,18 +254,29 @@ public struct FunctionDispatcher: Sendable {
         return retryAt
     }
 
-    private func failure(
-        _ why: String, _ attempt: Int, _ messageID: String, _ topic: String, _ retryAt: Int64?, _ milliseconds: Double,
-        _ metadata: EventMetadata
-    ) -> NewEvent {
-        let failed = FunctionDelivery.Failed(
-            messageId: messageID, topic: topic, attempt: attempt, error: why, retryAtMicros: retryAt,
-            durationMs: milliseconds)
-        return FunctionDelivery.event(failed, type: FunctionDelivery.TypeName.failed, metadata: metadata)
+    /// Publishes a given-up message on the dead-letter topic as Pub/Sub does, once per round.
+    private func deadLetter(
+        _ message: PubsubMessage, to topic: TopicName, attempt: Int, round: String, config: FunctionConfig,
+        metadata: EventMetadata
+    ) async throws(SluiceError) {
+        var copy = message
+        copy.attributes["CloudPubSubDeadLetterSourceDeliveryCount"] = String(attempt)
+        copy.attributes["CloudPubSubDeadLetterSourceSubscription"] = config.subscriptionName
+        copy.attributes["CloudPubSubDeadLetterSourceSubscriptionProject"] = project
+        copy.attributes["CloudPubSubDeadLetterSourceTopicPublishTime"] = message.publishTime.rfc3339Milliseconds
+        try await PubSubService(log: log).publish(
+            topic: topic.rawValue, [copy],
+            idempotencyKey:
+                "dead-letter/\(config.subscriptionName)/\(config.triggerTopic)/\(round)\(message.messageID)",
+            metadata: metadata)
+        logger.warning(
+            "function gave up a message; dead-lettered",
+            metadata: ["function": "\(config.name)", "message": "\(message.messageID)", "topic": "\(topic)"])
     }
 
     private func nextAttempt(config: FunctionConfig, attempt: Int, publishedMicros: Int64) -> Int64? {
         guard config.retryOnFailure else { return nil }
+        if let limit = config.maxDeliveryAttempts, attempt >= limit { return nil }
         let at = WallClock.microsecondsSinceEpoch() + retryPolicy.backoffSeconds(afterFailures: attempt) * 1_000_000
         return at - publishedMicros < Self.retentionMicros ? at : nil
     }

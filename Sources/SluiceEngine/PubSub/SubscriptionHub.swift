@@ -6,20 +6,26 @@ public import SluiceResources
 
 /// Pull delivery for every subscription: one ``DeliveryStateMachine`` each, fed from the log
 /// (messages published on the topic after the subscription was created) and driven by pulls,
-/// acks, deadline changes and a timer. Acks are recorded in the subscription's stream, so an
-/// acknowledged message is never delivered again after a restart; leases are not recorded (they
-/// expire and the message is redelivered: at-least-once). Dead-lettered messages are published
-/// to the dead-letter topic with the attributes Pub/Sub adds.
+/// acks, deadline changes and a timer. What must survive a restart is recorded in the
+/// subscription's stream (``PullDeliveryRecord``): acks, so an acknowledged message is never
+/// delivered again; dead-lettering, so a dead-lettered message stays out; and, when the
+/// subscription has a dead-letter policy, each delivery's attempt, so `deliveryAttempt` and
+/// dead-lettering count on from where they were (a lease that was out at the crash counts as a
+/// failed attempt). Other leases are not recorded: they expire and the message is redelivered
+/// (at-least-once). Dead-lettered messages are published to the dead-letter topic with the
+/// attributes Pub/Sub adds; a redrive (`delivery.pull_redriven`) gives them back.
 public actor SubscriptionHub {
     /// The engine's record of acknowledged messages in `subscription/NAME`.
-    public static let ackedType = "delivery.pull_acked"
+    public static let ackedType = PullDeliveryRecord.TypeName.acked
+    /// A redrive of dead-lettered messages, in `subscription/NAME`.
+    public static let redrivenType = PullDeliveryRecord.TypeName.redriven
 
     private let log: any EventLog
     private let pubsub: PubSubService
     private let logger: Logger
     private var machines: [String: DeliveryStateMachine] = [:]
     private var topics: [String: String] = [:]
-    private var acked: [String: Set<String>] = [:]
+    private var records: [String: PullDeliveryRecord] = [:]
 
     public init(log: any EventLog, pubsub: PubSubService, logger: Logger) {
         self.log = log
@@ -37,7 +43,7 @@ public actor SubscriptionHub {
                     self.log,
                     types: [
                         SubscriptionEvent.TypeName.created, SubscriptionEvent.TypeName.deleted,
-                        TopicEvent.TypeName.messagePublished,
+                        TopicEvent.TypeName.messagePublished, PullDeliveryRecord.TypeName.redriven,
                     ]
                 ) { event in try await self.apply(event) }
             }
@@ -53,6 +59,10 @@ public actor SubscriptionHub {
     }
 
     private func apply(_ event: RecordedEvent) async throws {
+        if event.type == PullDeliveryRecord.TypeName.redriven {
+            try await redriven(event)
+            return
+        }
         if event.stream.rawValue.hasPrefix("subscription/") {
             switch try SubscriptionEvent(event) {
             case .created(let payload):
@@ -60,7 +70,7 @@ public actor SubscriptionHub {
                 machines[name] = DeliveryStateMachine(
                     configuration: try DeliveryStateMachine.Configuration(payload.config))
                 topics[name] = payload.config.topic.rawValue
-                acked[name] = try await ackedMessages(name)
+                records[name] = try await PullDeliveryRecord.load(payload.config.name, from: log)
             case .deleted:
                 let name = String(event.stream.rawValue.dropFirst("subscription/".count))
                 machines[name] = nil
@@ -71,27 +81,32 @@ public actor SubscriptionHub {
         guard case .messagePublished(let message) = try TopicEvent(event) else { return }
         let topic = String(event.stream.rawValue.dropFirst("topic/".count))
         for (name, subscribed) in topics where subscribed == topic {
-            guard acked[name]?.contains(message.messageID) != true, var machine = machines[name] else { continue }
-            _ = machine.handle(.enqueue(message), now: Self.now)
+            guard records[name]?.settled.contains(message.messageID) != true, var machine = machines[name] else {
+                continue
+            }
+            let attempts = records[name]?.attempts[message.messageID] ?? 0
+            let actions = machine.handle(
+                attempts > 0 ? .resume(message, attempts: attempts) : .enqueue(message), now: Self.now)
             machines[name] = machine
+            if !actions.isEmpty { await handleSideEffects(name, actions) }
         }
     }
 
-    private func ackedMessages(_ name: String) async throws(SluiceError) -> Set<String> {
-        var ids: Set<String> = []
-        var after: Int64 = 0
-        let stream = ResourceStreams.subscription(try SubscriptionName(name))
-        while true {
-            let page = try await log.query(
-                EventQuery(stream: stream, types: [Self.ackedType], after: after, limit: 1_000))
-            for event in page.events {
-                struct Acked: Decodable { var messageIds: [String] }
-                let decoded = try? JSONDecoder().decode(Acked.self, from: Data(event.data.utf8))
-                ids.formUnion(decoded?.messageIds ?? [])
-            }
-            guard let cursor = page.nextCursor else { return ids }
-            after = cursor
+    /// Gives the dead-lettered messages a redrive names back to their subscription. A redrive
+    /// already folded in when the subscription was loaded finds nothing dead-lettered here.
+    private func redriven(_ event: RecordedEvent) async throws {
+        let name = String(event.stream.rawValue.dropFirst("subscription/".count))
+        guard var record = records[name], var machine = machines[name], let topic = topics[name] else { return }
+        let payload = try JSONDecoder().decode(PullDeliveryRecord.Payload.self, from: Data(event.data.utf8))
+        let stream = ResourceStreams.topic(try TopicName(topic))
+        for id in payload.messageIds where record.redrive(id) {
+            guard let published = try await log.readStream(stream, from: Int64(id) ?? 0, limit: 1).first,
+                case .messagePublished(let message) = try TopicEvent(published)
+            else { continue }
+            _ = machine.handle(.enqueue(message), now: Self.now)
         }
+        records[name] = record
+        machines[name] = machine
     }
 
     /// Leases up to `maxMessages`; waits up to `wait` for the first message when none is ready.
@@ -111,6 +126,9 @@ public actor SubscriptionHub {
                 return nil
             }
             await handleSideEffects(name, actions)
+            if !deliveries.isEmpty, machine.configuration.deadLetterPolicy != nil {
+                try await recordLeases(name, deliveries)
+            }
             if !deliveries.isEmpty || ContinuousClock.now >= deadline { return deliveries }
             await waitForMessages(until: deadline)
         }
@@ -128,12 +146,22 @@ public actor SubscriptionHub {
             return nil
         }
         guard !ids.isEmpty else { return }
-        acked[name, default: []].formUnion(ids)
-        let data = "{\"messageIds\":[" + ids.map { JSONText.quote($0) }.joined(separator: ",") + "]}"
+        for id in ids { records[name, default: PullDeliveryRecord()].acknowledged(id) }
         _ = try await log.append(
-            [NewEvent(type: Self.ackedType, data: data, metadata: EventMetadata(principal: "sluice-engine"))],
+            [PullDeliveryRecord.event(PullDeliveryRecord.TypeName.acked, ids)],
             to: ResourceStreams.subscription(try SubscriptionName(name)))
         await handleSideEffects(name, actions)
+    }
+
+    /// Records the attempts of new leases before the subscriber sees them, so a restart counts on.
+    private func recordLeases(_ name: String, _ deliveries: [DeliveryStateMachine.Delivery]) async throws(SluiceError) {
+        _ = try await log.append(
+            [
+                PullDeliveryRecord.event(
+                    PullDeliveryRecord.TypeName.leased, deliveries.map(\.message.messageID),
+                    attempts: deliveries.map(\.deliveryAttempt))
+            ],
+            to: ResourceStreams.subscription(try SubscriptionName(name)))
     }
 
     /// Extends or ends leases; 0 seconds makes the messages available again (a nack).
@@ -186,12 +214,18 @@ public actor SubscriptionHub {
                 else { continue }
                 message.attributes["CloudPubSubDeadLetterSourceDeliveryCount"] = String(attempt)
                 message.attributes["CloudPubSubDeadLetterSourceSubscription"] = name
+                message.attributes["CloudPubSubDeadLetterSourceSubscriptionProject"] = "local"
                 message.attributes["CloudPubSubDeadLetterSourceTopicPublishTime"] =
                     message.publishTime.rfc3339Milliseconds
+                let round = records[name]?.deadLetterRound(id) ?? id
                 try await pubsub.publish(
-                    topic: topic.rawValue, [message], idempotencyKey: "dead-letter/\(name)/\(id)",
+                    topic: topic.rawValue, [message], idempotencyKey: "dead-letter/\(name)/\(round)",
                     metadata: EventMetadata(correlationID: event.metadata.correlationID, principal: "sluice-engine"))
-                acked[name, default: []].insert(id)
+                _ = try await log.append(
+                    [PullDeliveryRecord.event(PullDeliveryRecord.TypeName.deadLettered, [id])],
+                    to: ResourceStreams.subscription(try SubscriptionName(name)), expectedVersion: .any,
+                    idempotencyKey: "dead-lettered/\(name)/\(round)")
+                records[name, default: PullDeliveryRecord()].deadLetter(id)
             } catch {
                 logger.error(
                     "dead-lettering failed",

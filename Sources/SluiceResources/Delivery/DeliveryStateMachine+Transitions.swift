@@ -9,6 +9,14 @@ extension DeliveryStateMachine {
         return []
     }
 
+    mutating func resume(_ message: PubsubMessage, attempts: Int, now: Timestamp) -> [Action] {
+        let actions = enqueue(message, now: now)
+        guard attempts > 0, var entry = entries[message.messageID] else { return actions }
+        entry.attempts = attempts
+        entries[message.messageID] = entry
+        return actions + fail(message.messageID, now: now)
+    }
+
     mutating func pull(maxMessages: Int, now: Timestamp) -> [Action] {
         var actions: [Action] = []
         var seenKeys: Set<String> = []

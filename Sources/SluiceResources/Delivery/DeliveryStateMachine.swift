@@ -25,6 +25,10 @@ public struct DeliveryStateMachine: Sendable, Hashable {
     public enum Input: Sendable, Hashable {
         /// A message published on the topic after the subscription was created.
         case enqueue(PubsubMessage)
+        /// A message the subscription had delivered `attempts` times before a restart, none of
+        /// them acknowledged: the lease that was out is gone, which counts as a failed attempt
+        /// (redelivered after the backoff, or dead-lettered once the attempts are used up).
+        case resume(PubsubMessage, attempts: Int)
         /// A subscriber (or the push dispatcher) asks for up to `maxMessages` messages.
         case pull(maxMessages: Int)
         /// A subscriber acknowledges a delivery.
@@ -152,6 +156,7 @@ public struct DeliveryStateMachine: Sendable, Hashable {
         var actions = expire(now: now)
         switch input {
         case .enqueue(let message): actions += enqueue(message, now: now)
+        case .resume(let message, let attempts): actions += resume(message, attempts: attempts, now: now)
         case .pull(let maxMessages): actions += pull(maxMessages: maxMessages, now: now)
         case .acknowledge(let ackID): actions += acknowledge(ackID, now: now)
         case .modifyAckDeadline(let ackID, let seconds): actions += modifyDeadline(ackID, seconds: seconds, now: now)

@@ -58,6 +58,12 @@ public struct FunctionConfig: Sendable, Hashable, Codable {
     public var timeoutSeconds: Int64
     /// How many invocations may run at once.
     public var maxInstances: Int
+    /// Where a message goes once it is given up (after `maxDeliveryAttempts`, or without retry
+    /// after its one attempt), as the dead-letter topic of an Eventarc trigger's subscription.
+    public var deadLetterTopic: TopicName?
+    /// How many attempts a message gets before it is given up (5-100, as Pub/Sub allows);
+    /// `nil`: until the 7-day retention runs out.
+    public var maxDeliveryAttempts: Int?
 
     public init(
         name: FunctionName,
@@ -65,7 +71,9 @@ public struct FunctionConfig: Sendable, Hashable, Codable {
         target: FunctionTarget,
         retryOnFailure: Bool = false,
         timeoutSeconds: Int64 = 60,
-        maxInstances: Int = 10
+        maxInstances: Int = 10,
+        deadLetterTopic: TopicName? = nil,
+        maxDeliveryAttempts: Int? = nil
     ) {
         self.name = name
         self.triggerTopic = triggerTopic
@@ -73,13 +81,24 @@ public struct FunctionConfig: Sendable, Hashable, Codable {
         self.retryOnFailure = retryOnFailure
         self.timeoutSeconds = timeoutSeconds
         self.maxInstances = maxInstances
+        self.deadLetterTopic = deadLetterTopic
+        self.maxDeliveryAttempts = maxDeliveryAttempts
     }
+
+    /// The subscription name a function's CloudEvents carry (`eventarc-NAME`), which also names
+    /// it as the source of its dead-lettered messages and in `sluice subscriptions redrive`.
+    public var subscriptionName: String { "eventarc-\(name.rawValue)" }
 
     /// Checks the limits Cloud Functions documents (timeout up to 540 s for event functions).
     public func validate() throws(SluiceError) {
         func fail(_ why: String) -> SluiceError { SluiceError(.invalidArgument, "function \(name): \(why)") }
         guard (1...540).contains(timeoutSeconds) else { throw fail("timeoutSeconds must be between 1 and 540") }
         guard (1...1_000).contains(maxInstances) else { throw fail("maxInstances must be between 1 and 1000") }
+        if let attempts = maxDeliveryAttempts {
+            guard (5...100).contains(attempts) else { throw fail("maxDeliveryAttempts must be between 5 and 100") }
+            guard retryOnFailure else { throw fail("maxDeliveryAttempts needs retry on failure") }
+        }
+        if deadLetterTopic == triggerTopic { throw fail("the dead-letter topic cannot be the trigger topic") }
         switch target {
         case .startWorkflow(let workflow):
             guard !workflow.isEmpty else { throw fail("the workflow to start is empty") }

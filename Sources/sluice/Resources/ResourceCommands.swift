@@ -130,6 +130,8 @@ struct FunctionsCommand: AsyncParsableCommand {
         var retry = false
         @Option(help: "Seconds one invocation may run (1-540).") var timeout: Int64 = 60
         @Option(help: "Most invocations running at once.") var maxInstances: Int = 10
+        @Option(help: "A topic that receives the messages the function gives up on.") var deadLetterTopic: String?
+        @Option(help: "Attempts before a message is given up (5-100; needs --retry).") var maxDeliveryAttempts: Int?
         @Argument(parsing: .postTerminator, help: "The command to run for each message.") var command: [String] = []
 
         func run() async throws {
@@ -141,7 +143,9 @@ struct FunctionsCommand: AsyncParsableCommand {
             }
             let config = FunctionConfig(
                 name: try FunctionName(name), triggerTopic: try TopicName(triggerTopic), target: target,
-                retryOnFailure: retry, timeoutSeconds: timeout, maxInstances: maxInstances)
+                retryOnFailure: retry, timeoutSeconds: timeout, maxInstances: maxInstances,
+                deadLetterTopic: try deadLetterTopic.map { (name) throws(SluiceError) in try TopicName(name) },
+                maxDeliveryAttempts: maxDeliveryAttempts)
             let resources = try await ResourceContext.open(database)
             try await resources.closing { try await resources.functions.deploy(config, metadata: .cli) }
         }
