@@ -117,4 +117,26 @@ struct DeadLetterRedriveTests {
             try await DeadLetterRedrive.redrive("nope", log: fixture.log, principal: "a", reason: "r")
         }
     }
+
+    @Test("with exactly-once delivery, an ack id from before a restart never acknowledges a later delivery")
+    func exactlyOnceAckIDsDoNotRepeatAfterRestart() async throws {
+        let fixture = Fixture()
+        try await fixture.pubsub.createTopic("jobs")
+        try await fixture.pubsub.createSubscription(
+            SubscriptionConfig(
+                name: try SubscriptionName("watch"), topic: try TopicName("jobs"), enableExactlyOnceDelivery: true))
+        try await fixture.publish("once")
+        let before = try await fixture.running { hub in
+            try await hub.pull("watch", maxMessages: 1, wait: .seconds(2))
+        }
+        try await fixture.running { hub in
+            let after = try await hub.pull("watch", maxMessages: 1, wait: .seconds(2))
+            #expect(after.first?.deliveryAttempt == 2)
+            #expect(after.first?.ackID != before.first?.ackID)
+            try await hub.acknowledge("watch", ackIDs: before.map(\.ackID))
+            #expect(await hub.backlog("watch") == 1)
+            try await hub.acknowledge("watch", ackIDs: after.map(\.ackID))
+            #expect(await hub.backlog("watch") == 0)
+        }
+    }
 }

@@ -139,4 +139,49 @@ struct PubSubAPITests {
             }
         }
     }
+
+    @Test("PATCH changes the masked fields only; immutable or unknown fields are INVALID_ARGUMENT")
+    func patchSubscription() async throws {
+        try await withServer { client in
+            try await client.execute(uri: Self.project + "/topics/jobs", method: .put) { _ in }
+            try await client.execute(
+                uri: Self.project + "/subscriptions/watch", method: .put,
+                body: ByteBuffer(string: #"{"topic": "projects/p/topics/jobs", "ackDeadlineSeconds": 20}"#)
+            ) { _ in }
+            try await client.execute(
+                uri: Self.project + "/subscriptions/watch", method: .patch,
+                body: ByteBuffer(
+                    string: #"""
+                        {"subscription": {"ackDeadlineSeconds": 45, "retryPolicy": {"minimumBackoff": "5s"},
+                          "pushConfig": {"pushEndpoint": "http://127.0.0.1:9/push"}},
+                         "updateMask": "ack_deadline_seconds,pushConfig"}
+                        """#)
+            ) { response in
+                #expect(response.status == .ok)
+                let json = StorageFixture.json(response.body)
+                #expect(json["ackDeadlineSeconds"] as? Int == 45)
+                #expect(json["retryPolicy"] == nil)
+                #expect((json["pushConfig"] as? [String: Any])?["pushEndpoint"] as? String == "http://127.0.0.1:9/push")
+            }
+            try await client.execute(uri: Self.project + "/subscriptions/watch", method: .get) { response in
+                #expect(StorageFixture.json(response.body)["ackDeadlineSeconds"] as? Int == 45)
+            }
+            for (mask, field) in [("filter", "filter"), ("topic", "topic")] {
+                try await client.execute(
+                    uri: Self.project + "/subscriptions/watch", method: .patch,
+                    body: ByteBuffer(string: #"{"subscription": {"\#(field)": "x"}, "updateMask": "\#(mask)"}"#)
+                ) { response in
+                    #expect(response.status == .badRequest)
+                    #expect(StorageFixture.errorStatus(response.body) == "INVALID_ARGUMENT")
+                }
+            }
+            try await client.execute(
+                uri: Self.project + "/subscriptions/watch:modifyPushConfig", method: .post,
+                body: ByteBuffer(string: #"{"pushConfig": {}}"#)
+            ) { response in #expect(response.status == .ok) }
+            try await client.execute(uri: Self.project + "/subscriptions/watch", method: .get) { response in
+                #expect((StorageFixture.json(response.body)["pushConfig"] as? [String: Any])?.isEmpty == true)
+            }
+        }
+    }
 }

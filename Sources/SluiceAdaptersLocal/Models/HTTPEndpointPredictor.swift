@@ -32,7 +32,7 @@ public struct HTTPEndpointPredictor: Predictor {
         self.timeout = timeout
         self.headers = headers
         self.answerLimit = answerLimit
-        self.client = client ?? ModelHTTPClient.shared
+        self.client = client ?? OutboundHTTPClient.shared
     }
 
     public func predict(instances: [JSONValue]) async throws(SluiceError) -> [JSONValue] {

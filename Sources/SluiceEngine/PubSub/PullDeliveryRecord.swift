@@ -18,7 +18,24 @@ struct PullDeliveryRecord: Sendable {
         static let leased = "delivery.pull_leased"
         static let deadLettered = "delivery.pull_dead_lettered"
         static let redriven = "delivery.pull_redriven"
+        /// A push the endpoint refused or did not answer: for the audit trail only.
+        static let pushFailed = "delivery.push_failed"
         static let all = [acked, leased, deadLettered, redriven]
+    }
+
+    /// The record of a failed push.
+    static func pushFailed(messageID: String, attempt: Int, error: String) -> NewEvent {
+        struct Failed: Encodable {
+            var messageId: String
+            var attempt: Int
+            var error: String
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data =
+            (try? encoder.encode(Failed(messageId: messageID, attempt: attempt, error: error)))
+            .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return NewEvent(type: TypeName.pushFailed, data: data, metadata: EventMetadata(principal: "sluice-engine"))
     }
 
     /// The payload of every record: the message ids, and for leases their attempts.

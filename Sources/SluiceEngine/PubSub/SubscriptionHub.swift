@@ -9,8 +9,8 @@ public import SluiceResources
 /// acks, deadline changes and a timer. What must survive a restart is recorded in the
 /// subscription's stream (``PullDeliveryRecord``): acks, so an acknowledged message is never
 /// delivered again; dead-lettering, so a dead-lettered message stays out; and, when the
-/// subscription has a dead-letter policy, each delivery's attempt, so `deliveryAttempt` and
-/// dead-lettering count on from where they were (a lease that was out at the crash counts as a
+/// subscription has a dead-letter policy or exactly-once delivery, each delivery's attempt, so
+/// `deliveryAttempt`, dead-lettering and ack ids count on from where they were (a lease that was out at the crash counts as a
 /// failed attempt). Other leases are not recorded: they expire and the message is redelivered
 /// (at-least-once). Dead-lettered messages are published to the dead-letter topic with the
 /// attributes Pub/Sub adds; a redrive (`delivery.pull_redriven`) gives them back.
@@ -23,14 +23,29 @@ public actor SubscriptionHub {
     private let log: any EventLog
     private let pubsub: PubSubService
     private let logger: Logger
+    private let pushSender: (any PushSender)?
+    private let project: String
     private var machines: [String: DeliveryStateMachine] = [:]
     private var topics: [String: String] = [:]
     private var records: [String: PullDeliveryRecord] = [:]
+    private var configs: [String: SubscriptionConfig] = [:]
+    private var pushesInFlight: [String: Int] = [:]
+    private var pushBackoff: [String: PushBackoff] = [:]
 
-    public init(log: any EventLog, pubsub: PubSubService, logger: Logger) {
+    /// Most pushes outstanding per push subscription.
+    public static let maxOutstandingPushes = 64
+
+    /// `pushSender` delivers push subscriptions; without one they are not pushed (their messages
+    /// wait, and can still be pulled).
+    public init(
+        log: any EventLog, pubsub: PubSubService, logger: Logger, pushSender: (any PushSender)? = nil,
+        project: String = "local"
+    ) {
         self.log = log
         self.pubsub = pubsub
         self.logger = logger
+        self.pushSender = pushSender
+        self.project = project
     }
 
     private static var now: Timestamp { Timestamp(microseconds: WallClock.microsecondsSinceEpoch()) }
@@ -43,7 +58,8 @@ public actor SubscriptionHub {
                     self.log,
                     types: [
                         SubscriptionEvent.TypeName.created, SubscriptionEvent.TypeName.deleted,
-                        TopicEvent.TypeName.messagePublished, PullDeliveryRecord.TypeName.redriven,
+                        SubscriptionEvent.TypeName.updated, TopicEvent.TypeName.messagePublished,
+                        PullDeliveryRecord.TypeName.redriven,
                     ]
                 ) { event in try await self.apply(event) }
             }
@@ -52,6 +68,9 @@ public actor SubscriptionHub {
                     try await Task.sleep(for: .milliseconds(100))
                     await self.tick()
                 }
+            }
+            if let sender = pushSender {
+                group.addTask { try await self.pushUntilCancelled(sender) }
             }
             try await group.next()
             group.cancelAll()
@@ -70,11 +89,17 @@ public actor SubscriptionHub {
                 machines[name] = DeliveryStateMachine(
                     configuration: try DeliveryStateMachine.Configuration(payload.config))
                 topics[name] = payload.config.topic.rawValue
+                configs[name] = payload.config
                 records[name] = try await PullDeliveryRecord.load(payload.config.name, from: log)
+            case .updated(let payload):
+                let name = payload.config.name.rawValue
+                machines[name]?.reconfigure(try DeliveryStateMachine.Configuration(payload.config))
+                configs[name] = payload.config
             case .deleted:
                 let name = String(event.stream.rawValue.dropFirst("subscription/".count))
                 machines[name] = nil
                 topics[name] = nil
+                configs[name] = nil
             }
             return
         }
@@ -126,7 +151,7 @@ public actor SubscriptionHub {
                 return nil
             }
             await handleSideEffects(name, actions)
-            if !deliveries.isEmpty, machine.configuration.deadLetterPolicy != nil {
+            if !deliveries.isEmpty, Self.recordsLeases(machine.configuration) {
                 try await recordLeases(name, deliveries)
             }
             if !deliveries.isEmpty || ContinuousClock.now >= deadline { return deliveries }
@@ -151,6 +176,14 @@ public actor SubscriptionHub {
             [PullDeliveryRecord.event(PullDeliveryRecord.TypeName.acked, ids)],
             to: ResourceStreams.subscription(try SubscriptionName(name)))
         await handleSideEffects(name, actions)
+    }
+
+    /// Leases are recorded where their attempt matters after a restart: with a dead-letter
+    /// policy (the count decides dead-lettering) and with exactly-once delivery (ack ids, which
+    /// carry the attempt, must never repeat, so an ack of a lease from before the restart is
+    /// refused rather than acknowledging a newer delivery).
+    static func recordsLeases(_ configuration: DeliveryStateMachine.Configuration) -> Bool {
+        configuration.deadLetterPolicy != nil || configuration.enableExactlyOnceDelivery
     }
 
     /// Records the attempts of new leases before the subscriber sees them, so a restart counts on.
@@ -239,5 +272,79 @@ public actor SubscriptionHub {
         let remaining = deadline - ContinuousClock.now
         guard remaining > .zero else { return }
         try? await Task.sleep(for: min(remaining, .milliseconds(20)))
+    }
+
+    // MARK: Push
+
+    /// One message leased for a push.
+    struct PushLease: Sendable {
+        var subscription: String
+        var ackID: String
+        var messageID: String
+        var attempt: Int
+        var request: PushRequest
+    }
+
+    /// Pushes every push subscription's messages as they become available, each push in its own
+    /// task, up to ``maxOutstandingPushes`` per subscription.
+    private nonisolated func pushUntilCancelled(_ sender: any PushSender) async throws {
+        try await withThrowingDiscardingTaskGroup { pushes in
+            while !Task.isCancelled {
+                for lease in await leasePushes() {
+                    pushes.addTask {
+                        let result = await sender.send(lease.request)
+                        await self.settle(lease, result)
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
+    private func leasePushes() async -> [PushLease] {
+        var leases: [PushLease] = []
+        for (name, config) in configs {
+            guard let push = config.pushConfig, pushBackoff[name]?.isWaiting != true else { continue }
+            let room = Self.maxOutstandingPushes - pushesInFlight[name, default: 0]
+            guard room > 0 else { continue }
+            let deliveries: [DeliveryStateMachine.Delivery]
+            do { deliveries = try await pull(name, maxMessages: room) } catch {
+                logger.error("push lease failed", metadata: ["subscription": "\(name)", "error": "\(error)"])
+                continue
+            }
+            pushesInFlight[name, default: 0] += deliveries.count
+            leases += deliveries.map { delivery in
+                PushLease(
+                    subscription: name, ackID: delivery.ackID, messageID: delivery.message.messageID,
+                    attempt: delivery.deliveryAttempt,
+                    request: PushRequests.make(delivery, config: config, push: push, project: project))
+            }
+        }
+        return leases
+    }
+
+    /// Acknowledges a successful push; a failed one is recorded and nacked (redelivered after the
+    /// retry policy's backoff), and slows the subscription's pushes.
+    private func settle(_ lease: PushLease, _ result: PushResult) async {
+        let name = lease.subscription
+        pushesInFlight[name, default: 1] -= 1
+        do {
+            switch result {
+            case .acknowledged:
+                pushBackoff[name, default: PushBackoff()].succeeded()
+                try await acknowledge(name, ackIDs: [lease.ackID])
+            case .failed(let why):
+                pushBackoff[name, default: PushBackoff()].failed()
+                logger.warning(
+                    "push failed",
+                    metadata: ["subscription": "\(name)", "message": "\(lease.messageID)", "error": "\(why)"])
+                _ = try await log.append(
+                    [PullDeliveryRecord.pushFailed(messageID: lease.messageID, attempt: lease.attempt, error: why)],
+                    to: ResourceStreams.subscription(try SubscriptionName(name)))
+                try await modifyAckDeadline(name, ackIDs: [lease.ackID], seconds: 0)
+            }
+        } catch {
+            logger.error("push outcome not recorded", metadata: ["subscription": "\(name)", "error": "\(error)"])
+        }
     }
 }

@@ -58,6 +58,15 @@ enum PubSubJSON {
                     deadLetterTopic: try TopicName(resource: topic),
                     maxDeliveryAttempts: (policy["maxDeliveryAttempts"] as? NSNumber)?.intValue ?? 5)
             }
+            var push: PushConfig?
+            if let config = body["pushConfig"] as? [String: Any], let endpoint = config["pushEndpoint"] as? String,
+                !endpoint.isEmpty
+            {
+                let unwrapped = config["noWrapper"] as? [String: Any]
+                push = PushConfig(
+                    pushEndpoint: endpoint, attributes: config["attributes"] as? [String: String] ?? [:],
+                    noWrapper: unwrapped != nil, writeMetadata: unwrapped?["writeMetadata"] as? Bool ?? false)
+            }
             return SubscriptionConfig(
                 name: try SubscriptionName(name), topic: try TopicName(resource: topic),
                 ackDeadlineSeconds: (body["ackDeadlineSeconds"] as? NSNumber)?.int64Value ?? 0, retryPolicy: retry,
@@ -66,10 +75,18 @@ enum PubSubJSON {
                     ?? SubscriptionConfig.defaultMessageRetentionSeconds,
                 filter: (body["filter"] as? String).flatMap { $0.isEmpty ? nil : $0 },
                 enableMessageOrdering: body["enableMessageOrdering"] as? Bool ?? false,
-                enableExactlyOnceDelivery: body["enableExactlyOnceDelivery"] as? Bool ?? false)
+                enableExactlyOnceDelivery: body["enableExactlyOnceDelivery"] as? Bool ?? false, pushConfig: push)
         } catch {
             throw GoogleErrorResponse(error)
         }
+    }
+
+    static func pushConfig(_ push: PushConfig?) -> [String: Any] {
+        guard let push else { return [:] }
+        var json: [String: Any] = ["pushEndpoint": push.pushEndpoint]
+        if !push.attributes.isEmpty { json["attributes"] = push.attributes }
+        if push.noWrapper { json["noWrapper"] = ["writeMetadata": push.writeMetadata ?? false] }
+        return json
     }
 
     static func subscription(_ config: SubscriptionConfig, project: String) -> [String: Any] {
@@ -80,7 +97,7 @@ enum PubSubJSON {
             "messageRetentionDuration": "\(config.messageRetentionSeconds)s",
             "enableMessageOrdering": config.enableMessageOrdering,
             "enableExactlyOnceDelivery": config.enableExactlyOnceDelivery,
-            "pushConfig": [String: String](), "state": "ACTIVE",
+            "pushConfig": pushConfig(config.pushConfig), "state": "ACTIVE",
         ]
         if let filter = config.filter { json["filter"] = filter }
         if let retry = config.retryPolicy {

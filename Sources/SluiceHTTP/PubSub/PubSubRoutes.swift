@@ -72,6 +72,22 @@ public struct PubSubRoutes: Sendable {
                 return try PubSubJSON.response(PubSubJSON.subscription(config, project: project))
             } catch { throw GoogleErrorResponse(error) }
         }
+        routes(.editor).patch(RouterPath(subscription)) { request, context in
+            let (project, name) = try Self.names(context, "subscription")
+            let body = try await Self.object(request)
+            guard let patch = body["subscription"] as? [String: Any] else {
+                throw GoogleErrorResponse.invalidArgument("an update carries the subscription's new fields")
+            }
+            let paths = try SubscriptionPatch.paths(body["updateMask"] as? String ?? "")
+            do {
+                let current = PubSubJSON.subscription(try await pubsub.subscription(name), project: project)
+                let config = try PubSubJSON.subscriptionConfig(
+                    name: name, SubscriptionPatch.merge(current, patch, paths: paths))
+                try await pubsub.updateSubscription(
+                    config, fields: paths, metadata: EventMetadata(principal: context.principal))
+                return try PubSubJSON.response(PubSubJSON.subscription(config, project: project))
+            } catch let error as GoogleErrorResponse { throw error } catch { throw GoogleErrorResponse(error) }
+        }
         routes(.viewer).get(RouterPath(subscription)) { _, context in
             let (project, name) = try Self.names(context, "subscription")
             do {
@@ -107,6 +123,19 @@ public struct PubSubRoutes: Sendable {
                 case "pull": return try await pull(name, body)
                 case "acknowledge":
                     try await hub.acknowledge(name, ackIDs: body["ackIds"] as? [String] ?? [])
+                    return try StorageHTTP.json([String: String]())
+                case "modifyPushConfig":
+                    // It changes the subscription's configuration, which is an editor's to do.
+                    if let token = context.token, token.role < .editor {
+                        throw GoogleErrorResponse.permissionDenied(
+                            "token \(token.id) has role \(token.role.rawValue); modifyPushConfig needs editor")
+                    }
+                    let current = PubSubJSON.subscription(try await pubsub.subscription(name), project: "_")
+                    let patch = ["pushConfig": body["pushConfig"] ?? [String: Any]()]
+                    let config = try PubSubJSON.subscriptionConfig(
+                        name: name, SubscriptionPatch.merge(current, patch, paths: ["pushConfig"]))
+                    try await pubsub.updateSubscription(
+                        config, fields: ["pushConfig"], metadata: EventMetadata(principal: context.principal))
                     return try StorageHTTP.json([String: String]())
                 case "modifyAckDeadline":
                     let seconds = (body["ackDeadlineSeconds"] as? NSNumber)?.int64Value ?? 0

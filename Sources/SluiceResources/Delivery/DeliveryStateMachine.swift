@@ -130,7 +130,7 @@ public struct DeliveryStateMachine: Sendable, Hashable {
     }
 
     /// The settings.
-    public let configuration: Configuration
+    public private(set) var configuration: Configuration
     var entries: [String: Entry] = [:]
     var order: [String] = []
     var orderStart = 0
@@ -141,6 +141,12 @@ public struct DeliveryStateMachine: Sendable, Hashable {
 
     /// A machine with no messages.
     public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// Takes new settings (a subscription update), keeping every pending message and lease:
+    /// new leases use the new ack deadline, redeliveries the new policies.
+    public mutating func reconfigure(_ configuration: Configuration) {
         self.configuration = configuration
     }
 

@@ -141,11 +141,17 @@ public struct PushConfig: Sendable, Hashable, Codable {
     public var attributes: [String: String]
     /// Send the raw data as the body instead of the JSON wrapper.
     public var noWrapper: Bool
+    /// With `noWrapper`: send the attributes and message metadata as `x-goog-pubsub-*` headers
+    /// (`nil` in configs recorded before the setting existed: no).
+    public var writeMetadata: Bool?
 
     /// Creates a push config.
-    public init(pushEndpoint: String, attributes: [String: String] = [:], noWrapper: Bool = false) {
+    public init(
+        pushEndpoint: String, attributes: [String: String] = [:], noWrapper: Bool = false, writeMetadata: Bool = false
+    ) {
         self.pushEndpoint = pushEndpoint
         self.attributes = attributes
         self.noWrapper = noWrapper
+        self.writeMetadata = noWrapper ? writeMetadata : nil
     }
 }

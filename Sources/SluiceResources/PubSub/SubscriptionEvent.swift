@@ -9,6 +9,8 @@ public enum SubscriptionEvent: Sendable, Hashable {
     case created(SubscriptionCreated)
     /// `subscription.deleted`.
     case deleted(SubscriptionDeleted)
+    /// `subscription.updated`: the whole new configuration (PATCH, modifyPushConfig).
+    case updated(SubscriptionUpdated)
 
     /// The event type names, as stored in the log.
     public enum TypeName {
@@ -16,6 +18,8 @@ public enum SubscriptionEvent: Sendable, Hashable {
         public static let created = "subscription.created"
         /// A subscription was deleted.
         public static let deleted = "subscription.deleted"
+        /// A subscription's configuration changed.
+        public static let updated = "subscription.updated"
     }
 
     /// The event's type name.
@@ -23,6 +27,7 @@ public enum SubscriptionEvent: Sendable, Hashable {
         switch self {
         case .created: TypeName.created
         case .deleted: TypeName.deleted
+        case .updated: TypeName.updated
         }
     }
 
@@ -32,6 +37,7 @@ public enum SubscriptionEvent: Sendable, Hashable {
             switch self {
             case .created(let payload): EventCoding.encode(payload)
             case .deleted(let payload): EventCoding.encode(payload)
+            case .updated(let payload): EventCoding.encode(payload)
             }
         return NewEvent(type: type, data: data, metadata: metadata)
     }
@@ -41,6 +47,7 @@ public enum SubscriptionEvent: Sendable, Hashable {
         switch event.type {
         case TypeName.created: self = .created(try EventCoding.decode(SubscriptionCreated.self, from: event))
         case TypeName.deleted: self = .deleted(try EventCoding.decode(SubscriptionDeleted.self, from: event))
+        case TypeName.updated: self = .updated(try EventCoding.decode(SubscriptionUpdated.self, from: event))
         default: throw EventCoding.unknownType(event)
         }
     }
@@ -69,6 +76,23 @@ public struct SubscriptionDeleted: Sendable, Hashable, Codable {
     public init(time: Timestamp) { self.time = time }
 }
 
+/// The payload of `subscription.updated`.
+public struct SubscriptionUpdated: Sendable, Hashable, Codable {
+    /// The validated new configuration.
+    public var config: SubscriptionConfig
+    /// The fields that changed, as the update mask named them.
+    public var fields: [String]
+    /// When it changed.
+    public var time: Timestamp
+
+    /// Creates the payload.
+    public init(config: SubscriptionConfig, fields: [String], time: Timestamp) {
+        self.config = config
+        self.fields = fields
+        self.time = time
+    }
+}
+
 /// A subscription's configuration, rebuilt by folding its events.
 public struct SubscriptionState: Sendable, Hashable {
     /// The configuration while the subscription exists.
@@ -95,6 +119,9 @@ public struct SubscriptionState: Sendable, Hashable {
             guard config != nil else { throw SluiceError(.corruptStore, "a missing subscription is deleted") }
             config = nil
             created = nil
+        case .updated(let payload):
+            guard config != nil else { throw SluiceError(.corruptStore, "a missing subscription is updated") }
+            config = payload.config
         }
     }
 
@@ -105,5 +132,26 @@ public struct SubscriptionState: Sendable, Hashable {
         }
         try config.validate()
         return [.created(SubscriptionCreated(config: config, time: now))]
+    }
+
+    /// The event that replaces the configuration with `new`, after checking that it names the
+    /// same subscription and topic and keeps what Pub/Sub does not let change.
+    public func update(to new: SubscriptionConfig, fields: [String], now: Timestamp) throws(SluiceError)
+        -> [SubscriptionEvent]
+    {
+        guard let current = config else { throw SluiceError(.notFound, "subscription \(new.name) does not exist") }
+        func immutable(_ field: String) -> SluiceError {
+            SluiceError(.invalidArgument, "subscription \(new.name): \(field) cannot be changed after creation")
+        }
+        guard new.name == current.name else {
+            throw SluiceError(.invalidArgument, "the subscription name cannot change")
+        }
+        guard new.topic == current.topic else { throw immutable("topic") }
+        guard new.filter == current.filter else { throw immutable("filter") }
+        guard new.enableMessageOrdering == current.enableMessageOrdering else {
+            throw immutable("enableMessageOrdering")
+        }
+        try new.validate()
+        return [.updated(SubscriptionUpdated(config: new, fields: fields, time: now))]
     }
 }

@@ -119,6 +119,20 @@ public struct PubSubService: Sendable {
         return config
     }
 
+    /// Replaces a subscription's configuration (its delivery settings); `fields` names what the
+    /// caller meant to change, for the record.
+    public func updateSubscription(
+        _ config: SubscriptionConfig, fields: [String], metadata: EventMetadata = .empty
+    ) async throws(SluiceError) {
+        try await appender.change(
+            ResourceStreams.subscription(config.name),
+            load: { () async throws(SluiceError) in try await log.loadSubscription(config.name) },
+            metadata: metadata
+        ) { (loaded) throws(SluiceError) in
+            (try loaded.state.update(to: config, fields: fields, now: clock()).map { $0.newEvent() }, ())
+        }
+    }
+
     /// Deletes a subscription.
     public func deleteSubscription(_ name: String, metadata: EventMetadata = .empty) async throws(SluiceError) {
         let subscription = try SubscriptionName(name)
@@ -138,11 +152,19 @@ public struct PubSubService: Sendable {
     public func listSubscriptions() async throws(SluiceError) -> [(config: SubscriptionConfig, createdAt: Int64)] {
         var live: [String: (SubscriptionConfig, Int64)] = [:]
         for event in try await resourceEvents(
-            prefix: "subscription/", types: [SubscriptionEvent.TypeName.created, SubscriptionEvent.TypeName.deleted])
+            prefix: "subscription/",
+            types: [
+                SubscriptionEvent.TypeName.created, SubscriptionEvent.TypeName.deleted,
+                SubscriptionEvent.TypeName.updated,
+            ])
         {
             switch try SubscriptionEvent(event) {
             case .created(let payload): live[event.stream.rawValue] = (payload.config, event.position)
             case .deleted: live[event.stream.rawValue] = nil
+            case .updated(let payload):
+                if let created = live[event.stream.rawValue]?.1 {
+                    live[event.stream.rawValue] = (payload.config, created)
+                }
             }
         }
         return live.values.sorted { $0.0.name < $1.0.name }.map { (config: $0.0, createdAt: $0.1) }

@@ -139,7 +139,8 @@ struct ServeRun {
         let resources = try ResourceContext(
             log: log, dataDirectory: dataDirectory, inlineObjectBytes: configuration.inlineObjectBytes)
         let hub = SubscriptionHub(
-            log: log, pubsub: resources.pubsub, logger: CommandLogging.logger(label: "sluice.engine.pubsub"))
+            log: log, pubsub: resources.pubsub, logger: CommandLogging.logger(label: "sluice.engine.pubsub"),
+            pushSender: HTTPPushSender())
         let router = SluiceRouter.make(
             SluiceRouter.Services(
                 log: log, catalog: engine.catalog, runner: engine.runner, models: models, tokens: tokens,

@@ -1,0 +1,36 @@
+public import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+public import SluiceEngine
+
+/// Delivers push subscriptions over HTTP: POSTs each push and acknowledges on the statuses
+/// Pub/Sub treats as success (102, 200, 201, 202, 204); anything else, a timeout at the ack
+/// deadline or a refused connection fails the attempt.
+public struct HTTPPushSender: PushSender {
+    private let client: HTTPClient
+
+    public init(client: HTTPClient? = nil) {
+        self.client = client ?? OutboundHTTPClient.shared
+    }
+
+    static let successStatuses: Set<UInt> = [102, 200, 201, 202, 204]
+
+    public func send(_ push: PushRequest) async -> PushResult {
+        var request = HTTPClientRequest(url: push.endpoint)
+        request.method = .POST
+        for (name, value) in push.headers.sorted(by: { $0.key < $1.key }) {
+            request.headers.add(name: name, value: value)
+        }
+        request.body = .bytes(ByteBuffer(bytes: push.body))
+        do {
+            let response = try await client.execute(request, deadline: .now() + TimeAmount(push.timeout))
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            let status = response.status.code
+            return Self.successStatuses.contains(status) ? .acknowledged : .failed("HTTP \(status)")
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            return .failed("no answer within the ack deadline (\(push.timeout))")
+        } catch {
+            return .failed("cannot reach the push endpoint: \(error)")
+        }
+    }
+}

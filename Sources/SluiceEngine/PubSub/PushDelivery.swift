@@ -1,0 +1,94 @@
+import Foundation
+public import SluiceResources
+
+/// One push of one message to a push subscription's endpoint.
+public struct PushRequest: Sendable, Hashable {
+    public var endpoint: String
+    public var headers: [String: String]
+    public var body: [UInt8]
+    /// The ack deadline: an endpoint that has not answered by then has failed the attempt.
+    public var timeout: Duration
+
+    public init(endpoint: String, headers: [String: String], body: [UInt8], timeout: Duration) {
+        self.endpoint = endpoint
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+}
+
+/// What an endpoint made of a push.
+public enum PushResult: Sendable, Hashable {
+    /// 102, 200, 201, 202 or 204: the message is acknowledged.
+    case acknowledged
+    /// Anything else (another status, no answer in time, no connection), with why.
+    case failed(String)
+}
+
+/// Sends pushes over HTTP; the engine stays free of an HTTP client.
+public protocol PushSender: Sendable {
+    func send(_ request: PushRequest) async -> PushResult
+}
+
+/// Builds the requests Pub/Sub's push delivery sends
+/// (https://cloud.google.com/pubsub/docs/push#receive_push).
+public enum PushRequests {
+    /// The wrapped form: `{"message": {...}, "subscription": "projects/P/subscriptions/S"}`, with
+    /// `deliveryAttempt` when the subscription has a dead-letter policy. The message carries
+    /// `messageId`/`message_id` and `publishTime`/`publish_time` both, as Google sends them. The
+    /// unwrapped form (`noWrapper`) sends the data as the body and, with `writeMetadata`, the
+    /// attributes and message metadata as `x-goog-pubsub-*` headers.
+    public static func make(
+        _ delivery: DeliveryStateMachine.Delivery, config: SubscriptionConfig, push: PushConfig, project: String
+    ) -> PushRequest {
+        let message = delivery.message
+        let subscription = "projects/\(project)/subscriptions/\(config.name.rawValue)"
+        let timeout = Duration.seconds(config.ackDeadlineSeconds)
+        if push.noWrapper {
+            var headers = ["content-type": "application/octet-stream"]
+            if push.writeMetadata == true {
+                headers["x-goog-pubsub-subscription-name"] = subscription
+                headers["x-goog-pubsub-message-id"] = message.messageID
+                headers["x-goog-pubsub-publish-time"] = message.publishTime.rfc3339Microseconds
+                for (key, value) in message.attributes { headers["x-goog-pubsub-" + key.lowercased()] = value }
+            }
+            return PushRequest(endpoint: push.pushEndpoint, headers: headers, body: message.data, timeout: timeout)
+        }
+        var wrapped: [String: Any] = [
+            "data": Data(message.data).base64EncodedString(),
+            "messageId": message.messageID, "message_id": message.messageID,
+            "publishTime": message.publishTime.rfc3339Microseconds,
+            "publish_time": message.publishTime.rfc3339Microseconds,
+        ]
+        if !message.attributes.isEmpty { wrapped["attributes"] = message.attributes }
+        if !message.orderingKey.isEmpty { wrapped["orderingKey"] = message.orderingKey }
+        var envelope: [String: Any] = ["message": wrapped, "subscription": subscription]
+        if config.deadLetterPolicy != nil { envelope["deliveryAttempt"] = delivery.deliveryAttempt }
+        let body =
+            (try? JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data()
+        return PushRequest(
+            endpoint: push.pushEndpoint, headers: ["content-type": "application/json"], body: Array(body),
+            timeout: timeout)
+    }
+}
+
+/// Push backoff per subscription: after a failed push, the next ones wait 100 ms, doubling up to
+/// 60 s, and a success resets it, as Pub/Sub slows pushes to a failing endpoint.
+struct PushBackoff: Sendable {
+    private var failures = 0
+    private(set) var until: ContinuousClock.Instant?
+
+    mutating func failed() {
+        failures += 1
+        let milliseconds = min(60_000, 100 << min(failures - 1, 10))
+        until = .now + .milliseconds(milliseconds)
+    }
+
+    mutating func succeeded() {
+        failures = 0
+        until = nil
+    }
+
+    var isWaiting: Bool { until.map { $0 > .now } ?? false }
+}
