@@ -50,6 +50,20 @@ struct WorkflowsAPITests {
         #expect(await fixture.log.headPosition() == 0)
     }
 
+    @Test("creating a workflow that exists is ALREADY_EXISTS and records no revision")
+    func createExistingIsRefused() async throws {
+        let fixture = APIFixture()
+        try await fixture.app().test(.router) { client in
+            for expected in [HTTPResponse.Status.ok, .conflict] {
+                try await client.execute(
+                    uri: APIFixture.base + "/workflows?workflowId=double", method: .post,
+                    body: ByteBuffer(string: APIFixture.tripling)
+                ) { response in #expect(response.status == expected) }
+            }
+        }
+        #expect(await fixture.log.headPosition() == 1)
+    }
+
     @Test("an execution is created ACTIVE and reads SUCCEEDED with its result once it has run")
     func executionLifecycle() async throws {
         let fixture = APIFixture()

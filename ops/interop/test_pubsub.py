@@ -103,3 +103,57 @@ def test_the_notification_of_an_upload_arrives_on_a_pulled_subscription():
         time.sleep(0.1)
     assert result is not None, "no succeeded execution for the upload"
     assert result["label"] == "7"
+
+
+def test_an_update_changes_the_masked_fields_only(names):
+    publisher, subscriber = clients()
+    topic, subscription = names
+    publisher.create_topic(request={"name": topic})
+    subscriber.create_subscription(request={"name": subscription, "topic": topic, "ack_deadline_seconds": 20})
+    updated = subscriber.update_subscription(request={
+        "subscription": {"name": subscription, "ack_deadline_seconds": 45, "filter": "ignored"},
+        "update_mask": {"paths": ["ack_deadline_seconds"]},
+    })
+    assert updated.ack_deadline_seconds == 45
+    assert subscriber.get_subscription(request={"subscription": subscription}).ack_deadline_seconds == 45
+
+
+def test_a_push_subscription_posts_the_wrapped_message_to_its_endpoint(names):
+    import http.server
+    import threading
+
+    received = []
+
+    class Endpoint(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Endpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        publisher, subscriber = clients()
+        topic, subscription = names
+        publisher.create_topic(request={"name": topic})
+        subscriber.create_subscription(request={
+            "name": subscription, "topic": topic,
+            "push_config": {"push_endpoint": f"http://127.0.0.1:{server.server_port}/push"},
+        })
+        message_id = publisher.publish(topic, b"pushed", color="red").result(timeout=30)
+        for _ in range(100):
+            if received:
+                break
+            time.sleep(0.05)
+        assert received, "nothing was pushed"
+        message = received[0]["message"]
+        assert received[0]["subscription"] == f"projects/local/subscriptions/{subscription.split('/')[-1]}"
+        assert message["messageId"] == message_id
+        assert message["attributes"] == {"color": "red"}
+        import base64
+        assert base64.b64decode(message["data"]) == b"pushed"
+    finally:
+        server.shutdown()

@@ -20,8 +20,11 @@ public actor WorkflowCatalog {
 
     /// Validates `source` and records it as the workflow's next revision, which it returns.
     /// Deploying the same source as the latest revision records nothing and returns that revision.
+    /// With `creating`, a workflow that exists already is `alreadyExists` (the API's create).
     @discardableResult
-    public func deploy(name: String, source: String, principal: String? = nil) async throws(SluiceError) -> Int64 {
+    public func deploy(
+        name: String, source: String, principal: String? = nil, creating: Bool = false
+    ) async throws(SluiceError) -> Int64 {
         try Self.validateName(name)
         let definition: WorkflowDefinition
         do {
@@ -31,6 +34,9 @@ public actor WorkflowCatalog {
         }
         let stream = Self.stream(name)
         let events = try await log.readStream(stream, from: 1, limit: 100_000)
+        if creating, let latest = events.last, latest.type == Self.deployedType {
+            throw SluiceError(.alreadyExists, "workflow \(name) already exists")
+        }
         if let latest = events.last, let fields = try? EventPayload.decode(latest),
             fields["source"]?.stringValue == source
         {

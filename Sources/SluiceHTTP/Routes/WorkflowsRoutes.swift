@@ -17,7 +17,8 @@ struct WorkflowsRoutes: Sendable {
                 throw GoogleErrorResponse.invalidArgument("workflowId is required")
             }
             let source = try await Self.sourceContents(request, context: context)
-            return try await deploy(name, source: source, project: project, location: location, context: context)
+            return try await deploy(
+                name, source: source, project: project, location: location, context: context, creating: true)
         }
         routes(.editor).patch(RouterPath("\(base)/workflows/:workflow")) { request, context in
             let (project, location) = try Self.scope(context)
@@ -91,10 +92,11 @@ struct WorkflowsRoutes: Sendable {
     }
 
     private func deploy(
-        _ name: String, source: String, project: String, location: String, context: SluiceRequestContext
+        _ name: String, source: String, project: String, location: String, context: SluiceRequestContext,
+        creating: Bool = false
     ) async throws -> Response {
         let summary = try await Self.mapped {
-            try await catalog.deploy(name: name, source: source, principal: context.principal)
+            try await catalog.deploy(name: name, source: source, principal: context.principal, creating: creating)
             return try await catalog.summary(of: name)
         }
         return JSONObject.response(Self.operation(summary, project: project, location: location))
