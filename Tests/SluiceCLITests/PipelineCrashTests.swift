@@ -79,8 +79,8 @@ struct PipelineCrashTests {
         var stored = 0
         let names = await acknowledged.names
         for _ in 0..<600 {
-            started = try executionsByObject(binary, database)
-            stored = try await storedPredictions(server)
+            started = try PipelineAudit.executionsByObject(binary, database)
+            stored = try await PipelineAudit.objectNames(server, bucket: "predictions").count
             if names.allSatisfy({ started[$0] != nil }), stored >= names.count { break }
             try await Task.sleep(for: .milliseconds(200))
         }
@@ -92,39 +92,5 @@ struct PipelineCrashTests {
         #expect(twice.isEmpty, "uploads with more than one execution: \(twice.keys.sorted().prefix(5))")
         #expect(stored >= names.count)
         #expect(try binary.run(["admin", "verify", "--db", database]).status == 0)
-    }
-
-    /// How many executions each object name started, from the `execution.started` events.
-    func executionsByObject(_ binary: SluiceBinary, _ database: String) throws -> [String: Int] {
-        let output = try binary.run(
-            ["events", "query", "--type", "execution.started", "--limit", "10000", "--json", "--db", database])
-        var counts: [String: Int] = [:]
-        for line in output.stdout.split(separator: "\n") {
-            guard let event = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                let data = event["data"] as? [String: Any], let argument = data["argument"] as? [String: Any],
-                let message = argument["message"] as? [String: Any],
-                let attributes = message["attributes"] as? [String: Any],
-                let object = attributes["objectId"] as? String
-            else { continue }
-            counts[object, default: 0] += 1
-        }
-        return counts
-    }
-
-    func storedPredictions(_ server: ServeProcess) async throws -> Int {
-        var count = 0
-        var token: String?
-        repeat {
-            let page = try await server.request(
-                "GET",
-                "/storage/v1/b/predictions/o?maxResults=1000"
-                    + (token.map {
-                        "&pageToken=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-                    }
-                        ?? ""))
-            count += (page["items"] as? [Any])?.count ?? 0
-            token = page["nextPageToken"] as? String
-        } while token != nil
-        return count
     }
 }

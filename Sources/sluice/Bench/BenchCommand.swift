@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Sluice on this machine.",
-        subcommands: [LogBenchmark.self, InterpreterBenchmark.self, PipelineBenchmark.self]
+        subcommands: [LogBenchmark.self, InterpreterBenchmark.self, PipelineBenchmark.self, HTTPBenchmark.self]
     )
 }

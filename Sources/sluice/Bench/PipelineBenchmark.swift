@@ -169,11 +169,21 @@ struct PipelineBenchmark: AsyncParsableCommand {
     }
 }
 
-/// When each upload started and when its execution succeeded, matched by correlation id.
+/// When each upload started and when it completed, matched by a key: by default the correlation
+/// id of its `execution.succeeded`.
 actor CompletionClock {
     private var starts: [String: ContinuousClock.Instant] = [:]
     private var latencies = LatencySample()
     private var finished = 0
+    private let completion: @Sendable (RecordedEvent) -> String?
+
+    init(
+        completion: @escaping @Sendable (RecordedEvent) -> String? = { event in
+            event.type == "execution.succeeded" ? event.metadata.correlationID : nil
+        }
+    ) {
+        self.completion = completion
+    }
 
     func started(_ correlation: String, at instant: ContinuousClock.Instant) { starts[correlation] = instant }
 
@@ -189,11 +199,11 @@ actor CompletionClock {
         finished += 1
     }
 
-    /// Follows the log and times every `execution.succeeded`.
+    /// Follows the log and times every completion.
     nonisolated func follow(_ log: any EventLog) async throws {
         let head = try await log.headPosition()
-        for try await event in log.tail(after: head) where event.type == "execution.succeeded" {
-            if let correlation = event.metadata.correlationID { await succeeded(correlation) }
+        for try await event in log.tail(after: head) {
+            if let key = completion(event) { await succeeded(key) }
         }
     }
 

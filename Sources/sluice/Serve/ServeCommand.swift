@@ -114,6 +114,8 @@ struct ServeRun {
     let log: SQLiteEventLog
     let models: ModelRegistry
     let metrics: SluiceMetrics
+    /// Told the bound port instead of printing it (a benchmark runs the server in its process).
+    var onListening: (@Sendable (Int) async -> Void)? = nil
 
     func run() async throws {
         let logger = CommandLogging.logger(label: "sluice.serve")
@@ -155,9 +157,13 @@ struct ServeRun {
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
-            onServerRunning: { [path = configuration.databasePath] channel in
-                StandardOutput.line(
-                    "sluice: listening on http://\(host):\(channel.localAddress?.port ?? port) (log \(path); \(auth))")
+            onServerRunning: { [path = configuration.databasePath, onListening] channel in
+                let bound = channel.localAddress?.port ?? port
+                if let onListening {
+                    await onListening(bound)
+                } else {
+                    StandardOutput.line("sluice: listening on http://\(host):\(bound) (log \(path); \(auth))")
+                }
             },
             logger: logger
         )

@@ -1,0 +1,196 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import SluiceAdaptersLocal
+import SluiceApp
+import SluiceCore
+import SluiceHTTP
+import SluiceLog
+import SluiceLogSQLite
+
+/// `sluice bench http`: the whole service as users meet it. It runs `sluice serve` (the example
+/// stack, a real SQLite log) in this process, and HTTP clients upload samples to the Cloud
+/// Storage API; each upload is timed from the request to its prediction's `object.finalized` in
+/// the `predictions` bucket. Phases as in `sluice bench pipeline`: clients as fast as they go
+/// (`uploads_per_s`), then uploads on a fixed schedule at half that rate (`latency_p50_ms`,
+/// `latency_p99_ms`). With `--baseline-pipelines-per-s` (what `sluice bench pipeline` measured)
+/// it reports the HTTP cost as the ratio of the two.
+struct HTTPBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "http",
+        abstract: "Benchmark uploads over HTTP through the whole pipeline to the stored prediction.")
+
+    @Option(help: "Uploads in the measured run.") var uploads: Int = 2_000
+    @Option(help: "Concurrent HTTP clients.") var clients: Int = 64
+    @Option(help: "Uploads in the paced latency phase (0 skips it).") var pacedUploads: Int = 2_000
+    @Option(help: "Commit durability.") var synchronous: SQLiteEventLog.Configuration.Synchronous = .full
+    @Option(help: "Directory for the data (default: a new temporary one).") var directory: String?
+    @Option(help: "pipelines_per_s of `sluice bench pipeline` on this machine, for the HTTP cost ratio.")
+    var baselinePipelinesPerS: Double?
+    @Flag(help: "Print one JSON object per figure.") var json = false
+
+    func validate() throws {
+        guard uploads > 0, clients > 0 else { throw ValidationError("--uploads and --clients must be positive") }
+        guard pacedUploads >= 0 else { throw ValidationError("--paced-uploads must not be negative") }
+    }
+
+    func run() async throws {
+        let folder = directory ?? NSTemporaryDirectory() + "sluice-bench-http-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { if directory == nil { try? FileManager.default.removeItem(atPath: folder) } }
+        let configuration = try ServeConfiguration.resolve(
+            flags: [
+                "db": folder + "/sluice.db", "host": "127.0.0.1", "port": "0", "stack": "example",
+                "synchronous": synchronous.rawValue, "max_executions": "512",
+            ],
+            environment: [:])
+        CommandLogging.use(level: .error)
+        let log = try await DatabaseOptions.open(path: configuration.databasePath, synchronous: synchronous)
+        let server = ServeRun(
+            configuration: configuration, log: log, models: try ModelRegistry(directory: configuration.modelsDirectory),
+            metrics: SluiceMetrics(), onListening: { port in await BoundPort.shared.set(port) })
+        let completions = CompletionClock(completion: Self.predictionStored)
+        var pool = HTTPClient.Configuration()
+        pool.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: pool)
+        let figures: [BenchFigure]
+        do {
+            figures = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await server.run() }
+                group.addTask { try await completions.follow(log) }
+                let port = try await BoundPort.shared.wait()
+                let uploader = HTTPUploader(client: client, port: port, completions: completions)
+                let figures = try await measure(uploader, completions: completions)
+                group.cancelAll()
+                return figures
+            }
+        } catch {
+            try? await client.shutdown()
+            await log.close()
+            throw error
+        }
+        try await client.shutdown()
+        await log.close()
+        BenchFigure.report(figures, json: json)
+    }
+
+    /// The upload whose prediction an `object.finalized` in `predictions` stores.
+    @Sendable static func predictionStored(_ event: RecordedEvent) -> String? {
+        let stream = event.stream.rawValue
+        guard event.type == "object.finalized", stream.hasPrefix("object/predictions/"),
+            stream.hasSuffix(".prediction.json")
+        else { return nil }
+        return String(stream.dropFirst("object/predictions/".count).dropLast(".prediction.json".count))
+    }
+
+    private func measure(_ uploader: HTTPUploader, completions: CompletionClock) async throws -> [BenchFigure] {
+        let perClient = max(1, uploads / clients)
+        let total = perClient * clients
+        StandardOutput.errorLine("bench http: saturated phase: \(total) uploads from \(clients) clients")
+        let started = ContinuousClock.now
+        let acknowledged = try await withThrowingTaskGroup(of: LatencySample.self) { group in
+            for client in 0..<clients {
+                group.addTask {
+                    var latencies = LatencySample()
+                    for index in 0..<perClient {
+                        latencies.record(try await uploader.upload("bench/\(client)/\(index).json"))
+                    }
+                    return latencies
+                }
+            }
+            var merged = LatencySample()
+            for try await part in group { merged.merge(part) }
+            return merged
+        }
+        let saturated = await completions.waitForAll(total, timeout: .seconds(600))
+        let rate = Double(saturated.count) / (ContinuousClock.now - started).seconds
+        var figures = [
+            BenchFigure(name: "uploads_per_s", value: rate, unit: "uploads/s", baseline: 2_000),
+            BenchFigure(
+                name: "saturated_latency_p50_ms", value: saturated.sample.percentileMilliseconds(50), unit: "ms"),
+            BenchFigure(
+                name: "saturated_latency_p99_ms", value: saturated.sample.percentileMilliseconds(99), unit: "ms"),
+            BenchFigure(name: "upload_ack_p50_ms", value: acknowledged.percentileMilliseconds(50), unit: "ms"),
+            BenchFigure(name: "upload_ack_p99_ms", value: acknowledged.percentileMilliseconds(99), unit: "ms"),
+            BenchFigure(name: "completed_pipelines", value: Double(saturated.count), unit: "pipelines"),
+        ]
+        if let baseline = baselinePipelinesPerS {
+            figures.insert(
+                BenchFigure(name: "http_over_in_process_ratio", value: rate / baseline, unit: "ratio"), at: 1)
+        }
+        guard pacedUploads > 0, rate > 0 else { return figures }
+        let pacedRate = rate / 2
+        StandardOutput.errorLine(
+            String(format: "bench http: paced phase: %d uploads at %.0f/s", pacedUploads, pacedRate))
+        await completions.reset()
+        let begin = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<pacedUploads {
+                let due = begin + .nanoseconds(Int64(Double(index) / pacedRate * 1e9))
+                if due > ContinuousClock.now { try await Task.sleep(until: due, clock: .continuous) }
+                group.addTask { _ = try await uploader.upload("bench/paced/\(index).json") }
+            }
+            try await group.waitForAll()
+        }
+        let paced = await completions.waitForAll(pacedUploads, timeout: .seconds(600))
+        figures.insert(
+            contentsOf: [
+                BenchFigure(
+                    name: "latency_p50_ms", value: paced.sample.percentileMilliseconds(50), unit: "ms"),
+                BenchFigure(
+                    name: "latency_p99_ms", value: paced.sample.percentileMilliseconds(99), unit: "ms", baseline: 50),
+                BenchFigure(name: "paced_rate_per_s", value: pacedRate, unit: "uploads/s"),
+            ], at: 1)
+        figures.append(BenchFigure(name: "completed_paced_pipelines", value: Double(paced.count), unit: "pipelines"))
+        return figures
+    }
+}
+
+/// Uploads one sample over the Storage JSON API's media upload.
+struct HTTPUploader: Sendable {
+    let client: HTTPClient
+    let port: Int
+    let completions: CompletionClock
+    /// One 8x8 image, as a client of the Vertex endpoint would upload it.
+    static let sample: ByteBuffer = {
+        let pixels = (0..<64).map { String(Double($0 % 17) / 16) }.joined(separator: ",")
+        return ByteBuffer(string: "{\"instances\": [[\(pixels)]]}")
+    }()
+
+    /// Uploads `name`; returns how long the acknowledgement took.
+    func upload(_ name: String) async throws -> Duration {
+        var request = HTTPClientRequest(
+            url: "http://127.0.0.1:\(port)/upload/storage/v1/b/uploads/o?uploadType=media&name="
+                + (name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name))
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(Self.sample)
+        let begin = ContinuousClock.now
+        await completions.started(name, at: begin)
+        let response = try await client.execute(request, deadline: .now() + .seconds(60))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        guard response.status == .ok else {
+            throw SluiceError(.internalFailure, "upload of \(name) answered HTTP \(response.status.code)")
+        }
+        return ContinuousClock.now - begin
+    }
+}
+
+/// The port the in-process server bound, once it has.
+actor BoundPort {
+    static let shared = BoundPort()
+    private var port: Int?
+
+    func set(_ port: Int) { self.port = port }
+
+    func wait() async throws -> Int {
+        for _ in 0..<3_000 {
+            if let port { return port }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw SluiceError(.unavailable, "the server did not start within 30 s")
+    }
+}
