@@ -86,6 +86,8 @@ public enum SluiceRouter {
         ExecutionsRoutes(runner: services.runner, catalog: services.catalog, log: services.log).add(to: routes)
         EventsRoutes(log: services.log).add(to: routes)
         RedriveRoutes(log: services.log).add(to: routes)
+        TraceRoutes(log: services.log).add(to: routes)
+        ReplayRoutes(log: services.log, runner: services.runner).add(to: routes)
         PredictionRoutes(models: services.models).add(to: routes)
         if let metrics = services.metrics { MetricsRoutes(metrics: metrics).add(to: routes) }
         services.storage?.add(to: routes)

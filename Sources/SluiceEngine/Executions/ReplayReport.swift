@@ -1,4 +1,5 @@
-import SluiceWorkflows
+import OrderedCollections
+public import SluiceWorkflows
 
 /// What a dry-run replay found: how far the recorded history carries the new revision, and
 /// where it stops matching.
@@ -18,4 +19,28 @@ public struct ReplayReport: Sendable, Hashable {
     public var divergence: Divergence?
     /// When the history carries the new revision to its end: how it would end.
     public var ending: ExecutionHistory.Ending?
+}
+
+extension ReplayReport {
+    /// The report as one JSON object: `reusableEffects`, `divergence` (effect, routine, step,
+    /// function, reason) and `wouldSucceedWith` or `wouldFailWith`.
+    public var value: WorkflowValue {
+        var map: OrderedDictionary<String, WorkflowValue> = ["reusableEffects": .int(Int64(reusableEffects))]
+        if let divergence {
+            map["divergence"] = .object([
+                "effectId": .string(divergence.effectID), "routine": .string(divergence.routine),
+                "step": .string(divergence.step), "function": .string(divergence.function),
+                "reason": .string(divergence.reason),
+            ])
+        }
+        switch ending {
+        case .succeeded(let result)?: map["wouldSucceedWith"] = result
+        case .failed(let error)?: map["wouldFailWith"] = error.errorMap
+        default: break
+        }
+        return .map(map)
+    }
+
+    /// ``value`` as JSON text.
+    public var json: String { (try? value.jsonString()) ?? "{}" }
 }

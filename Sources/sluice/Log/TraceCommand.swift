@@ -29,12 +29,7 @@ struct TraceCommand: AsyncParsableCommand {
             let id = try await resolve(log)
             let trace = try await JourneyTrace.load(log, correlationID: id)
             if json {
-                for step in trace.steps {
-                    StandardOutput.line(
-                        "{\"position\":\(step.position),\"offsetMs\":\(Double(step.offsetMicros) / 1_000),"
-                            + "\"stream\":\(JSONText.quote(step.stream)),\"type\":\(JSONText.quote(step.type)),"
-                            + "\"summary\":\(JSONText.quote(step.summary))}")
-                }
+                for step in trace.steps { StandardOutput.line(step.json) }
                 return
             }
             StandardOutput.line("journey \(trace.correlationID): \(trace.steps.count) events")
@@ -47,16 +42,10 @@ struct TraceCommand: AsyncParsableCommand {
     }
 
     private func resolve(_ log: any EventLog) async throws -> String {
-        if let correlation { return correlation }
-        if let execution {
-            return try await JourneyTrace.correlation(ofStream: try ExecutionID(execution).stream, in: log)
-        }
-        let path = (object ?? "").hasPrefix("gs://") ? String((object ?? "").dropFirst(5)) : (object ?? "")
-        guard let slash = path.firstIndex(of: "/") else {
-            throw ValidationError("--object takes gs://BUCKET/NAME")
-        }
-        let stream = try ResourceStreams.object(
-            try BucketName(String(path[..<slash])), try ObjectName(String(path[path.index(after: slash)...])))
-        return try await JourneyTrace.correlation(ofStream: stream, in: log)
+        let target: JourneyTrace.Target =
+            if let correlation { .correlation(correlation) } else if let execution {
+                .execution(execution)
+            } else { .object(object ?? "") }
+        return try await JourneyTrace.correlation(of: target, in: log)
     }
 }

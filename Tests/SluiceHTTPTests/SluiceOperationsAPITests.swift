@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import SluiceCore
+import SluiceEngine
+import SluiceLog
+import SluiceWorkflows
+import Testing
+
+@Suite("Sluice's own API replays failed executions and traces journeys")
+struct SluiceOperationsAPITests {
+    static let failing = "main:\n  params: [args]\n  steps:\n    - fail:\n        raise:\n          code: 503\n"
+    static let fixed = "main:\n  params: [args]\n  steps:\n    - ok:\n        return: fixed\n"
+
+    /// Runs one execution of `flaky` to its failure, then deploys the fixed revision.
+    static func failedExecution(_ fixture: APIFixture) async throws -> ExecutionID {
+        let revision = try await fixture.catalog.deploy(name: "flaky", source: failing)
+        let id = try ExecutionID("run-1")
+        try await fixture.runner.start(
+            id, ExecutionStart(workflow: "flaky", revision: revision, argument: .null),
+            metadata: EventMetadata(correlationID: "journey-1"))
+        _ = try await fixture.runner.run(id)
+        try await fixture.catalog.deploy(name: "flaky", source: fixed)
+        return id
+    }
+
+    @Test("a dry run reports the fixed revision's outcome; a replay is recorded with the caller and succeeds")
+    func replayOne() async throws {
+        let fixture = APIFixture()
+        let failed = try await Self.failedExecution(fixture)
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: "/v1/sluice/executions/run-1:replay", method: .post, body: ByteBuffer(string: #"{"dryRun": true}"#)
+            ) { response in
+                #expect(response.status == .ok)
+                let report = APIFixture.json(response.body)["report"] as? [String: Any]
+                #expect(report?["wouldSucceedWith"] as? String == "fixed")
+            }
+            try await client.execute(
+                uri: "/v1/sluice/executions/run-1:replay", method: .post,
+                body: ByteBuffer(string: #"{"reason": "fixed the backend"}"#)
+            ) { response in
+                #expect(APIFixture.json(response.body)["replay"] as? String == "run-1-replay-1")
+            }
+        }
+        let outcome = try await fixture.runner.run(try ExecutionID("run-1-replay-1"))
+        #expect(outcome.result == "fixed")
+        let replayed = await fixture.log.readStream(failed.stream, from: 1, limit: 100).last
+        #expect(replayed?.type == ExecutionRunner.replayedType)
+        #expect(replayed?.metadata.principal == "api")
+    }
+
+    @Test("a bulk replay takes the matching failures not yet replayed")
+    func replayMany() async throws {
+        let fixture = APIFixture()
+        _ = try await Self.failedExecution(fixture)
+        try await fixture.app().test(.router) { client in
+            for expected in [1, 0] {
+                try await client.execute(
+                    uri: "/v1/sluice/executions:replay", method: .post,
+                    body: ByteBuffer(string: #"{"where": ["data.error.code = 503"]}"#)
+                ) { response in
+                    #expect(response.status == .ok)
+                    #expect((APIFixture.json(response.body)["replays"] as? [Any])?.count == expected)
+                }
+            }
+            try await client.execute(
+                uri: "/v1/sluice/executions:replay", method: .post, body: ByteBuffer(string: "{}")
+            ) { response in #expect(response.status == .badRequest) }
+        }
+    }
+
+    @Test("a trace of an execution lists its journey; an unknown one is NOT_FOUND, no target INVALID_ARGUMENT")
+    func traceRoute() async throws {
+        let fixture = APIFixture()
+        _ = try await Self.failedExecution(fixture)
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/v1/sluice/trace?execution=run-1", method: .get) { response in
+                let steps = APIFixture.json(response.body)["steps"] as? [[String: Any]]
+                #expect(steps?.first?["type"] as? String == "execution.started")
+                #expect(steps?.contains { $0["type"] as? String == "execution.failed" } == true)
+            }
+            try await client.execute(uri: "/v1/sluice/trace?execution=nope", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/v1/sluice/trace", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+}
