@@ -29,15 +29,14 @@ struct PushDeliveryTests {
         }
     }
 
+    /// A hub fixture whose subscription `watch` pushes to `endpoint`.
     struct Fixture {
-        let log = MemoryEventLog()
-        let pubsub: PubSubService
+        let hub = SubscriptionHubTests.Fixture()
         let endpoint: Endpoint
+        var log: MemoryEventLog { hub.log }
+        var pubsub: PubSubService { hub.pubsub }
 
-        init(failures: Int = 0) {
-            pubsub = PubSubService(log: log)
-            endpoint = Endpoint(failures: failures)
-        }
+        init(failures: Int = 0) { endpoint = Endpoint(failures: failures) }
 
         func subscribe(push: PushConfig?, deadLetter: Bool = false) async throws {
             try await pubsub.createTopic("jobs")
@@ -52,23 +51,11 @@ struct PushDeliveryTests {
         }
 
         func publish(_ text: String, attributes: [String: String] = [:]) async throws {
-            try await pubsub.publish(
-                topic: "jobs",
-                [
-                    PubsubMessage(
-                        messageID: "", publishTime: Timestamp(microseconds: 0), attributes: attributes,
-                        data: Array(text.utf8))
-                ])
+            try await hub.publish(text, attributes: attributes)
         }
 
         func running<T: Sendable>(_ body: @Sendable (SubscriptionHub) async throws -> T) async throws -> T {
-            let hub = SubscriptionHub(log: log, pubsub: pubsub, logger: Logger(label: "test"), pushSender: endpoint)
-            return try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await hub.run() }
-                let value = try await body(hub)
-                group.cancelAll()
-                return value
-            }
+            try await hub.running(pushSender: endpoint, body)
         }
 
         func count(_ type: String) async throws -> Int {

@@ -35,8 +35,10 @@ struct SubscriptionHubTests {
         }
 
         /// Runs a hub on the log while `body` runs.
-        func running<T: Sendable>(_ body: @Sendable (SubscriptionHub) async throws -> T) async throws -> T {
-            let hub = SubscriptionHub(log: log, pubsub: pubsub, logger: Logger(label: "test"))
+        func running<T: Sendable>(
+            pushSender: (any PushSender)? = nil, _ body: @Sendable (SubscriptionHub) async throws -> T
+        ) async throws -> T {
+            let hub = SubscriptionHub(log: log, pubsub: pubsub, logger: Logger(label: "test"), pushSender: pushSender)
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await hub.run() }
                 let value = try await body(hub)

@@ -62,7 +62,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
                 group.addTask { try await server.run() }
                 group.addTask { try await completions.follow(log) }
                 let port = try await BoundPort.shared.wait()
-                let uploader = HTTPUploader(client: client, port: port, completions: completions)
+                let uploader = HTTPUploader(client: client, port: port)
                 let figures = try await measure(uploader, completions: completions)
                 group.cancelAll()
                 return figures
@@ -87,64 +87,13 @@ struct HTTPBenchmark: AsyncParsableCommand {
     }
 
     private func measure(_ uploader: HTTPUploader, completions: CompletionClock) async throws -> [BenchFigure] {
-        let perClient = max(1, uploads / clients)
-        let total = perClient * clients
-        StandardOutput.errorLine("bench http: saturated phase: \(total) uploads from \(clients) clients")
-        let started = ContinuousClock.now
-        let acknowledged = try await withThrowingTaskGroup(of: LatencySample.self) { group in
-            for client in 0..<clients {
-                group.addTask {
-                    var latencies = LatencySample()
-                    for index in 0..<perClient {
-                        latencies.record(try await uploader.upload("bench/\(client)/\(index).json"))
-                    }
-                    return latencies
-                }
-            }
-            var merged = LatencySample()
-            for try await part in group { merged.merge(part) }
-            return merged
+        let phases = UploadPhases(
+            uploaders: clients, uploads: uploads, pacedUploads: pacedUploads,
+            throughput: ("uploads_per_s", "uploads/s", 2_000), latencyTargets: (nil, 50), label: "bench http")
+        var figures = try await phases.run(completions: completions) { key in try await uploader.upload(key) }
+        if let baseline = baselinePipelinesPerS, let rate = figures.first(where: { $0.name == "uploads_per_s" }) {
+            figures.append(BenchFigure(name: "http_over_in_process_ratio", value: rate.value / baseline, unit: "ratio"))
         }
-        let saturated = await completions.waitForAll(total, timeout: .seconds(600))
-        let rate = Double(saturated.count) / (ContinuousClock.now - started).seconds
-        var figures = [
-            BenchFigure(name: "uploads_per_s", value: rate, unit: "uploads/s", baseline: 2_000),
-            BenchFigure(
-                name: "saturated_latency_p50_ms", value: saturated.sample.percentileMilliseconds(50), unit: "ms"),
-            BenchFigure(
-                name: "saturated_latency_p99_ms", value: saturated.sample.percentileMilliseconds(99), unit: "ms"),
-            BenchFigure(name: "upload_ack_p50_ms", value: acknowledged.percentileMilliseconds(50), unit: "ms"),
-            BenchFigure(name: "upload_ack_p99_ms", value: acknowledged.percentileMilliseconds(99), unit: "ms"),
-            BenchFigure(name: "completed_pipelines", value: Double(saturated.count), unit: "pipelines"),
-        ]
-        if let baseline = baselinePipelinesPerS {
-            figures.insert(
-                BenchFigure(name: "http_over_in_process_ratio", value: rate / baseline, unit: "ratio"), at: 1)
-        }
-        guard pacedUploads > 0, rate > 0 else { return figures }
-        let pacedRate = rate / 2
-        StandardOutput.errorLine(
-            String(format: "bench http: paced phase: %d uploads at %.0f/s", pacedUploads, pacedRate))
-        await completions.reset()
-        let begin = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<pacedUploads {
-                let due = begin + .nanoseconds(Int64(Double(index) / pacedRate * 1e9))
-                if due > ContinuousClock.now { try await Task.sleep(until: due, clock: .continuous) }
-                group.addTask { _ = try await uploader.upload("bench/paced/\(index).json") }
-            }
-            try await group.waitForAll()
-        }
-        let paced = await completions.waitForAll(pacedUploads, timeout: .seconds(600))
-        figures.insert(
-            contentsOf: [
-                BenchFigure(
-                    name: "latency_p50_ms", value: paced.sample.percentileMilliseconds(50), unit: "ms"),
-                BenchFigure(
-                    name: "latency_p99_ms", value: paced.sample.percentileMilliseconds(99), unit: "ms", baseline: 50),
-                BenchFigure(name: "paced_rate_per_s", value: pacedRate, unit: "uploads/s"),
-            ], at: 1)
-        figures.append(BenchFigure(name: "completed_paced_pipelines", value: Double(paced.count), unit: "pipelines"))
         return figures
     }
 }
@@ -153,29 +102,25 @@ struct HTTPBenchmark: AsyncParsableCommand {
 struct HTTPUploader: Sendable {
     let client: HTTPClient
     let port: Int
-    let completions: CompletionClock
     /// One 8x8 image, as a client of the Vertex endpoint would upload it.
     static let sample: ByteBuffer = {
         let pixels = (0..<64).map { String(Double($0 % 17) / 16) }.joined(separator: ",")
         return ByteBuffer(string: "{\"instances\": [[\(pixels)]]}")
     }()
 
-    /// Uploads `name`; returns how long the acknowledgement took.
-    func upload(_ name: String) async throws -> Duration {
+    /// Uploads `name` and returns once it is acknowledged.
+    func upload(_ name: String) async throws {
         var request = HTTPClientRequest(
             url: "http://127.0.0.1:\(port)/upload/storage/v1/b/uploads/o?uploadType=media&name="
                 + (name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name))
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(Self.sample)
-        let begin = ContinuousClock.now
-        await completions.started(name, at: begin)
         let response = try await client.execute(request, deadline: .now() + .seconds(60))
         _ = try await response.body.collect(upTo: 1 << 20)
         guard response.status == .ok else {
             throw SluiceError(.internalFailure, "upload of \(name) answered HTTP \(response.status.code)")
         }
-        return ContinuousClock.now - begin
     }
 }
 

@@ -77,95 +77,18 @@ struct PipelineBenchmark: AsyncParsableCommand {
         BenchFigure.report(figures, json: json)
     }
 
-    /// Runs the saturated phase, then the paced one, and returns their figures.
+    /// Runs both phases with in-process uploads, each under its key as correlation id.
     private func measure(_ storage: StorageService, sample: [UInt8], completions: CompletionClock) async throws
         -> [BenchFigure]
     {
-        let total = max(1, uploads / uploaders) * uploaders
-        progress("saturated phase: \(total) uploads with \(uploaders) uploaders")
-        let started = ContinuousClock.now
-        let acknowledged = try await upload(storage, sample: sample, completions: completions)
-        let saturated = await completions.waitForAll(total, timeout: .seconds(600))
-        let rate = Double(saturated.count) / (ContinuousClock.now - started).seconds
-        var figures = [
-            BenchFigure(name: "pipelines_per_s", value: rate, unit: "pipelines/s", baseline: 3_000),
-            BenchFigure(
-                name: "saturated_latency_p50_ms", value: saturated.sample.percentileMilliseconds(50), unit: "ms"),
-            BenchFigure(
-                name: "saturated_latency_p99_ms", value: saturated.sample.percentileMilliseconds(99), unit: "ms"),
-            BenchFigure(name: "upload_ack_p50_ms", value: acknowledged.percentileMilliseconds(50), unit: "ms"),
-            BenchFigure(name: "upload_ack_p99_ms", value: acknowledged.percentileMilliseconds(99), unit: "ms"),
-            BenchFigure(name: "completed_pipelines", value: Double(saturated.count), unit: "pipelines"),
-        ]
-        guard pacedUploads > 0, rate > 0 else { return figures }
-        let pacedRate = rate / 2
-        progress(String(format: "paced phase: %d uploads at %.0f/s", pacedUploads, pacedRate))
-        await completions.reset()
-        try await pacedUpload(storage, sample: sample, rate: pacedRate, completions: completions)
-        let paced = await completions.waitForAll(pacedUploads, timeout: .seconds(600))
-        figures.insert(
-            contentsOf: [
-                BenchFigure(
-                    name: "latency_p50_ms", value: paced.sample.percentileMilliseconds(50), unit: "ms", baseline: 5),
-                BenchFigure(
-                    name: "latency_p99_ms", value: paced.sample.percentileMilliseconds(99), unit: "ms", baseline: 25),
-                BenchFigure(name: "paced_rate_per_s", value: pacedRate, unit: "uploads/s"),
-            ], at: 1)
-        figures.append(BenchFigure(name: "completed_paced_pipelines", value: Double(paced.count), unit: "pipelines"))
-        return figures
-    }
-
-    /// Issues `pacedUploads` uploads at `rate` per second on a fixed schedule, each on its own
-    /// task, so the latency of one never delays the start of the next (no coordinated omission).
-    private func pacedUpload(_ storage: StorageService, sample: [UInt8], rate: Double, completions: CompletionClock)
-        async throws
-    {
-        let begin = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<pacedUploads {
-                let due = begin + .nanoseconds(Int64(Double(index) / rate * 1e9))
-                if due > ContinuousClock.now { try await Task.sleep(until: due, clock: .continuous) }
-                group.addTask {
-                    let correlation = "bench-paced-\(index)"
-                    await completions.started(correlation, at: ContinuousClock.now)
-                    try await storage.upload(
-                        bucket: "uploads", object: "bench/paced/\(index).json", bytes: sample,
-                        contentType: "application/json", metadata: EventMetadata(correlationID: correlation))
-                }
-            }
-            try await group.waitForAll()
+        let phases = UploadPhases(
+            uploaders: uploaders, uploads: uploads, pacedUploads: pacedUploads,
+            throughput: ("pipelines_per_s", "pipelines/s", 3_000), latencyTargets: (5, 25), label: "bench pipeline")
+        return try await phases.run(completions: completions) { key in
+            try await storage.upload(
+                bucket: "uploads", object: key, bytes: sample, contentType: "application/json",
+                metadata: EventMetadata(correlationID: key))
         }
-    }
-
-    /// Uploads `uploads` samples; returns the acknowledgement latencies.
-    private func upload(_ storage: StorageService, sample: [UInt8], completions: CompletionClock) async throws
-        -> LatencySample
-    {
-        let perUploader = max(1, uploads / uploaders)
-        return try await withThrowingTaskGroup(of: LatencySample.self) { group in
-            for uploader in 0..<uploaders {
-                group.addTask {
-                    var latencies = LatencySample()
-                    for index in 0..<perUploader {
-                        let correlation = "bench-\(uploader)-\(index)"
-                        let begin = ContinuousClock.now
-                        await completions.started(correlation, at: begin)
-                        try await storage.upload(
-                            bucket: "uploads", object: "bench/\(uploader)/\(index).json", bytes: sample,
-                            contentType: "application/json", metadata: EventMetadata(correlationID: correlation))
-                        latencies.record(ContinuousClock.now - begin)
-                    }
-                    return latencies
-                }
-            }
-            var merged = LatencySample()
-            for try await part in group { merged.merge(part) }
-            return merged
-        }
-    }
-
-    private func progress(_ text: String) {
-        StandardOutput.errorLine("bench pipeline: " + text)
     }
 }
 
