@@ -23,6 +23,8 @@ public enum SluiceRouter {
         public var storage: StorageRoutes?
         /// The Pub/Sub REST API; nil serves none.
         public var pubsub: PubSubRoutes?
+        /// Where `events.await_callback` endpoints deliver; nil serves none.
+        public var callbacks: CallbackBroker?
 
         /// Services with no models, tokens or metrics unless given.
         public init(
@@ -33,7 +35,8 @@ public enum SluiceRouter {
             tokens: TokenDirectory? = nil,
             metrics: SluiceMetrics? = nil,
             storage: StorageRoutes? = nil,
-            pubsub: PubSubRoutes? = nil
+            pubsub: PubSubRoutes? = nil,
+            callbacks: CallbackBroker? = nil
         ) {
             self.log = log
             self.catalog = catalog
@@ -43,6 +46,7 @@ public enum SluiceRouter {
             self.metrics = metrics
             self.storage = storage
             self.pubsub = pubsub
+            self.callbacks = callbacks
         }
     }
 
@@ -92,6 +96,7 @@ public enum SluiceRouter {
         if let metrics = services.metrics { MetricsRoutes(metrics: metrics).add(to: routes) }
         services.storage?.add(to: routes)
         services.pubsub?.add(to: routes)
+        if let broker = services.callbacks { CallbackRoutes(broker: broker, runner: services.runner).add(to: routes) }
         table.answerMethodNotAllowed()
         return router
     }

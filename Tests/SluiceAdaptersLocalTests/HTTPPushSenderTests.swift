@@ -8,7 +8,7 @@ struct HTTPPushSenderTests {
     static func push(port: Int) -> PushRequest {
         PushRequest(
             endpoint: "http://127.0.0.1:\(port)/push", headers: ["content-type": "application/json"],
-            body: Array(#"{"message":{}}"#.utf8), timeout: .seconds(5))
+            body: Array(#"{"message":{}}"#.utf8), timeout: .seconds(60))
     }
 
     /// Pushes to an endpoint answering `status` and checks the result is `expected`.
@@ -32,13 +32,14 @@ struct HTTPPushSenderTests {
         try await Self.expect(.failed("HTTP 404"), answering: .notFound)
     }
 
-    @Test("an endpoint that is not listening fails the attempt at once")
+    @Test("an endpoint that is not listening fails the attempt without waiting for the ack deadline")
     func nothingListeningFails() async {
         let started = ContinuousClock.now
         guard case .failed = await HTTPPushSender().send(Self.push(port: 9)) else {
             Issue.record("expected a failure")
             return
         }
-        #expect(ContinuousClock.now - started < .seconds(4))
+        // Far below the 60 s deadline even on a loaded machine: the refusal is not retried.
+        #expect(ContinuousClock.now - started < .seconds(30))
     }
 }

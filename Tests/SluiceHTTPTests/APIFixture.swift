@@ -17,15 +17,23 @@ struct APIFixture {
     let models = ModelRegistry()
     let tokens: TokenDirectory
     let configuration: SluiceRouter.Configuration
+    /// The callback broker the routes deliver to, when the fixture serves callbacks.
+    let callbacks: CallbackBroker?
 
     init(
         requireAuth: Bool = false,
         maxBodyBytes: Int = SluiceRouter.Configuration.defaultMaxBodyBytes,
-        performer: any EffectPerformer = UnroutedEffectPerformer()
+        performer: any EffectPerformer = UnroutedEffectPerformer(),
+        servesCallbacks: Bool = false
     ) {
         catalog = WorkflowCatalog(log: log)
+        let broker = servesCallbacks ? CallbackBroker(log: log) : nil
+        callbacks = broker
+        let performing: any EffectPerformer =
+            broker.map { CallbackEffectPerformer(broker: $0, now: WallClock.microsecondsSinceEpoch, next: performer) }
+            ?? performer
         runner = ExecutionRunner(
-            log: log, catalog: catalog, performer: performer, metrics: ExecutionMetrics(factory: metrics.factory))
+            log: log, catalog: catalog, performer: performing, metrics: ExecutionMetrics(factory: metrics.factory))
         tokens = TokenDirectory(log: log)
         configuration = SluiceRouter.Configuration(maxBodyBytes: maxBodyBytes, requireAuth: requireAuth)
     }
@@ -34,7 +42,8 @@ struct APIFixture {
         Application(
             router: SluiceRouter.make(
                 SluiceRouter.Services(
-                    log: log, catalog: catalog, runner: runner, models: models, tokens: tokens, metrics: metrics),
+                    log: log, catalog: catalog, runner: runner, models: models, tokens: tokens, metrics: metrics,
+                    callbacks: callbacks),
                 configuration: configuration))
     }
 

@@ -17,12 +17,13 @@ public struct HTTPFunctionRuntime: FunctionRuntime {
 
     public init(
         url: String, headers: [(name: String, value: String)] = [], captureLimit: Int = 64 * 1024,
-        client: HTTPClient = .shared
+        client: HTTPClient? = nil
     ) {
         self.url = url
         self.headers = headers
         self.captureLimit = captureLimit
-        self.client = client
+        // Fails a refused connection at once, so the dispatcher's retry policy spaces the retries.
+        self.client = client ?? OutboundHTTPClient.shared
     }
 
     public func invoke(_ invocation: FunctionInvocation) async -> FunctionOutcome {

@@ -12,6 +12,8 @@ struct EngineContext {
     let runner: ExecutionRunner
     /// The built-in models, which also answer the server's `:predict`.
     let models: ModelRegistry
+    /// Where `events.await_callback` takes its requests from (the server's callback routes).
+    let callbacks: CallbackBroker
 
     /// Models come from `models` or, by default, `models/` beside the database (`NAME.json`
     /// each, the `sluice.dense.v1` format).
@@ -44,7 +46,10 @@ struct EngineContext {
             storage: StorageConnector(storage: storage),
             next: LiveHTTPPerformer()
         )
-        let performer = SystemEffectPerformer(now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }, next: google)
+        let now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
+        let callbacks = CallbackBroker(log: log)
+        let performer = SystemEffectPerformer(
+            now: now, next: CallbackEffectPerformer(broker: callbacks, now: now, next: google))
         let runner = ExecutionRunner(
             log: log,
             catalog: catalog,
@@ -53,7 +58,7 @@ struct EngineContext {
             metrics: metrics
         )
         late.set(runner)
-        return EngineContext(log: log, catalog: catalog, runner: runner, models: registry)
+        return EngineContext(log: log, catalog: catalog, runner: runner, models: registry, callbacks: callbacks)
     }
 
     /// Runs `body`, then closes the log whether or not it threw.

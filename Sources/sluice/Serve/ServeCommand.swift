@@ -148,7 +148,7 @@ struct ServeRun {
                 log: log, catalog: engine.catalog, runner: engine.runner, models: models, tokens: tokens,
                 metrics: metrics,
                 storage: StorageRoutes(storage: resources.storage, uploadsDirectory: dataDirectory + "/uploads"),
-                pubsub: PubSubRoutes(pubsub: resources.pubsub, hub: hub)),
+                pubsub: PubSubRoutes(pubsub: resources.pubsub, hub: hub), callbacks: engine.callbacks),
             configuration: SluiceRouter.Configuration(
                 maxBodyBytes: configuration.maxBodyBytes, requireAuth: configuration.authRequired))
         let host = configuration.host
@@ -157,8 +157,9 @@ struct ServeRun {
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
-            onServerRunning: { [path = configuration.databasePath, onListening] channel in
+            onServerRunning: { [path = configuration.databasePath, onListening, callbacks = engine.callbacks] channel in
                 let bound = channel.localAddress?.port ?? port
+                await callbacks.setBaseURL("http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)")
                 if let onListening {
                     await onListening(bound)
                 } else {

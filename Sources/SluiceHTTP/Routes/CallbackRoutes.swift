@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import OrderedCollections
+import SluiceCore
+import SluiceEngine
+import SluiceWorkflows
+
+/// Callback endpoints for `events.await_callback`:
+/// `/v1/projects/P/locations/L/workflows/W/executions/E/callbacks/ID` with the method the
+/// workflow chose. The request (`http_request` with body, headers, method, query and url,
+/// `received_time`, `type: HTTP`, as Workflows hands it to the await) is recorded before the
+/// answer, 200 `{}`; an execution that does not exist is 404, one that has ended 400
+/// FAILED_PRECONDITION.
+struct CallbackRoutes: Sendable {
+    let broker: CallbackBroker
+    let runner: ExecutionRunner
+
+    func add(to routes: RoleRoutes) {
+        let path = RouterPath(
+            "/v1/projects/:project/locations/:location/workflows/:workflow/executions/:execution/callbacks/:callback")
+        let group = routes(.invoker)
+        for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch, .options, .head] {
+            group.on(path, method: method) { request, context in
+                try await receive(request, context: context)
+            }
+        }
+    }
+
+    private func receive(_ request: Request, context: SluiceRequestContext) async throws -> Response {
+        let execution = try context.parameters.require("execution")
+        let callback = try context.parameters.require("callback")
+        let history: ExecutionHistory
+        do { history = try await runner.history(of: try ExecutionID(execution)) } catch {
+            throw GoogleErrorResponse(error)
+        }
+        guard history.start != nil else { throw GoogleErrorResponse.notFound("execution \(execution) does not exist") }
+        guard history.ending == nil else {
+            throw GoogleErrorResponse(SluiceError(.failedPrecondition, "execution \(execution) has ended"))
+        }
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let text = String(buffer: buffer)
+        let body: WorkflowValue =
+            text.isEmpty
+            ? .null
+            : (request.headers[.contentType]?.contains("json") == true
+                ? ((try? JSONReader.parse(text)) ?? .string(text)) : .string(text))
+        var headers: [(String, WorkflowValue)] = []
+        for field in request.headers { headers.append((field.name.canonicalName, .string(field.value))) }
+        var query: [(String, WorkflowValue)] = []
+        for (key, value) in request.uri.queryParameters { query.append((String(key), .list([.string(String(value))]))) }
+        let captured = WorkflowValue.object([
+            "http_request": .object([
+                "body": body, "headers": Self.map(headers), "method": .string(request.method.rawValue),
+                "query": Self.map(query), "url": .string(request.uri.path),
+            ]),
+            "received_time": .string(ISO8601DateFormatter().string(from: Date())),
+            "type": "HTTP",
+        ])
+        do {
+            try await broker.receive(execution: execution, callback: callback, request: captured)
+        } catch {
+            throw GoogleErrorResponse(error)
+        }
+        return JSONObject.response(JSONObject([:]))
+    }
+
+    private static func map(_ pairs: [(String, WorkflowValue)]) -> WorkflowValue {
+        .map(OrderedDictionary(pairs, uniquingKeysWith: { first, _ in first }))
+    }
+}
