@@ -21,6 +21,12 @@ public enum DeadLetterRedrive {
         public var messageIDs: [String]
         /// The log position of the redrive event; `nil` when there was nothing to redrive.
         public var position: Int64?
+
+        public init(target: String, messageIDs: [String], position: Int64? = nil) {
+            self.target = target
+            self.messageIDs = messageIDs
+            self.position = position
+        }
     }
 
     public static func redrive(

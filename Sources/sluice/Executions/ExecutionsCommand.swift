@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOHTTP1
 import OrderedCollections
 import SluiceCore
 import SluiceEngine
@@ -77,10 +78,17 @@ struct ExecutionsCommand: AsyncParsableCommand {
     struct Get: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print an execution's state as JSON.")
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var remote: ServerOptions
         @Argument(help: "The execution id.") var id: String
 
         func run() async throws {
             let executionID = try ExecutionID(id)
+            if let client = try remote.client() {
+                // Through a server: the Executions API resource.
+                StandardOutput.line(
+                    SluiceAPIClient.line(try await client.json(.GET, RemoteCommands.executionPath(id))))
+                return
+            }
             let engine = try await EngineContext.open(database)
             try await engine.closing {
                 let history = try await engine.runner.history(of: executionID)
@@ -95,12 +103,18 @@ struct ExecutionsCommand: AsyncParsableCommand {
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel an execution, recording who and why.")
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var remote: ServerOptions
         @Argument(help: "The execution id.") var id: String
         @Option(help: "Why, for the audit trail.") var reason: String
         @Option(help: "Who, for the audit trail.") var principal: String = "cli"
 
         func run() async throws {
             let executionID = try ExecutionID(id)
+            if let client = try remote.client() {
+                // The server records the token as principal and its own reason.
+                _ = try await client.json(.POST, RemoteCommands.executionPath(id) + ":cancel", body: [:])
+                return
+            }
             let engine = try await EngineContext.open(database)
             try await engine.closing {
                 try await engine.runner.cancel(executionID, reason: reason, principal: principal)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NIOHTTP1
 import SluiceCore
 import SluiceEngine
 import SluiceLog
@@ -10,6 +11,7 @@ extension ExecutionsCommand {
                 "Re-run a failed execution on a (fixed) revision, reusing recorded results up to the first difference."
         )
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var remote: ServerOptions
         @Argument(help: "The failed execution's id (or give --where to replay many).") var id: String?
         @Option(
             name: .customLong("where"),
@@ -41,6 +43,10 @@ extension ExecutionsCommand {
 
         func run() async throws {
             let pinned = try pinnedRevision()
+            if let client = try remote.client() {
+                try await remotely(client)
+                return
+            }
             guard let id else {
                 let engine = try await EngineContext.open(database)
                 try await engine.closing { try await bulk(engine, revision: pinned) }
@@ -75,6 +81,29 @@ extension ExecutionsCommand {
                 throw ValidationError("--revision must be a positive number or 'latest'")
             }
             return number
+        }
+
+        /// Through a server's replay API; the server runs the replays and records the token as principal.
+        private func remotely(_ client: SluiceAPIClient) async throws {
+            var body: [String: Any] = ["revision": Int64(revision).map { $0 as Any } ?? "latest", "reason": reason]
+            if let fromStep { body["fromStep"] = fromStep }
+            if dryRun { body["dryRun"] = true }
+            guard let id else {
+                body["where"] = predicates
+                body["limit"] = limit
+                if let since { body["since"] = since }
+                let answer = try await client.json(.POST, "/v1/sluice/executions:replay", body: body)
+                for replay in answer["replays"] as? [Any] ?? [] { StandardOutput.line(SluiceAPIClient.line(replay)) }
+                return
+            }
+            if let replayID { body["replayId"] = replayID }
+            let answer = try await client.json(
+                .POST, "/v1/sluice/executions/" + SluiceAPIClient.encoded(id) + ":replay", body: body)
+            if dryRun {
+                StandardOutput.line(SluiceAPIClient.line(answer["report"] ?? [:]))
+            } else {
+                StandardOutput.line(answer["replay"] as? String ?? "")
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ struct EventsQueryCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var remote: ServerOptions
 
     @Option(help: "Only this stream.") var stream: String?
     @Option(help: "Only streams whose name starts with this.") var streamPrefix: String?
@@ -32,6 +33,19 @@ struct EventsQueryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let query = try makeQuery()
+        if let client = try remote.client() {
+            var pairs: [(String, String)] = []
+            if let stream { pairs.append(("stream", stream)) }
+            if let streamPrefix { pairs.append(("streamPrefix", streamPrefix)) }
+            pairs += types.map { ("type", $0) }
+            if let since { pairs.append(("since", since)) }
+            if let until { pairs.append(("until", until)) }
+            if let correlation { pairs.append(("correlation", correlation)) }
+            pairs += conditions.map { ("where", $0) }
+            pairs += [("limit", String(limit)), ("after", String(after))]
+            try await RemoteCommands.events(client, query: pairs, json: json)
+            return
+        }
         let log = try await database.open()
         let page: EventPage
         do {

@@ -12,6 +12,7 @@ struct TraceCommand: AsyncParsableCommand {
         commandName: "trace",
         abstract: "Show one journey through the pipeline: every event sharing a correlation id, with timings.")
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var remote: ServerOptions
     @Option(help: "The correlation id.") var correlation: String?
     @Option(help: "An object as gs://BUCKET/NAME (its latest change).") var object: String?
     @Option(help: "An execution id.") var execution: String?
@@ -24,6 +25,14 @@ struct TraceCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let client = try remote.client() {
+            let target =
+                correlation.map { ("correlation", $0) } ?? execution.map { ("execution", $0) } ?? (
+                    "object", object ?? ""
+                )
+            try await RemoteCommands.trace(client, target: target, json: json)
+            return
+        }
         let log = try await database.open()
         try await log.closing {
             let id = try await resolve(log)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOHTTP1
 import SluiceCore
 import SluiceResources
 
@@ -157,6 +158,7 @@ struct UploadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "upload", abstract: "Upload a file into a bucket; prints the object resource as JSON.")
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var remote: ServerOptions
     @Argument(help: "The bucket.") var bucket: String
     @Argument(help: "The file to upload.") var file: String
     @Option(help: "The object name (default: the file's name).") var name: String?
@@ -166,10 +168,20 @@ struct UploadCommand: AsyncParsableCommand {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw InputFile.Unreadable("cannot read \(file): no such file or not readable")
         }
+        let objectName = name ?? (file as NSString).lastPathComponent
+        if let client = try remote.client() {
+            let answer = try await client.call(
+                .POST,
+                "/upload/storage/v1/b/\(SluiceAPIClient.encoded(bucket))/o?uploadType=media&name="
+                    + SluiceAPIClient.encoded(objectName),
+                body: [UInt8](data), contentType: contentType)
+            StandardOutput.line(String(decoding: answer, as: UTF8.self))
+            return
+        }
         let resources = try await ResourceContext.open(database)
         try await resources.closing {
             let object = try await resources.storage.upload(
-                bucket: bucket, object: name ?? (file as NSString).lastPathComponent, bytes: [UInt8](data),
+                bucket: bucket, object: objectName, bytes: [UInt8](data),
                 contentType: contentType, metadata: .cli)
             StandardOutput.line(String(decoding: NotificationPlanner.resourceJSON(object), as: UTF8.self))
         }

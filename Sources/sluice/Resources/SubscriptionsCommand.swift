@@ -1,4 +1,5 @@
 import ArgumentParser
+import NIOHTTP1
 import SluiceCore
 import SluiceEngine
 
@@ -16,16 +17,26 @@ struct SubscriptionsCommand: AsyncParsableCommand {
                 + "gets the messages again; the topic's other subscriptions see nothing. The redrive is recorded "
                 + "with the principal and reason.")
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var remote: ServerOptions
         @Argument(help: "The subscription (or eventarc-FUNCTION).") var subscription: String
         @Option(help: "Why, for the audit trail.") var reason: String
         @Option(help: "Who, for the audit trail.") var principal: String = "cli"
         @Flag(help: "Print the outcome as JSON.") var json = false
 
         func run() async throws {
-            let resources = try await ResourceContext.open(database)
-            let outcome = try await resources.closing {
-                try await DeadLetterRedrive.redrive(
-                    subscription, log: resources.log, principal: principal, reason: reason)
+            let outcome: DeadLetterRedrive.Outcome
+            if let client = try remote.client() {
+                let answer = try await client.json(
+                    .POST, "/v1/sluice/subscriptions/" + SluiceAPIClient.encoded(subscription) + ":redrive",
+                    body: ["reason": reason])
+                outcome = DeadLetterRedrive.Outcome(
+                    target: answer["target"] as? String ?? "", messageIDs: answer["messageIds"] as? [String] ?? [])
+            } else {
+                let resources = try await ResourceContext.open(database)
+                outcome = try await resources.closing {
+                    try await DeadLetterRedrive.redrive(
+                        subscription, log: resources.log, principal: principal, reason: reason)
+                }
             }
             if json {
                 let ids = outcome.messageIDs.map { JSONText.quote($0) }.joined(separator: ",")

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// The CLI as a client of a running server (`--server`): the same commands, through the HTTP API.
+@Suite("With --server the CLI works through a running server's API", .serialized)
+struct ClientModeTests {
+    @Test("upload, events query, trace and executions get go through the server and see the pipeline's work")
+    func commandsWorkThroughTheServer() async throws {
+        let binary = try SluiceBinary.locate()
+        let database = try ServeProcess.temporaryDatabase()
+        let server = try ServeProcess(binary: binary, database: database, arguments: ["--stack", "example"])
+        defer { _ = server.stop(signal: SIGTERM) }
+        let url = "http://127.0.0.1:\(server.port)"
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../ops/examples/ml-pipeline/model/samples/sample-3.json").standardized.path
+
+        let upload = try binary.run([
+            "upload", "uploads", sample, "--name", "client/3.json", "--content-type", "application/json",
+            "--server", url,
+        ])
+        #expect(upload.status == 0, "\(upload.stderr)")
+        #expect(upload.stdout.contains("\"name\":\"client/3.json\""))
+
+        var started: [String: Any]?
+        for _ in 0..<300 where started == nil {
+            let query = try binary.run(["events", "query", "--type", "execution.succeeded", "--json", "--server", url])
+            started =
+                query.stdout.split(separator: "\n").compactMap {
+                    try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+                }.first
+            if started == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let stream = try #require(started?["stream"] as? String)
+        let execution = String(stream.dropFirst("execution/".count))
+
+        let got = try binary.run(["executions", "get", execution, "--server", url])
+        #expect(got.status == 0)
+        #expect(got.stdout.contains("\"state\":\"SUCCEEDED\""))
+
+        let trace = try binary.run(["trace", "--object", "gs://uploads/client/3.json", "--json", "--server", url])
+        #expect(trace.status == 0)
+        #expect(trace.stdout.contains("\"type\":\"object.finalized\""))
+        #expect(trace.stdout.contains("\"type\":\"execution.succeeded\""))
+
+        let missing = try binary.run(["executions", "get", "no-such-run", "--server", url])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("404"))
+
+        let replay = try binary.run([
+            "executions", "replay", "--where", "data.error.code = 503", "--reason", "none failed", "--server", url,
+        ])
+        #expect(replay.status == 0)
+        #expect(replay.stdout.isEmpty)
+        let redrive = try binary.run([
+            "subscriptions", "redrive", "eventarc-on-upload", "--reason", "r", "--server", url,
+        ])
+        #expect(redrive.status == 0, "\(redrive.stderr)")
+        #expect(redrive.stdout.contains("nothing is dead-lettered"))
+    }
+}
