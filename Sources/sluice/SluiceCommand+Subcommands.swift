@@ -16,6 +16,7 @@ extension SluiceCommand {
         DestroyCommand.self,
         TraceCommand.self,
         UploadCommand.self,
+        PublishCommand.self,
         TokensCommand.self,
         AdminCommand.self,
         BenchCommand.self,

@@ -42,6 +42,18 @@ struct ClientModeTests {
         #expect(trace.stdout.contains("\"type\":\"object.finalized\""))
         #expect(trace.stdout.contains("\"type\":\"execution.succeeded\""))
 
+        let listed = try binary.run(["executions", "list", "--workflow", "predict-digit", "--json", "--server", url])
+        #expect(listed.stdout.contains(execution))
+        let table = try binary.run(["executions", "list", "--workflow", "predict-digit", "--db", database])
+        #expect(table.stdout.contains("SUCCEEDED"))
+
+        #expect(try binary.run(["topics", "create", "client-topic", "--db", database]).status == 0)
+        let published = try binary.run([
+            "publish", "client-topic", "--data", "hello", "--attribute", "kind=test", "--server", url,
+        ])
+        #expect(published.status == 0, "\(published.stderr)")
+        #expect(published.stdout.contains("\"messageIds\":[\""))
+
         let missing = try binary.run(["executions", "get", "no-such-run", "--server", url])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("404"))

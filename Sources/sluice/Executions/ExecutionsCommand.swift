@@ -13,7 +13,7 @@ struct ExecutionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "executions",
         abstract: "Start, run, inspect, cancel and replay workflow executions.",
-        subcommands: [Start.self, Run.self, Get.self, Cancel.self, Replay.self]
+        subcommands: [Start.self, Run.self, Get.self, List.self, Cancel.self, Replay.self]
     )
 
     struct Start: AsyncParsableCommand {
