@@ -22,15 +22,7 @@ struct PublishCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let bytes: [UInt8]
-        if let file {
-            guard let contents = FileManager.default.contents(atPath: file) else {
-                throw InputFile.Unreadable("cannot read \(file): no such file or not readable")
-            }
-            bytes = [UInt8](contents)
-        } else {
-            bytes = Array((data ?? "").utf8)
-        }
+        let bytes = try file.map(InputFile.bytes) ?? Array((data ?? "").utf8)
         let attributes = try KeyValueOption.parse(self.attributes, what: "--attribute")
         let ids: [String]
         if let client = try remote.client() {

@@ -165,23 +165,21 @@ struct UploadCommand: AsyncParsableCommand {
     @Option(help: "The content type.") var contentType: String = "application/octet-stream"
 
     func run() async throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw InputFile.Unreadable("cannot read \(file): no such file or not readable")
-        }
+        let data = try InputFile.bytes(file)
         let objectName = name ?? (file as NSString).lastPathComponent
         if let client = try remote.client() {
             let answer = try await client.call(
                 .POST,
                 "/upload/storage/v1/b/\(SluiceAPIClient.encoded(bucket))/o?uploadType=media&name="
                     + SluiceAPIClient.encoded(objectName),
-                body: [UInt8](data), contentType: contentType)
+                body: data, contentType: contentType)
             StandardOutput.line(String(decoding: answer, as: UTF8.self))
             return
         }
         let resources = try await ResourceContext.open(database)
         try await resources.closing {
             let object = try await resources.storage.upload(
-                bucket: bucket, object: objectName, bytes: [UInt8](data),
+                bucket: bucket, object: objectName, bytes: data,
                 contentType: contentType, metadata: .cli)
             StandardOutput.line(String(decoding: NotificationPlanner.resourceJSON(object), as: UTF8.self))
         }
