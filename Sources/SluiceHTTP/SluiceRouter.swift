@@ -91,6 +91,7 @@ public enum SluiceRouter {
         EventsRoutes(log: services.log).add(to: routes)
         RedriveRoutes(log: services.log).add(to: routes)
         TraceRoutes(log: services.log).add(to: routes)
+        VerifyRoutes(log: services.log).add(to: routes)
         ReplayRoutes(log: services.log, runner: services.runner).add(to: routes)
         PredictionRoutes(models: services.models).add(to: routes)
         if let metrics = services.metrics { MetricsRoutes(metrics: metrics).add(to: routes) }

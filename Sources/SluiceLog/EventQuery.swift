@@ -2,7 +2,8 @@ public import SluiceCore
 
 /// An audit query over the log. Every set filter must hold (they are joined by AND).
 ///
-/// Results are ordered by position, oldest first; page with `after` set to the previous page's cursor.
+/// Results are ordered by position, oldest first; page with `after` set to the previous page's
+/// cursor. With `newestFirst` they come newest first; page with `before` set to the cursor.
 public struct EventQuery: Sendable, Hashable {
     /// The largest page a query may ask for.
     public static let maximumLimit = 10_000
@@ -25,6 +26,10 @@ public struct EventQuery: Sendable, Hashable {
     public var after: Int64
     /// At most this many events.
     public var limit: Int
+    /// Newest events first (as Google lists executions), paged with `before`.
+    public var newestFirst: Bool
+    /// With `newestFirst`: only events before this position, the cursor of the previous page.
+    public var before: Int64?
 
     /// Creates a query; with no filters it matches every event.
     public init(
@@ -36,7 +41,9 @@ public struct EventQuery: Sendable, Hashable {
         correlationID: String? = nil,
         predicates: [FieldPredicate] = [],
         after: Int64 = 0,
-        limit: Int = 100
+        limit: Int = 100,
+        newestFirst: Bool = false,
+        before: Int64? = nil
     ) {
         self.stream = stream
         self.streamPrefix = streamPrefix
@@ -47,6 +54,8 @@ public struct EventQuery: Sendable, Hashable {
         self.predicates = predicates
         self.after = after
         self.limit = limit
+        self.newestFirst = newestFirst
+        self.before = before
     }
 
     /// Checks limits that every implementation enforces the same way.
@@ -55,7 +64,7 @@ public struct EventQuery: Sendable, Hashable {
             throw SluiceError(
                 .invalidArgument, "a query limit must be between 1 and \(Self.maximumLimit), not \(limit)")
         }
-        guard after >= 0 else {
+        guard after >= 0, (before ?? 0) >= 0 else {
             throw SluiceError(.invalidArgument, "a query cursor must not be negative")
         }
         return self

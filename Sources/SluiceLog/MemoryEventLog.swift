@@ -72,7 +72,10 @@ public actor MemoryEventLog: EventLog {
         let query = try query.validated()
         var matches: [RecordedEvent] = []
         let start = Int(min(Int64(events.count), query.after))
-        for event in events[start...] where query.matches(event) {
+        let end = max(start, Int(min(Int64(events.count), (query.before ?? Int64.max) - 1)))
+        let candidates: [RecordedEvent] =
+            query.newestFirst ? events[start..<end].reversed() : Array(events[start...])
+        for event in candidates where query.matches(event) {
             matches.append(event)
             if matches.count == query.limit { break }
         }

@@ -30,6 +30,11 @@ extension TieredReads {
     /// position to its row in the tier that holds it.
     func plan(_ query: EventQuery, settled: Int64) throws(SluiceError) -> [QueryPart]? {
         guard let filters = try Filters(query, reads: self) else { return nil }
+        let parts = plannedParts(query, filters, settled: settled)
+        return query.newestFirst ? parts.reversed() : parts
+    }
+
+    private func plannedParts(_ query: EventQuery, _ filters: Filters, settled: Int64) -> [QueryPart] {
         if let streamID = filters.streamID {
             return [
                 streamPart(table: "events", streamID: streamID, filters, after: query.after, through: settled),
@@ -59,7 +64,7 @@ extension TieredReads {
         filters.append(to: &clauses, &arguments, indexed: table, payload: table)
         return QueryPart(
             sql: "SELECT \(EventRows.columns(of: table)) FROM \(table) WHERE \(clauses.joined(separator: " AND ")) "
-                + "ORDER BY \(table).version LIMIT ?",
+                + "ORDER BY \(table).version\(filters.order) LIMIT ?",
             arguments: arguments
         )
     }
@@ -77,7 +82,7 @@ extension TieredReads {
         // CROSS JOIN keeps event_positions as the outer loop, so its indexes drive the query.
         return QueryPart(
             sql: "SELECT \(EventRows.columns(of: payload)) FROM event_positions CROSS JOIN \(join) WHERE "
-                + "\(clauses.joined(separator: " AND ")) ORDER BY event_positions.position LIMIT ?",
+                + "\(clauses.joined(separator: " AND ")) ORDER BY event_positions.position\(filters.order) LIMIT ?",
             arguments: arguments
         )
     }
@@ -91,6 +96,9 @@ extension TieredReads {
         var firstPosition: Int64?
         var endPosition: Int64?
         var predicates: [FieldPredicate]
+        var before: Int64?
+        /// The ORDER BY direction: empty (ascending) or " DESC".
+        var order = ""
 
         init?(_ query: EventQuery, reads: TieredReads) throws(SluiceError) {
             let connection = reads.connection
@@ -115,6 +123,10 @@ extension TieredReads {
             if let since = query.since { firstPosition = try reads.firstPosition(atOrAfter: since) }
             if let until = query.until { endPosition = try reads.firstPosition(atOrAfter: until) }
             predicates = query.predicates
+            if query.newestFirst {
+                order = " DESC"
+                before = query.before
+            }
         }
 
         /// Adds every filter but the stream: the indexed ones on `indexed`, predicates on `payload`.
@@ -141,6 +153,10 @@ extension TieredReads {
             if let endPosition {
                 clauses.append("\(indexed).position < ?")
                 arguments.append(.integer(endPosition))
+            }
+            if let before {
+                clauses.append("\(indexed).position < ?")
+                arguments.append(.integer(before))
             }
             for predicate in predicates {
                 let (clause, values) = predicate.sql(table: payload)

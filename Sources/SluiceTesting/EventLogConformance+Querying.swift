@@ -66,6 +66,30 @@ extension EventLogConformance {
                 let until = try await log.query(EventQuery(until: all[0].timestamp))
                 #expect(until.events.isEmpty)
             },
+            check("a newest-first query pages backwards from its cursor") { (log: any EventLog) async throws in
+                for index in 0..<25 {
+                    _ = try await log.append([event("tick", "{\"i\": \(index)}")], to: stream("clock"))
+                    _ = try await log.append([event("tock", "{\"i\": \(index)}")], to: stream("other"))
+                }
+                var before: Int64?
+                var seen: [Int64] = []
+                var pages = 0
+                while pages < 10 {
+                    let page = try await log.query(
+                        EventQuery(types: ["tick"], limit: 10, newestFirst: true, before: before))
+                    seen += page.events.map(\.position)
+                    pages += 1
+                    guard let next = page.nextCursor else { break }
+                    before = next
+                }
+                #expect(seen == Array(stride(from: Int64(49), through: 1, by: -2)))
+                #expect(pages == 3)
+                let latest = try await log.query(EventQuery(stream: stream("clock"), limit: 3, newestFirst: true))
+                #expect(latest.events.map(\.version) == [25, 24, 23])
+                let older = try await log.query(
+                    EventQuery(stream: stream("clock"), limit: 2, newestFirst: true, before: latest.nextCursor))
+                #expect(older.events.map(\.version) == [22, 21])
+            },
             check("query pages continue from the cursor until the last page") { (log: any EventLog) async throws in
                 for index in 0..<25 {
                     _ = try await log.append([event("tick", "{\"i\": \(index)}")], to: stream("clock"))

@@ -69,4 +69,28 @@ struct ClientModeTests {
         #expect(redrive.status == 0, "\(redrive.stderr)")
         #expect(redrive.stdout.contains("nothing is dead-lettered"))
     }
+
+    @Test("admin verify and a directory upload go through the server: the server checks its own log")
+    func verifyAndDirectoryUploadWorkThroughTheServer() async throws {
+        let binary = try SluiceBinary.locate()
+        let database = try ServeProcess.temporaryDatabase()
+        let server = try ServeProcess(binary: binary, database: database, arguments: ["--stack", "example"])
+        defer { _ = server.stop(signal: SIGTERM) }
+        let url = "http://127.0.0.1:\(server.port)"
+        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../ops/examples/ml-pipeline/model/samples").standardized.path
+
+        let upload = try binary.run(["upload", "uploads", samples, "--prefix", "bulk/", "--server", url])
+        #expect(upload.status == 0, "\(upload.stderr)")
+        let count = try FileManager.default.contentsOfDirectory(atPath: samples).filter { !$0.hasPrefix(".") }.count
+        #expect(upload.stdout.split(separator: "\n").count == count)
+        #expect(upload.stderr.contains("upload: \(count) stored, 0 skipped, 0 failed"))
+        let again = try binary.run(["upload", "uploads", samples, "--prefix", "bulk/", "--no-clobber", "--server", url])
+        #expect(again.stderr.contains("upload: 0 stored, \(count) skipped, 0 failed"), "\(again.stderr)")
+
+        let verify = try binary.run(["admin", "verify", "--server", url])
+        #expect(verify.status == 0, "\(verify.stderr)")
+        #expect(verify.stdout.hasPrefix("ok: "))
+        #expect(verify.stdout.contains("hash chain intact"))
+    }
 }

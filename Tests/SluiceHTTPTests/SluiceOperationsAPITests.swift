@@ -4,6 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import SluiceCore
 import SluiceEngine
+import SluiceHTTP
 import SluiceLog
 import SluiceWorkflows
 import Testing
@@ -86,6 +87,24 @@ struct SluiceOperationsAPITests {
             }
             try await client.execute(uri: "/v1/sluice/trace", method: .get) { response in
                 #expect(response.status == .badRequest)
+            }
+        }
+    }
+
+    @Test("verify needs the admin role, and a log that cannot check itself answers UNIMPLEMENTED")
+    func verifyRouteIsAdminOnly() async throws {
+        let fixture = APIFixture(requireAuth: true)
+        let editor = try await fixture.secret(.editor)
+        let admin = try await fixture.secret(.admin)
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: "/v1/sluice/log:verify", method: .post, headers: APIFixture.bearer(editor)
+            ) { #expect($0.status == .forbidden) }
+            try await client.execute(
+                uri: "/v1/sluice/log:verify", method: .post, headers: APIFixture.bearer(admin)
+            ) { response in
+                #expect(response.status == .notImplemented)
+                #expect(APIFixture.error(response.body)["status"] as? String == "UNIMPLEMENTED")
             }
         }
     }

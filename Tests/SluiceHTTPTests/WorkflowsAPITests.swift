@@ -95,6 +95,36 @@ struct WorkflowsAPITests {
         }
     }
 
+    @Test("executions are listed newest first, a page at a time with nextPageToken")
+    func executionsListNewestFirst() async throws {
+        let fixture = APIFixture()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: APIFixture.base + "/workflows?workflowId=double", method: .post,
+                body: ByteBuffer(string: APIFixture.doubling)
+            ) { _ in }
+            var created: [String] = []
+            for n in 0..<5 {
+                created.append(
+                    try await client.execute(
+                        uri: APIFixture.base + "/workflows/double/executions", method: .post,
+                        body: ByteBuffer(string: #"{"argument": "{\"n\": \#(n)}"}"#)
+                    ) { APIFixture.json($0.body)["name"] as? String ?? "" })
+            }
+            var listed: [String] = []
+            var token = ""
+            for _ in 0..<5 {
+                let page = try await client.execute(
+                    uri: APIFixture.base + "/workflows/double/executions?pageSize=2&pageToken=\(token)", method: .get
+                ) { APIFixture.json($0.body) }
+                listed += (page["executions"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+                guard let next = page["nextPageToken"] as? String else { break }
+                token = next
+            }
+            #expect(listed == created.reversed())
+        }
+    }
+
     @Test("cancelling an active execution makes it CANCELLED")
     func cancelMakesItCancelled() async throws {
         let fixture = APIFixture()

@@ -51,7 +51,7 @@ struct ExecutionsRoutes: Sendable {
             let (project, location) = try WorkflowsRoutes.scope(context)
             let workflow = try context.parameters.require("workflow")
             let pageSize = min(max(Int(request.uri.queryParameters.get("pageSize") ?? "") ?? 100, 1), 1_000)
-            let after = Int64(request.uri.queryParameters.get("pageToken") ?? "") ?? 0
+            let before = Int64(request.uri.queryParameters.get("pageToken") ?? "")
             let page: EventPage
             do {
                 page = try await log.query(
@@ -62,8 +62,9 @@ struct ExecutionsRoutes: Sendable {
                             try FieldPredicate(
                                 parsing: "data.workflow = '\(workflow.replacingOccurrences(of: "'", with: ""))'")
                         ],
-                        after: after,
-                        limit: pageSize
+                        limit: pageSize,
+                        newestFirst: true,
+                        before: before
                     ))
             } catch {
                 throw GoogleErrorResponse(error)

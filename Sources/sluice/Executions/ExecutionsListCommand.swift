@@ -10,7 +10,8 @@ extension ExecutionsCommand {
     /// `sluice executions list --workflow W`: a workflow's executions in start order, with their
     /// states; one JSON object per line with `--json`, a table otherwise.
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a workflow's executions and their states.")
+        static let configuration = CommandConfiguration(
+            abstract: "List a workflow's executions, newest first, and their states.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var remote: ServerOptions
         @Option(help: "The workflow.") var workflow: String
@@ -44,7 +45,7 @@ extension ExecutionsCommand {
                             predicates: [
                                 try FieldPredicate(
                                     parsing: "data.workflow = '\(workflow.replacingOccurrences(of: "'", with: ""))'")
-                            ], limit: limit))
+                            ], limit: limit, newestFirst: true))
                     var rows: [(id: String, state: String, line: String)] = []
                     for event in started.events {
                         let id = String(event.stream.rawValue.dropFirst("execution/".count))

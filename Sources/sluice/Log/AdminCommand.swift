@@ -1,4 +1,7 @@
 import ArgumentParser
+import Foundation
+import NIOHTTP1
+import SluiceLog
 import SluiceLogSQLite
 
 /// `sluice admin`: operator commands on the event log.
@@ -18,19 +21,15 @@ struct VerifyCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var remote: ServerOptions
 
     func run() async throws {
-        let log = try await database.open()
         let report: IntegrityReport
-        do {
-            report = try await log.verify { checked, total in
-                StandardOutput.errorLine("verify: \(checked)/\(total) events")
-            }
-        } catch {
-            await log.close()
-            throw error
+        if let client = try remote.client() {
+            report = try await Self.remoteReport(client)
+        } else {
+            report = try await localReport()
         }
-        await log.close()
         if report.isIntact {
             StandardOutput.line(
                 "ok: \(report.eventsChecked) events in \(report.streamsChecked) streams, hash chain intact")
@@ -39,6 +38,32 @@ struct VerifyCommand: AsyncParsableCommand {
         for problem in report.problems { StandardOutput.line("problem: \(problem)") }
         if report.problemsTruncated { StandardOutput.line("(more problems were found than listed)") }
         throw ExitCode.failure
+    }
+
+    private func localReport() async throws -> IntegrityReport {
+        let log = try await database.open()
+        do {
+            let report = try await log.verify { checked, total in
+                StandardOutput.errorLine("verify: \(checked)/\(total) events")
+            }
+            await log.close()
+            return report
+        } catch {
+            await log.close()
+            throw error
+        }
+    }
+
+    /// `POST /v1/sluice/log:verify`: the server checks its own log.
+    private static func remoteReport(_ client: SluiceAPIClient) async throws -> IntegrityReport {
+        StandardOutput.errorLine("verify: the server is checking its log")
+        let answer = try await client.json(.POST, "/v1/sluice/log:verify")
+        return IntegrityReport(
+            eventsChecked: (answer["eventsChecked"] as? NSNumber)?.int64Value ?? 0,
+            streamsChecked: (answer["streamsChecked"] as? NSNumber)?.intValue ?? 0,
+            problems: answer["problems"] as? [String] ?? [],
+            problemsTruncated: answer["problemsTruncated"] as? Bool ?? false
+        )
     }
 }
 

@@ -153,39 +153,6 @@ struct FunctionsCommand: AsyncParsableCommand {
     }
 }
 
-/// `sluice upload BUCKET FILE [--name N]`: stores a file as an object; prints the object resource.
-struct UploadCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "upload", abstract: "Upload a file into a bucket; prints the object resource as JSON.")
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var remote: ServerOptions
-    @Argument(help: "The bucket.") var bucket: String
-    @Argument(help: "The file to upload.") var file: String
-    @Option(help: "The object name (default: the file's name).") var name: String?
-    @Option(help: "The content type.") var contentType: String = "application/octet-stream"
-
-    func run() async throws {
-        let data = try InputFile.bytes(file)
-        let objectName = name ?? (file as NSString).lastPathComponent
-        if let client = try remote.client() {
-            let answer = try await client.call(
-                .POST,
-                "/upload/storage/v1/b/\(SluiceAPIClient.encoded(bucket))/o?uploadType=media&name="
-                    + SluiceAPIClient.encoded(objectName),
-                body: data, contentType: contentType)
-            StandardOutput.line(String(decoding: answer, as: UTF8.self))
-            return
-        }
-        let resources = try await ResourceContext.open(database)
-        try await resources.closing {
-            let object = try await resources.storage.upload(
-                bucket: bucket, object: objectName, bytes: data,
-                contentType: contentType, metadata: .cli)
-            StandardOutput.line(String(decoding: NotificationPlanner.resourceJSON(object), as: UTF8.self))
-        }
-    }
-}
-
 extension EventMetadata {
     /// Changes made from the command line.
     static let cli = EventMetadata(principal: "cli")
