@@ -27,11 +27,29 @@ extension TieredReads {
     ///
     /// A stream filter reads each tier by its (stream, version) key. Any other query walks
     /// `event_positions` (by position, or through its type or correlation index) and joins each
-    /// position to its row in the tier that holds it.
+    /// position to its row in the tier that holds it. A stream filter with types takes whichever
+    /// is shorter: the stream, or the events of those types (a topic's one `topic.deleted` among
+    /// its million messages is found through the type index, not by reading every message).
     func plan(_ query: EventQuery, settled: Int64) throws(SluiceError) -> [QueryPart]? {
-        guard let filters = try Filters(query, reads: self) else { return nil }
+        guard var filters = try Filters(query, reads: self) else { return nil }
+        if let streamID = filters.streamID, !filters.typeIDs.isEmpty,
+            try typesAreRarer(filters.typeIDs, than: streamVersion(streamID, settled: settled))
+        {
+            filters.streamID = nil
+            filters.positionStreamID = streamID
+        }
         let parts = plannedParts(query, filters, settled: settled)
         return query.newestFirst ? parts.reversed() : parts
+    }
+
+    /// Whether fewer than `length` events have one of the types, counting no further than that.
+    private func typesAreRarer(_ typeIDs: [Int64], than length: Int64) throws(SluiceError) -> Bool {
+        let marks = Array(repeating: "?", count: typeIDs.count).joined(separator: ", ")
+        let count =
+            try connection.scalarInteger(
+                "SELECT count(*) FROM (SELECT 1 FROM event_positions WHERE type_id IN (\(marks)) LIMIT ?)",
+                typeIDs.map { .integer($0) } + [.integer(length)]) ?? 0
+        return count < length
     }
 
     private func plannedParts(_ query: EventQuery, _ filters: Filters, settled: Int64) -> [QueryPart] {
@@ -90,6 +108,8 @@ extension TieredReads {
     /// A query's filters with names resolved to interned ids and times to positions.
     private struct Filters {
         var streamID: Int64?
+        /// A stream filter applied to `event_positions` rows instead of read by stream key.
+        var positionStreamID: Int64?
         var streamPrefix: String?
         var typeIDs: [Int64] = []
         var correlationID: Int64?
@@ -133,6 +153,10 @@ extension TieredReads {
         func append(
             to clauses: inout [String], _ arguments: inout [SQLiteArgument], indexed: String, payload: String
         ) {
+            if let positionStreamID {
+                clauses.append("\(indexed).stream_id = ?")
+                arguments.append(.integer(positionStreamID))
+            }
             if let streamPrefix {
                 clauses.append("\(indexed).stream_id IN (SELECT id FROM streams WHERE name >= ? AND name < ?)")
                 arguments += [.text(streamPrefix), .text(streamPrefix + "\u{10FFFF}")]

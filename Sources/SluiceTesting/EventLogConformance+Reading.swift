@@ -46,6 +46,35 @@ extension EventLogConformance {
                 }
                 #expect(received == Array(3...45))
             },
+            check("a tail of some types delivers only those, in order, from the backlog and then live") {
+                (log: any EventLog) async throws in
+                for index in 0..<6 {
+                    _ = try await log.append([event(index % 2 == 0 ? "wanted" : "other")], to: stream("before"))
+                }
+                let received = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                    group.addTask {
+                        var positions: [Int64] = []
+                        for try await event in log.tail(after: 2, types: ["wanted", "also"], batchSize: 2) {
+                            #expect(event.type != "other")
+                            positions.append(event.position)
+                            if positions.count == 2 + 20 { break }
+                        }
+                        return positions
+                    }
+                    group.addTask {
+                        for index in 0..<20 {
+                            _ = try await log.append(
+                                [event("other"), event(index % 2 == 0 ? "wanted" : "also"), event("other")],
+                                to: stream("live\(index % 3)"))
+                        }
+                        return []
+                    }
+                    var all: [Int64] = []
+                    for try await positions in group { all += positions }
+                    return all
+                }
+                #expect(received == [3, 5] + stride(from: Int64(8), through: 65, by: 3))
+            },
         ]
     }
 }

@@ -98,4 +98,26 @@ struct SQLiteEventLogTests {
         let fullScans = plan.filter { $0.hasPrefix("SCAN events") && !$0.contains("USING") }
         #expect(fullScans.isEmpty, "plan: \(plan)")
     }
+
+    @Test("a stream query for a type the stream rarely holds goes through the type index, not the whole stream")
+    func rareTypeInALongStreamUsesTheTypeIndex() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        let log = try await database.open()
+        let topic = StreamName(unchecked: "topic/t")
+        _ = try await log.append([NewEvent(type: "topic.created")], to: topic)
+        _ = try await log.append(Array(repeating: NewEvent(type: "message.published"), count: 50), to: topic)
+        _ = try await log.append([NewEvent(type: "topic.deleted")], to: topic)
+        let other = StreamName(unchecked: "topic/other")
+        _ = try await log.append([NewEvent(type: "topic.deleted")], to: other)
+        _ = try await log.append(Array(repeating: NewEvent(type: "message.published"), count: 10), to: other)
+        let rare = EventQuery(stream: topic, types: ["topic.deleted"])
+        let plan = try await log.queryPlan(rare)
+        #expect(plan.contains { $0.contains("event_positions_by_type") }, "plan: \(plan)")
+        #expect(try await log.query(rare).events.map(\.position) == [52])
+        let common = EventQuery(stream: topic, types: ["message.published"], limit: 3)
+        #expect(try await log.query(common).events.map(\.position) == [2, 3, 4])
+        #expect(try await log.queryPlan(common).allSatisfy { !$0.contains("event_positions_by_type") })
+        await log.close()
+    }
 }

@@ -36,7 +36,7 @@ public struct ExecutionScheduler: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { feeds in
             feeds.addTask {
                 defer { readyContinuation.finish() }
-                for try await event in log.tail(after: head) where event.type == ExecutionEventType.started {
+                for try await event in log.tail(after: head, types: [ExecutionEventType.started]) {
                     guard event.stream.rawValue.hasPrefix("execution/") else { continue }
                     readyContinuation.yield(
                         (try ExecutionID(String(event.stream.rawValue.dropFirst("execution/".count))), .tail))

@@ -20,8 +20,7 @@ public enum EventFeed {
             guard let cursor = page.nextCursor else { break }
             after = cursor
         }
-        let wanted = Set(types)
-        for try await event in log.tail(after: head) where wanted.contains(event.type) {
+        for try await event in log.tail(after: head, types: types) {
             try await handle(event)
         }
     }

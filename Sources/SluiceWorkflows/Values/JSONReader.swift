@@ -30,7 +30,12 @@ public struct JSONReader: Sendable {
     }
 
     private mutating func skipSpace() {
-        while position < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[position]) { position += 1 }
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return
+            }
+        }
     }
 
     private mutating func readValue(depth: Int) throws(WorkflowError) -> WorkflowValue {
@@ -47,12 +52,13 @@ public struct JSONReader: Sendable {
         }
     }
 
-    private mutating func expectWord(_ word: String) throws(WorkflowError) {
-        let utf8 = Array(word.utf8)
-        guard position + utf8.count <= bytes.count, Array(bytes[position..<position + utf8.count]) == utf8 else {
+    private mutating func expectWord(_ word: StaticString) throws(WorkflowError) {
+        let count = word.utf8CodeUnitCount
+        guard position + count <= bytes.count else { throw failure("unexpected character") }
+        for offset in 0..<count where bytes[position + offset] != word.utf8Start[offset] {
             throw failure("unexpected character")
         }
-        position += utf8.count
+        position += count
     }
 
     private mutating func readMap(depth: Int) throws(WorkflowError) -> WorkflowValue {
@@ -109,13 +115,21 @@ public struct JSONReader: Sendable {
 
     private mutating func readString() throws(WorkflowError) -> String {
         position += 1
-        var scalars = String.UnicodeScalarView()
         var start = position
         var raw: [UInt8] = []
+        var escaped = false
         while true {
             guard position < bytes.count else { throw failure("unterminated string") }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
+                if !escaped {
+                    // Most strings have no escape: validate their bytes in place, no copy.
+                    defer { position += 1 }
+                    guard let text = String(validating: bytes[start..<position], as: UTF8.self) else {
+                        throw failure("invalid UTF-8")
+                    }
+                    return text
+                }
                 raw.append(contentsOf: bytes[start..<position])
                 position += 1
                 break
@@ -125,6 +139,7 @@ public struct JSONReader: Sendable {
                 position += 1
                 continue
             }
+            escaped = true
             raw.append(contentsOf: bytes[start..<position])
             position += 1
             guard position < bytes.count else { throw failure("unterminated escape") }
@@ -156,8 +171,7 @@ public struct JSONReader: Sendable {
             start = position
         }
         guard let text = String(validating: raw, as: UTF8.self) else { throw failure("invalid UTF-8") }
-        scalars.append(contentsOf: text.unicodeScalars)
-        return String(scalars)
+        return text
     }
 
     private mutating func readHex4() throws(WorkflowError) -> UInt32 {

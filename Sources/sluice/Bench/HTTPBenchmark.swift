@@ -52,7 +52,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
         let server = ServeRun(
             configuration: configuration, log: log, models: try ModelRegistry(directory: configuration.modelsDirectory),
             metrics: SluiceMetrics(), onListening: { port in await BoundPort.shared.set(port) })
-        let completions = CompletionClock(completion: Self.predictionStored)
+        let completions = CompletionClock(types: ["object.finalized"], completion: Self.predictionStored)
         var pool = HTTPClient.Configuration()
         pool.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: pool)

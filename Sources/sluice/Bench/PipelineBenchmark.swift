@@ -99,12 +99,16 @@ actor CompletionClock {
     private var latencies = LatencySample()
     private var finished = 0
     private let completion: @Sendable (RecordedEvent) -> String?
+    /// The only event types `completion` can match, so the clock reads no other events.
+    private let types: [String]
 
     init(
+        types: [String] = ["execution.succeeded"],
         completion: @escaping @Sendable (RecordedEvent) -> String? = { event in
             event.type == "execution.succeeded" ? event.metadata.correlationID : nil
         }
     ) {
+        self.types = types
         self.completion = completion
     }
 
@@ -125,7 +129,7 @@ actor CompletionClock {
     /// Follows the log and times every completion.
     nonisolated func follow(_ log: any EventLog) async throws {
         let head = try await log.headPosition()
-        for try await event in log.tail(after: head) {
+        for try await event in log.tail(after: head, types: types) {
             if let key = completion(event) { await succeeded(key) }
         }
     }
