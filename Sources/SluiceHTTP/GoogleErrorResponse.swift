@@ -10,12 +10,31 @@ public struct GoogleErrorResponse: HTTPResponseError {
     public var message: String
     /// Headers the status calls for, such as `WWW-Authenticate` on a 401 or `Allow` on a 405.
     public var headers: HTTPFields
+    /// `google.rpc` detail messages (each with its `@type`), such as an `ErrorInfo` that
+    /// clients read to tell which of several ack ids failed.
+    public var details: [JSONObject]
 
-    public init(status: HTTPResponse.Status, googleStatus: String, message: String, headers: HTTPFields = [:]) {
+    public init(
+        status: HTTPResponse.Status, googleStatus: String, message: String, headers: HTTPFields = [:],
+        details: [JSONObject] = []
+    ) {
         self.status = status
         self.googleStatus = googleStatus
         self.message = message
         self.headers = headers
+        self.details = details
+    }
+
+    /// A `google.rpc.ErrorInfo` detail: a machine-readable reason and its metadata.
+    public static func errorInfo(reason: String, domain: String, metadata: [String: String]) -> JSONObject {
+        var entries = JSONObject([:])
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { entries.set(key, .string(value)) }
+        return JSONObject([
+            "@type": .string("type.googleapis.com/google.rpc.ErrorInfo"),
+            "reason": .string(reason),
+            "domain": .string(domain),
+            "metadata": .object(entries),
+        ])
     }
 
     /// Maps any error: a `SluiceError` by its code, another HTTP error by its status, the rest
@@ -94,14 +113,13 @@ public struct GoogleErrorResponse: HTTPResponseError {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = JSONObject([
-            "error": .object(
-                JSONObject([
-                    "code": .number(Double(status.code)),
-                    "message": .string(message),
-                    "status": .string(googleStatus),
-                ]))
+        var error = JSONObject([
+            "code": .number(Double(status.code)),
+            "message": .string(message),
+            "status": .string(googleStatus),
         ])
+        if !details.isEmpty { error.set("details", .array(details.map(JSONField.object))) }
+        let body = JSONObject(["error": .object(error)])
         var response = JSONObject.response(body, status: status)
         response.headers.append(contentsOf: headers)
         return response

@@ -8,7 +8,7 @@ extension LogReader {
     func readStream(_ stream: StreamName, from version: Int64, limit: Int) throws(SluiceError) -> [RecordedEvent] {
         guard limit > 0 else { return [] }
         return try connection.readTransaction { () throws(SluiceError) -> [RecordedEvent] in
-            guard let streamID = try streamID(stream.rawValue) else { return [] }
+            guard let streamID = try tiers.streamID(stream.rawValue) else { return [] }
             return try tiers.readStream(streamID, from: version, limit: limit, settled: try tiers.settledThrough())
         }
     }
@@ -37,18 +37,9 @@ extension LogReader {
 
     func streamVersion(_ stream: StreamName) throws(SluiceError) -> Int64 {
         try connection.readTransaction { () throws(SluiceError) -> Int64 in
-            guard let streamID = try streamID(stream.rawValue) else { return 0 }
+            guard let streamID = try tiers.streamID(stream.rawValue) else { return 0 }
             return try tiers.streamVersion(streamID, settled: try tiers.settledThrough())
         }
-    }
-
-    /// A stream's interned id, from the cache when this reader saw it before.
-    private func streamID(_ name: String) throws(SluiceError) -> Int64? {
-        if let id = streamIDs[name] { return id }
-        guard let id = try tiers.streamID(name) else { return nil }
-        if streamIDs.count >= Self.streamIDCacheLimit { streamIDs.removeAll(keepingCapacity: true) }
-        streamIDs[name] = id
-        return id
     }
 
     func headPosition() throws(SluiceError) -> Int64 {

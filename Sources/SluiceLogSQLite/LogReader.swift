@@ -10,11 +10,6 @@ final class LogReader: @unchecked Sendable {
     let rows: EventRows
     let queue: DispatchQueue
     let lock = Mutex(())
-    /// Interned stream ids this reader has looked up; an id never changes once committed, so
-    /// only misses go to the database. Touched under `lock`, like the connection.
-    var streamIDs: [String: Int64] = [:]
-    /// The most ids kept before the cache starts over.
-    static let streamIDCacheLimit = 65_536
 
     init(path: String, index: Int) throws(SluiceError) {
         connection = try SQLiteConnection(path: path, readOnly: true)

@@ -9,6 +9,18 @@ final class SQLiteConnection: @unchecked Sendable {
     let handle: OpaquePointer
     let path: String
     private var cache: [String: SQLiteStatement] = [:]
+    /// Interned ids (stream, type, correlation) a read-only connection has looked up, by lookup
+    /// and value. An id never changes once committed, and a reader sees only committed ones.
+    private var internedIDs: [InternedKey: Int64] = [:]
+    private let readOnly: Bool
+
+    private struct InternedKey: Hashable {
+        var lookup: String
+        var value: String
+    }
+
+    /// The most interned ids kept before the cache starts over.
+    static let internedIDLimit = 65_536
 
     /// Opens (and for the writer, creates) the database file at `path`.
     init(path: String, readOnly: Bool) throws(SluiceError) {
@@ -22,6 +34,7 @@ final class SQLiteConnection: @unchecked Sendable {
         }
         self.handle = handle
         self.path = path
+        self.readOnly = readOnly
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, 5_000)
     }
@@ -51,6 +64,19 @@ final class SQLiteConnection: @unchecked Sendable {
         let statement = try SQLiteStatement(connection: self, sql: sql)
         cache[sql] = statement
         return statement
+    }
+
+    /// The interned id `lookup` (a query with one text argument) finds for `value`; cached on a
+    /// read-only connection, where it cannot come from a transaction that later rolls back.
+    func internedID(_ lookup: String, _ value: String) throws(SluiceError) -> Int64? {
+        let key = InternedKey(lookup: lookup, value: value)
+        if let id = internedIDs[key] { return id }
+        guard let id = try scalarInteger(lookup, [.text(value)]) else { return nil }
+        if readOnly {
+            if internedIDs.count >= Self.internedIDLimit { internedIDs.removeAll(keepingCapacity: true) }
+            internedIDs[key] = id
+        }
+        return id
     }
 
     /// The first column of the first row of a query, as an integer; nil when there is no row.

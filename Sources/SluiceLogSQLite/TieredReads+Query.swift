@@ -128,15 +128,14 @@ extension TieredReads {
             }
             streamPrefix = query.streamPrefix
             for type in query.types {
-                if let id = try connection.scalarInteger("SELECT id FROM event_types WHERE name = ?", [.text(type)]) {
+                if let id = try connection.internedID("SELECT id FROM event_types WHERE name = ?", type) {
                     typeIDs.append(id)
                 }
             }
             guard query.types.isEmpty || !typeIDs.isEmpty else { return nil }
             if let correlation = query.correlationID {
                 guard
-                    let id = try connection.scalarInteger(
-                        "SELECT id FROM correlations WHERE value = ?", [.text(correlation)])
+                    let id = try connection.internedID("SELECT id FROM correlations WHERE value = ?", correlation)
                 else { return nil }
                 correlationID = id
             }

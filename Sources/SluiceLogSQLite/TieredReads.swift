@@ -28,7 +28,7 @@ struct TieredReads {
 
     /// The interned id of a stream, or nil when no event ever named it.
     func streamID(_ name: String) throws(SluiceError) -> Int64? {
-        try connection.scalarInteger("SELECT id FROM streams WHERE name = ?", [.text(name)])
+        try connection.internedID("SELECT id FROM streams WHERE name = ?", name)
     }
 
     /// A stream's events from `version` on, settled ones first.

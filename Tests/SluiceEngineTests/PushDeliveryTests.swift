@@ -92,6 +92,31 @@ struct PushDeliveryTests {
         #expect(try await fixture.count(SubscriptionHub.ackedType) == 1)
     }
 
+    @Test("a push names the subscription under the project it was created in, and an update keeps it")
+    func pushNamesTheCreatingProject() throws {
+        var config = SubscriptionConfig(
+            name: try SubscriptionName("watch"), topic: try TopicName("jobs"),
+            pushConfig: PushConfig(pushEndpoint: "http://127.0.0.1:9/push"))
+        config.project = "demo"
+        let message = PubsubMessage(messageID: "1", publishTime: Timestamp(seconds: 0), data: Array("x".utf8))
+        let delivery = DeliveryStateMachine.Delivery(
+            ackID: "1-1", message: message, deliveryAttempt: 1, deadline: Timestamp(seconds: 10))
+        let request = PushRequests.make(
+            delivery, config: config, push: try #require(config.pushConfig), project: "local")
+        #expect(try Self.json(request)["subscription"] as? String == "projects/demo/subscriptions/watch")
+
+        var state = SubscriptionState()
+        try state.apply(.created(SubscriptionCreated(config: config, time: Timestamp(seconds: 0))))
+        var patched = config
+        patched.project = nil
+        patched.ackDeadlineSeconds = 60
+        let events = try state.update(to: patched, fields: ["ackDeadlineSeconds"], now: Timestamp(seconds: 1))
+        guard case .updated(let update)? = events.first else { throw Unexpected() }
+        #expect(update.config.project == "demo")
+    }
+
+    struct Unexpected: Error {}
+
     @Test("a failing endpoint gets the message again, with the next delivery attempt, until it accepts it")
     func failedPushIsRetried() async throws {
         let fixture = Fixture(failures: 2)

@@ -99,6 +99,68 @@ struct PubSubAPITests {
         }
     }
 
+    /// Creates topic `jobs` and subscription `watch` (with `options` merged into its body) and
+    /// publishes one message.
+    static func publishOne(_ client: any TestClientProtocol, options: String) async throws {
+        try await client.execute(uri: project + "/topics/jobs", method: .put) { _ in }
+        try await client.execute(
+            uri: project + "/subscriptions/watch", method: .put,
+            body: ByteBuffer(string: #"{"topic": "projects/p/topics/jobs", "ackDeadlineSeconds": 30\#(options)}"#)
+        ) { #expect($0.status == .ok) }
+        try await client.execute(
+            uri: project + "/topics/jobs:publish", method: .post,
+            body: ByteBuffer(string: #"{"messages": [{"data": "aGVsbG8="}]}"#)
+        ) { #expect($0.status == .ok) }
+    }
+
+    @Test("exactly-once refuses a superseded ack id with an ErrorInfo naming it, and takes the current one")
+    func exactlyOnceRefusesStaleAckIDs() async throws {
+        try await withServer { client in
+            try await Self.publishOne(client, options: #", "enableExactlyOnceDelivery": true"#)
+            let first = try #require(try await Self.pullOne(client))
+            try await client.execute(
+                uri: Self.project + "/subscriptions/watch:modifyAckDeadline", method: .post,
+                body: ByteBuffer(string: #"{"ackIds": ["\#(first.ackID)"], "ackDeadlineSeconds": 0}"#)
+            ) { #expect($0.status == .ok) }
+            let second = try #require(try await Self.pullOne(client))
+            #expect(second.ackID != first.ackID)
+            try await client.execute(
+                uri: Self.project + "/subscriptions/watch:acknowledge", method: .post,
+                body: ByteBuffer(string: #"{"ackIds": ["\#(first.ackID)"]}"#)
+            ) { response in
+                #expect(response.status == .badRequest)
+                let error = StorageFixture.json(response.body)["error"] as? [String: Any]
+                #expect(error?["status"] as? String == "INVALID_ARGUMENT")
+                let info = (error?["details"] as? [[String: Any]])?.first
+                #expect(info?["@type"] as? String == "type.googleapis.com/google.rpc.ErrorInfo")
+                #expect(info?["reason"] as? String == "EXACTLY_ONCE_ACKID_FAILURE")
+                #expect(info?["metadata"] as? [String: String] == [first.ackID: "PERMANENT_FAILURE_INVALID_ACK_ID"])
+            }
+            try await client.execute(
+                uri: Self.project + "/subscriptions/watch:acknowledge", method: .post,
+                body: ByteBuffer(string: #"{"ackIds": ["\#(second.ackID)"]}"#)
+            ) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: Self.project + "/subscriptions/watch:acknowledge", method: .post,
+                body: ByteBuffer(string: #"{"ackIds": ["\#(second.ackID)"]}"#)
+            ) { #expect($0.status == .badRequest) }
+        }
+    }
+
+    @Test("at-least-once accepts a repeated or unknown ack id silently, as Pub/Sub does")
+    func atLeastOnceAcceptsStaleAckIDs() async throws {
+        try await withServer { client in
+            try await Self.publishOne(client, options: "")
+            let delivery = try #require(try await Self.pullOne(client))
+            for _ in 0..<2 {
+                try await client.execute(
+                    uri: Self.project + "/subscriptions/watch:acknowledge", method: .post,
+                    body: ByteBuffer(string: #"{"ackIds": ["\#(delivery.ackID)", "no-such-ack-id"]}"#)
+                ) { #expect($0.status == .ok) }
+            }
+        }
+    }
+
     @Test("Sluice's redrive route gives dead-lettered messages back from attempt 1; an unknown one is NOT_FOUND")
     func redriveRoute() async throws {
         try await withServer { client in

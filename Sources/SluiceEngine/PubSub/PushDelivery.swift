@@ -37,12 +37,13 @@ public enum PushRequests {
     /// `deliveryAttempt` when the subscription has a dead-letter policy. The message carries
     /// `messageId`/`message_id` and `publishTime`/`publish_time` both, as Google sends them. The
     /// unwrapped form (`noWrapper`) sends the data as the body and, with `writeMetadata`, the
-    /// attributes and message metadata as `x-goog-pubsub-*` headers.
+    /// attributes and message metadata as `x-goog-pubsub-*` headers. The subscription is named
+    /// under the project it was created in, `project` when it was created without one.
     public static func make(
         _ delivery: DeliveryStateMachine.Delivery, config: SubscriptionConfig, push: PushConfig, project: String
     ) -> PushRequest {
         let message = delivery.message
-        let subscription = "projects/\(project)/subscriptions/\(config.name.rawValue)"
+        let subscription = "projects/\(config.project ?? project)/subscriptions/\(config.name.rawValue)"
         let timeout = Duration.seconds(config.ackDeadlineSeconds)
         if push.noWrapper {
             var headers = ["content-type": "application/octet-stream"]

@@ -160,22 +160,38 @@ public actor SubscriptionHub {
     }
 
     /// Acknowledges leases; records the acks durably before returning.
-    public func acknowledge(_ name: String, ackIDs: [String]) async throws(SluiceError) {
+    /// Returns the ack ids refused under exactly-once delivery (expired, superseded or unknown);
+    /// the others are acknowledged all the same. At-least-once refuses none, as Pub/Sub.
+    @discardableResult
+    public func acknowledge(_ name: String, ackIDs: [String]) async throws(SluiceError) -> [String] {
         try await awaitMachine(name)
         guard var machine = machines[name] else { throw SluiceError(.notFound, "subscription \(name) does not exist") }
         var actions: [DeliveryStateMachine.Action] = []
         for ackID in ackIDs { actions += machine.handle(.acknowledge(ackID: ackID), now: Self.now) }
         machines[name] = machine
+        let refused = Self.refusedUnderExactlyOnce(actions, machine)
         let ids = actions.compactMap { action -> String? in
             if case .acknowledged(let id, _) = action { return id }
             return nil
         }
-        guard !ids.isEmpty else { return }
+        guard !ids.isEmpty else { return refused }
         for id in ids { records[name, default: PullDeliveryRecord()].acknowledged(id) }
         _ = try await log.append(
             [PullDeliveryRecord.event(PullDeliveryRecord.TypeName.acked, ids)],
             to: ResourceStreams.subscription(try SubscriptionName(name)))
         await handleSideEffects(name, actions)
+        return refused
+    }
+
+    /// The ack ids an exactly-once subscription refused; none for an at-least-once one.
+    private static func refusedUnderExactlyOnce(
+        _ actions: [DeliveryStateMachine.Action], _ machine: DeliveryStateMachine
+    ) -> [String] {
+        guard machine.configuration.enableExactlyOnceDelivery else { return [] }
+        return actions.compactMap { action -> String? in
+            if case .rejected(let ackID, _) = action { return ackID }
+            return nil
+        }
     }
 
     /// Leases are recorded where their attempt matters after a restart: with a dead-letter
@@ -197,8 +213,12 @@ public actor SubscriptionHub {
             to: ResourceStreams.subscription(try SubscriptionName(name)))
     }
 
-    /// Extends or ends leases; 0 seconds makes the messages available again (a nack).
-    public func modifyAckDeadline(_ name: String, ackIDs: [String], seconds: Int64) async throws(SluiceError) {
+    /// Extends or ends leases; 0 seconds makes the messages available again (a nack). Returns the
+    /// ack ids refused under exactly-once delivery, as `acknowledge` does.
+    @discardableResult
+    public func modifyAckDeadline(_ name: String, ackIDs: [String], seconds: Int64) async throws(SluiceError)
+        -> [String]
+    {
         try await awaitMachine(name)
         guard var machine = machines[name] else { throw SluiceError(.notFound, "subscription \(name) does not exist") }
         guard (0...600).contains(seconds) else {
@@ -210,6 +230,7 @@ public actor SubscriptionHub {
         }
         machines[name] = machine
         await handleSideEffects(name, actions)
+        return Self.refusedUnderExactlyOnce(actions, machine)
     }
 
     /// A subscription created a moment ago may not have reached the feed yet: wait for it

@@ -66,7 +66,8 @@ public struct PubSubRoutes: Sendable {
         let subscription = "/v1/projects/:project/subscriptions/:subscription"
         routes(.editor).put(RouterPath(subscription)) { request, context in
             let (project, name) = try Self.names(context, "subscription")
-            let config = try PubSubJSON.subscriptionConfig(name: name, try await Self.object(request))
+            var config = try PubSubJSON.subscriptionConfig(name: name, try await Self.object(request))
+            config.project = project
             do {
                 try await pubsub.createSubscription(config, metadata: EventMetadata(principal: context.principal))
                 return try PubSubJSON.response(PubSubJSON.subscription(config, project: project))
@@ -122,7 +123,8 @@ public struct PubSubRoutes: Sendable {
                 switch target[target.index(after: colon)...] {
                 case "pull": return try await pull(name, body)
                 case "acknowledge":
-                    try await hub.acknowledge(name, ackIDs: body["ackIds"] as? [String] ?? [])
+                    let refused = try await hub.acknowledge(name, ackIDs: body["ackIds"] as? [String] ?? [])
+                    if !refused.isEmpty { throw Self.ackIDFailure(refused) }
                     return try StorageHTTP.json([String: String]())
                 case "modifyPushConfig":
                     // It changes the subscription's configuration, which is an editor's to do.
@@ -139,12 +141,30 @@ public struct PubSubRoutes: Sendable {
                     return try StorageHTTP.json([String: String]())
                 case "modifyAckDeadline":
                     let seconds = (body["ackDeadlineSeconds"] as? NSNumber)?.int64Value ?? 0
-                    try await hub.modifyAckDeadline(name, ackIDs: body["ackIds"] as? [String] ?? [], seconds: seconds)
+                    let refused = try await hub.modifyAckDeadline(
+                        name, ackIDs: body["ackIds"] as? [String] ?? [], seconds: seconds)
+                    if !refused.isEmpty { throw Self.ackIDFailure(refused) }
                     return try StorageHTTP.json([String: String]())
                 default: throw GoogleErrorResponse.notFound("no method \(target)")
                 }
             } catch let error as GoogleErrorResponse { throw error } catch { throw GoogleErrorResponse(error) }
         }
+    }
+
+    /// How Pub/Sub refuses ack ids of an exactly-once subscription: INVALID_ARGUMENT with an
+    /// `ErrorInfo` naming each refused id, which the client libraries read to fail just those
+    /// acks (the other ids in the request were applied).
+    static func ackIDFailure(_ refused: [String]) -> GoogleErrorResponse {
+        GoogleErrorResponse(
+            status: .badRequest, googleStatus: "INVALID_ARGUMENT",
+            message: "\(refused.count) ack id(s) expired, were superseded by a newer delivery, or are unknown",
+            details: [
+                GoogleErrorResponse.errorInfo(
+                    reason: "EXACTLY_ONCE_ACKID_FAILURE", domain: "pubsub.googleapis.com",
+                    metadata: Dictionary(
+                        refused.map { ($0, "PERMANENT_FAILURE_INVALID_ACK_ID") },
+                        uniquingKeysWith: { first, _ in first }))
+            ])
     }
 
     private func pull(_ name: String, _ body: [String: Any]) async throws -> Response {

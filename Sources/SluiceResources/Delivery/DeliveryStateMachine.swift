@@ -79,6 +79,14 @@ public struct DeliveryStateMachine: Sendable, Hashable {
         public var deliveryAttempt: Int
         /// When the lease expires unless extended.
         public var deadline: Timestamp
+
+        /// A delivery as the machine hands it out.
+        public init(ackID: String, message: PubsubMessage, deliveryAttempt: Int, deadline: Timestamp) {
+            self.ackID = ackID
+            self.message = message
+            self.deliveryAttempt = deliveryAttempt
+            self.deadline = deadline
+        }
     }
 
     /// The settings that drive delivery, taken from a ``SubscriptionConfig``.

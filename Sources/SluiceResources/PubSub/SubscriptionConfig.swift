@@ -27,6 +27,9 @@ public struct SubscriptionConfig: Sendable, Hashable, Codable {
     public var enableExactlyOnceDelivery: Bool
     /// Push delivery; `nil` for pull.
     public var pushConfig: PushConfig?
+    /// The project named in the request that created it (Sluice has one namespace, but push
+    /// requests name the subscription as `projects/P/subscriptions/S`); nil: the server's default.
+    public var project: String?
 
     /// The default ack deadline.
     public static let defaultAckDeadlineSeconds: Int64 = 10

@@ -152,6 +152,8 @@ public struct SubscriptionState: Sendable, Hashable {
             throw immutable("enableMessageOrdering")
         }
         try new.validate()
-        return [.updated(SubscriptionUpdated(config: new, fields: fields, time: now))]
+        var updated = new
+        updated.project = new.project ?? current.project
+        return [.updated(SubscriptionUpdated(config: updated, fields: fields, time: now))]
     }
 }
