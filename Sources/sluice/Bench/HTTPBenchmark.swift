@@ -26,6 +26,8 @@ struct HTTPBenchmark: AsyncParsableCommand {
     @Option(help: "Uploads in the measured run.") var uploads: Int = 2_000
     @Option(help: "Concurrent HTTP clients.") var clients: Int = 64
     @Option(help: "Uploads in the paced latency phase (0 skips it).") var pacedUploads: Int = 2_000
+    @Option(help: "Uploads per second in the paced phase (default: half the measured throughput).")
+    var pacedRate: Double?
     @Option(help: "Commit durability.") var synchronous: SQLiteEventLog.Configuration.Synchronous = .full
     @Option(help: "Directory for the data (default: a new temporary one).") var directory: String?
     @Option(help: "pipelines_per_s of `sluice bench pipeline` on this machine, for the HTTP cost ratio.")
@@ -35,6 +37,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
     func validate() throws {
         guard uploads > 0, clients > 0 else { throw ValidationError("--uploads and --clients must be positive") }
         guard pacedUploads >= 0 else { throw ValidationError("--paced-uploads must not be negative") }
+        guard (pacedRate ?? 1) > 0 else { throw ValidationError("--paced-rate must be positive") }
     }
 
     func run() async throws {
@@ -88,7 +91,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
 
     private func measure(_ uploader: HTTPUploader, completions: CompletionClock) async throws -> [BenchFigure] {
         let phases = UploadPhases(
-            uploaders: clients, uploads: uploads, pacedUploads: pacedUploads,
+            uploaders: clients, uploads: uploads, pacedUploads: pacedUploads, pacedRate: pacedRate,
             throughput: ("uploads_per_s", "uploads/s", 2_000), latencyTargets: (nil, 50), label: "bench http")
         var figures = try await phases.run(completions: completions) { key in try await uploader.upload(key) }
         if let baseline = baselinePipelinesPerS, let rate = figures.first(where: { $0.name == "uploads_per_s" }) {

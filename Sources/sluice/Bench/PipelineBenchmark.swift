@@ -24,6 +24,8 @@ struct PipelineBenchmark: AsyncParsableCommand {
     @Option(help: "Uploads in the measured run.") var uploads: Int = 2_000
     @Option(help: "Concurrent uploaders.") var uploaders: Int = 32
     @Option(help: "Uploads in the paced latency phase (0 skips it).") var pacedUploads: Int = 2_000
+    @Option(help: "Uploads per second in the paced phase (default: half the measured throughput).")
+    var pacedRate: Double?
     @Option(help: "Commit durability.") var synchronous: SQLiteEventLog.Configuration.Synchronous = .full
     @Option(help: "Directory for the data (default: a new temporary one).") var directory: String?
     @Flag(help: "Print one JSON object per figure.") var json = false
@@ -31,6 +33,7 @@ struct PipelineBenchmark: AsyncParsableCommand {
     func validate() throws {
         guard uploads > 0, uploaders > 0 else { throw ValidationError("--uploads and --uploaders must be positive") }
         guard pacedUploads >= 0 else { throw ValidationError("--paced-uploads must not be negative") }
+        guard (pacedRate ?? 1) > 0 else { throw ValidationError("--paced-rate must be positive") }
     }
 
     func run() async throws {
@@ -82,7 +85,7 @@ struct PipelineBenchmark: AsyncParsableCommand {
         -> [BenchFigure]
     {
         let phases = UploadPhases(
-            uploaders: uploaders, uploads: uploads, pacedUploads: pacedUploads,
+            uploaders: uploaders, uploads: uploads, pacedUploads: pacedUploads, pacedRate: pacedRate,
             throughput: ("pipelines_per_s", "pipelines/s", 3_000), latencyTargets: (5, 25), label: "bench pipeline")
         return try await phases.run(completions: completions) { key in
             try await storage.upload(

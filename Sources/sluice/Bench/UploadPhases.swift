@@ -9,6 +9,8 @@ struct UploadPhases {
     var uploaders: Int
     var uploads: Int
     var pacedUploads: Int
+    /// The paced phase's rate; nil for half the saturated throughput.
+    var pacedRate: Double?
     /// What the throughput figure is called, its unit and target.
     var throughput: (name: String, unit: String, target: Double)
     /// The latency targets (p50, p99) at half the rate; `nil` when there is none.
@@ -54,7 +56,7 @@ struct UploadPhases {
             BenchFigure(name: "completed_pipelines", value: Double(saturated.count), unit: "pipelines"),
         ]
         guard pacedUploads > 0, rate > 0 else { return figures }
-        let pacedRate = rate / 2
+        let pacedRate = self.pacedRate ?? rate / 2
         StandardOutput.errorLine(String(format: "\(label): paced phase: %d uploads at %.0f/s", pacedUploads, pacedRate))
         await completions.reset()
         let begin = ContinuousClock.now
