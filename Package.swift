@@ -161,7 +161,10 @@ let package = Package(
         ),
         .target(
             name: "SluiceTesting",
-            dependencies: ["SluiceCore", "SluiceLog"],
+            dependencies: [
+                "SluiceCore", "SluiceLog", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -222,6 +225,7 @@ let package = Package(
                 "SluiceAdapters",
                 "SluiceAdaptersLocal",
                 "SluiceLog",
+                "SluiceTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
@@ -276,7 +280,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceCLITests",
-            dependencies: ["SluiceCore", "SluiceTesting"],
+            dependencies: ["SluiceCore", "SluiceTesting", .product(name: "Hummingbird", package: "hummingbird")],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),

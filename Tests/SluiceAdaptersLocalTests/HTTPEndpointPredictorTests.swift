@@ -3,6 +3,7 @@ import Hummingbird
 import SluiceAdapters
 import SluiceAdaptersLocal
 import SluiceCore
+import SluiceTesting
 import Testing
 
 @Suite("An HTTP endpoint model speaks Vertex AI's predict protocol and reports failures retryably")

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import SluiceAdapters
 import SluiceAdaptersLocal
+import SluiceTesting
 import Testing
 
 @Suite("An HTTP function gets the CloudEvent in binary mode and acknowledges with 2xx")
@@ -76,33 +77,5 @@ actor RequestRecorder {
 
     func record(headers: HTTPFields, body: String) {
         requests.append(Request(headers: headers, body: body))
-    }
-}
-
-/// A Hummingbird server on a free loopback port for the length of one closure.
-enum TestHTTPServer {
-    static func with(_ router: Router<BasicRequestContext>, _ body: @Sendable (Int) async throws -> Void) async throws {
-        let port = PortBox()
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in await port.set(channel.localAddress?.port ?? 0) }
-        )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-            var bound = 0
-            for _ in 0..<500 where bound == 0 {
-                bound = await port.value
-                if bound == 0 { try await Task.sleep(for: .milliseconds(10)) }
-            }
-            try #require(bound != 0, "the test server did not start")
-            try await body(bound)
-            group.cancelAll()
-        }
-    }
-
-    private actor PortBox {
-        var value = 0
-        func set(_ port: Int) { value = port }
     }
 }

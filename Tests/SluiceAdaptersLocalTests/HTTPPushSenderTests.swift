@@ -1,6 +1,7 @@
 import Hummingbird
 import SluiceAdaptersLocal
 import SluiceEngine
+import SluiceTesting
 import Testing
 
 @Suite("Push deliveries over HTTP acknowledge on Pub/Sub's success statuses only")

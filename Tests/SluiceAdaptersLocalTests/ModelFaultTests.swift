@@ -4,6 +4,7 @@ import SluiceAdaptersLocal
 import SluiceCore
 import SluiceEngine
 import SluiceLog
+import SluiceTesting
 import SluiceWorkflows
 import Testing
 

@@ -150,7 +150,7 @@ def test_a_push_subscription_posts_the_wrapped_message_to_its_endpoint(names):
             time.sleep(0.05)
         assert received, "nothing was pushed"
         message = received[0]["message"]
-        assert received[0]["subscription"] == f"projects/local/subscriptions/{subscription.split('/')[-1]}"
+        assert received[0]["subscription"] == subscription
         assert message["messageId"] == message_id
         assert message["attributes"] == {"color": "red"}
         import base64
