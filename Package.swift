@@ -83,7 +83,9 @@ let package = Package(
             name: "SluiceAdaptersLocal",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 "SluiceWorkflows",
+                "SluiceResources",
                 "SluiceEngine",
                 .product(name: "Collections", package: "swift-collections"),
                 "SluiceCore",
@@ -226,7 +228,10 @@ let package = Package(
                 "SluiceAdaptersLocal",
                 "SluiceLog",
                 "SluiceTesting",
+                "SluiceResources",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

@@ -25,6 +25,8 @@ public enum SluiceRouter {
         public var pubsub: PubSubRoutes?
         /// Where `events.await_callback` endpoints deliver; nil serves none.
         public var callbacks: CallbackBroker?
+        /// The keys that verify authenticated pushes' ID tokens; nil serves no OpenID discovery.
+        public var idTokenKeys: (any IDTokenKeys)?
 
         /// Services with no models, tokens or metrics unless given.
         public init(
@@ -36,7 +38,8 @@ public enum SluiceRouter {
             metrics: SluiceMetrics? = nil,
             storage: StorageRoutes? = nil,
             pubsub: PubSubRoutes? = nil,
-            callbacks: CallbackBroker? = nil
+            callbacks: CallbackBroker? = nil,
+            idTokenKeys: (any IDTokenKeys)? = nil
         ) {
             self.log = log
             self.catalog = catalog
@@ -47,6 +50,7 @@ public enum SluiceRouter {
             self.storage = storage
             self.pubsub = pubsub
             self.callbacks = callbacks
+            self.idTokenKeys = idTokenKeys
         }
     }
 
@@ -85,6 +89,7 @@ public enum SluiceRouter {
             _ = try await services.log.headPosition()
             return "ready"
         }
+        if let keys = services.idTokenKeys { IdentityRoutes(keys: keys).add(to: table) }
         let routes = RoleRoutes(table)
         WorkflowsRoutes(catalog: services.catalog).add(to: routes)
         ExecutionsRoutes(runner: services.runner, catalog: services.catalog, log: services.log).add(to: routes)

@@ -1,6 +1,7 @@
 import Hummingbird
 import SluiceAdaptersLocal
 import SluiceEngine
+import SluiceResources
 import SluiceTesting
 import Testing
 
@@ -43,4 +44,36 @@ struct HTTPPushSenderTests {
         // Far below the 60 s deadline even on a loaded machine: the refusal is not retried.
         #expect(ContinuousClock.now - started < .seconds(30))
     }
+
+    @Test("a push with oidcToken carries a bearer ID token for its audience; without an issuer it fails")
+    func authenticatedPushCarriesBearerToken() async throws {
+        let received = ReceivedHeaders()
+        let router = Router()
+        router.post("/push") { request, _ -> HTTPResponse.Status in
+            await received.record(request.headers[.authorization])
+            return .noContent
+        }
+        let issuer = ServiceAccountTokenIssuer(keyFile: nil)
+        try await TestHTTPServer.with(router) { port in
+            var push = Self.push(port: port)
+            push.oidcToken = PushConfig.OIDCToken(serviceAccountEmail: "p@x.iam.gserviceaccount.com", audience: "aud-1")
+            #expect(await HTTPPushSender(tokens: issuer).send(push) == .acknowledged)
+            guard case .failed = await HTTPPushSender().send(push) else {
+                Issue.record("a push needing a token was sent without one")
+                return
+            }
+        }
+        let header = try #require(await received.values.first ?? nil)
+        #expect(header.hasPrefix("Bearer "))
+        let claims = try ServiceAccountTokenIssuerTests.verifiedClaims(String(header.dropFirst(7)), issuer: issuer)
+        #expect(claims["aud"] as? String == "aud-1")
+        #expect(claims["email"] as? String == "p@x.iam.gserviceaccount.com")
+        #expect(await received.values.count == 1)
+    }
+}
+
+/// The Authorization headers an endpoint saw.
+actor ReceivedHeaders {
+    private(set) var values: [String?] = []
+    func record(_ value: String?) { values.append(value) }
 }

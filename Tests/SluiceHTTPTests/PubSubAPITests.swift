@@ -70,6 +70,40 @@ struct PubSubAPITests {
         }
     }
 
+    @Test("a push config's oidcToken is kept and shown; one without a service account email is INVALID_ARGUMENT")
+    func pushConfigOIDCToken() async throws {
+        try await withServer { client in
+            try await client.execute(uri: Self.project + "/topics/jobs", method: .put) { _ in }
+            try await client.execute(
+                uri: Self.project + "/subscriptions/bad", method: .put,
+                body: ByteBuffer(
+                    string:
+                        #"{"topic": "projects/p/topics/jobs", "pushConfig": {"pushEndpoint": "http://127.0.0.1:1/p", "oidcToken": {"audience": "a"}}}"#
+                )
+            ) { response in
+                #expect(response.status == .badRequest)
+                let error = StorageFixture.json(response.body)["error"] as? [String: Any]
+                #expect(error?["status"] as? String == "INVALID_ARGUMENT")
+            }
+            try await client.execute(
+                uri: Self.project + "/subscriptions/signed", method: .put,
+                body: ByteBuffer(
+                    string:
+                        #"{"topic": "projects/p/topics/jobs", "pushConfig": {"pushEndpoint": "http://127.0.0.1:1/p", "oidcToken": {"serviceAccountEmail": "s@p.iam.gserviceaccount.com"}}}"#
+                )
+            ) { response in #expect(response.status == .ok) }
+            try await client.execute(uri: Self.project + "/subscriptions/signed", method: .get) { response in
+                let push = StorageFixture.json(response.body)["pushConfig"] as? [String: Any]
+                let token = push?["oidcToken"] as? [String: Any]
+                #expect(token?["serviceAccountEmail"] as? String == "s@p.iam.gserviceaccount.com")
+                #expect(token?["audience"] == nil)
+            }
+            try await client.execute(uri: Self.project + "/subscriptions/bad", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
     @Test("unknown topics, duplicate topics and bad message data get Google errors")
     func errors() async throws {
         try await withServer { client in

@@ -157,3 +157,58 @@ def test_a_push_subscription_posts_the_wrapped_message_to_its_endpoint(names):
         assert base64.b64decode(message["data"]) == b"pushed"
     finally:
         server.shutdown()
+
+
+def test_an_authenticated_push_carries_an_id_token_google_auth_verifies_with_sluices_keys(names):
+    import http.server
+    import threading
+
+    import google.auth.transport.requests
+    from google.oauth2 import id_token
+
+    authorizations = []
+
+    class Endpoint(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            authorizations.append(self.headers.get("Authorization"))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Endpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        publisher, subscriber = clients()
+        topic, subscription = names
+        email = "pusher@sluice-local.iam.gserviceaccount.com"
+        publisher.create_topic(request={"name": topic})
+        subscriber.create_subscription(request={
+            "name": subscription, "topic": topic,
+            "push_config": {
+                "push_endpoint": f"http://127.0.0.1:{server.server_port}/push",
+                "oidc_token": {"service_account_email": email, "audience": "https://receiver.example/push"},
+            },
+        })
+        got = subscriber.get_subscription(request={"subscription": subscription})
+        assert got.push_config.oidc_token.service_account_email == email
+        publisher.publish(topic, b"signed").result(timeout=30)
+        for _ in range(100):
+            if authorizations:
+                break
+            time.sleep(0.05)
+        assert authorizations and authorizations[0].startswith("Bearer ")
+        token = authorizations[0][len("Bearer "):]
+        claims = id_token.verify_token(
+            token, google.auth.transport.requests.Request(), audience="https://receiver.example/push",
+            certs_url=os.environ["SLUICE_URL"] + "/oauth2/v3/certs")
+        assert claims["email"] == email and claims["email_verified"] is True
+        assert claims["iss"] == os.environ["SLUICE_URL"]
+        with pytest.raises(Exception):
+            id_token.verify_token(
+                token, google.auth.transport.requests.Request(), audience="https://someone-else",
+                certs_url=os.environ["SLUICE_URL"] + "/oauth2/v3/certs")
+    finally:
+        server.shutdown()

@@ -8,12 +8,18 @@ public struct PushRequest: Sendable, Hashable {
     public var body: [UInt8]
     /// The ack deadline: an endpoint that has not answered by then has failed the attempt.
     public var timeout: Duration
+    /// Authenticated push: the token to attach, its audience already resolved.
+    public var oidcToken: PushConfig.OIDCToken?
 
-    public init(endpoint: String, headers: [String: String], body: [UInt8], timeout: Duration) {
+    public init(
+        endpoint: String, headers: [String: String], body: [UInt8], timeout: Duration,
+        oidcToken: PushConfig.OIDCToken? = nil
+    ) {
         self.endpoint = endpoint
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.oidcToken = oidcToken
     }
 }
 
@@ -38,13 +44,19 @@ public enum PushRequests {
     /// `messageId`/`message_id` and `publishTime`/`publish_time` both, as Google sends them. The
     /// unwrapped form (`noWrapper`) sends the data as the body and, with `writeMetadata`, the
     /// attributes and message metadata as `x-goog-pubsub-*` headers. The subscription is named
-    /// under the project it was created in, `project` when it was created without one.
+    /// under the project it was created in, `project` when it was created without one. With
+    /// `oidcToken`, the request asks for a token whose audience defaults to the endpoint.
     public static func make(
         _ delivery: DeliveryStateMachine.Delivery, config: SubscriptionConfig, push: PushConfig, project: String
     ) -> PushRequest {
         let message = delivery.message
         let subscription = "projects/\(config.project ?? project)/subscriptions/\(config.name.rawValue)"
         let timeout = Duration.seconds(config.ackDeadlineSeconds)
+        let token = push.oidcToken.map {
+            PushConfig.OIDCToken(
+                serviceAccountEmail: $0.serviceAccountEmail,
+                audience: $0.audience.isEmpty ? push.pushEndpoint : $0.audience)
+        }
         if push.noWrapper {
             var headers = ["content-type": "application/octet-stream"]
             if push.writeMetadata == true {
@@ -53,7 +65,8 @@ public enum PushRequests {
                 headers["x-goog-pubsub-publish-time"] = message.publishTime.rfc3339Microseconds
                 for (key, value) in message.attributes { headers["x-goog-pubsub-" + key.lowercased()] = value }
             }
-            return PushRequest(endpoint: push.pushEndpoint, headers: headers, body: message.data, timeout: timeout)
+            return PushRequest(
+                endpoint: push.pushEndpoint, headers: headers, body: message.data, timeout: timeout, oidcToken: token)
         }
         var wrapped: [String: Any] = [
             "data": Data(message.data).base64EncodedString(),
@@ -70,7 +83,7 @@ public enum PushRequests {
             ?? Data()
         return PushRequest(
             endpoint: push.pushEndpoint, headers: ["content-type": "application/json"], body: Array(body),
-            timeout: timeout)
+            timeout: timeout, oidcToken: token)
     }
 }
 

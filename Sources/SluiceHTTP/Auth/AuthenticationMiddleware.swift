@@ -2,13 +2,16 @@ import Foundation
 public import Hummingbird
 
 /// Finds the bearer token of a request. When auth is required, every route but the health checks
-/// needs an active token (401 otherwise); when it is not, a valid Sluice token still names the
-/// principal, and any other header (a Google OAuth token, say) is ignored.
+/// and the ID token keys needs an active token (401 otherwise); when it is not, a valid Sluice
+/// token still names the principal, and any other header (a Google OAuth token, say) is ignored.
 public struct AuthenticationMiddleware: RouterMiddleware {
     public typealias Context = SluiceRequestContext
 
-    /// Routes a load balancer or supervisor probes without credentials.
-    static let openPaths: Set<String> = ["/healthz", "/readyz"]
+    /// Routes a load balancer or supervisor probes without credentials, and the public keys a
+    /// push endpoint verifies ID tokens with.
+    static let openPaths: Set<String> = [
+        "/healthz", "/readyz", IdentityRoutes.discoveryPath, IdentityRoutes.keySetPath,
+    ]
 
     let tokens: TokenDirectory?
     let required: Bool

@@ -65,7 +65,8 @@ enum PubSubJSON {
                 let unwrapped = config["noWrapper"] as? [String: Any]
                 push = PushConfig(
                     pushEndpoint: endpoint, attributes: config["attributes"] as? [String: String] ?? [:],
-                    noWrapper: unwrapped != nil, writeMetadata: unwrapped?["writeMetadata"] as? Bool ?? false)
+                    noWrapper: unwrapped != nil, writeMetadata: unwrapped?["writeMetadata"] as? Bool ?? false,
+                    oidcToken: try oidcToken(config["oidcToken"]))
             }
             return SubscriptionConfig(
                 name: try SubscriptionName(name), topic: try TopicName(resource: topic),
@@ -86,7 +87,29 @@ enum PubSubJSON {
         var json: [String: Any] = ["pushEndpoint": push.pushEndpoint]
         if !push.attributes.isEmpty { json["attributes"] = push.attributes }
         if push.noWrapper { json["noWrapper"] = ["writeMetadata": push.writeMetadata ?? false] }
+        if let token = push.oidcToken {
+            var oidc: [String: Any] = ["serviceAccountEmail": token.serviceAccountEmail]
+            if !token.audience.isEmpty { oidc["audience"] = token.audience }
+            json["oidcToken"] = oidc
+        }
         return json
+    }
+
+    /// `pushConfig.oidcToken`: a service account email is required, the audience optional.
+    static func oidcToken(_ value: Any?) throws -> PushConfig.OIDCToken? {
+        guard let value else { return nil }
+        guard let token = value as? [String: Any] else {
+            throw GoogleErrorResponse.invalidArgument("pushConfig.oidcToken must be an object")
+        }
+        guard let email = token["serviceAccountEmail"] as? String, email.contains("@"), email.count <= 254 else {
+            throw GoogleErrorResponse.invalidArgument(
+                "pushConfig.oidcToken.serviceAccountEmail must be a service account's email address")
+        }
+        let audience = token["audience"]
+        guard audience == nil || audience is String else {
+            throw GoogleErrorResponse.invalidArgument("pushConfig.oidcToken.audience must be a string")
+        }
+        return PushConfig.OIDCToken(serviceAccountEmail: email, audience: audience as? String ?? "")
     }
 
     static func subscription(_ config: SubscriptionConfig, project: String) -> [String: Any] {

@@ -147,14 +147,32 @@ public struct PushConfig: Sendable, Hashable, Codable {
     /// With `noWrapper`: send the attributes and message metadata as `x-goog-pubsub-*` headers
     /// (`nil` in configs recorded before the setting existed: no).
     public var writeMetadata: Bool?
+    /// Authenticated push: each request carries an ID token for this service account.
+    public var oidcToken: OIDCToken?
 
     /// Creates a push config.
     public init(
-        pushEndpoint: String, attributes: [String: String] = [:], noWrapper: Bool = false, writeMetadata: Bool = false
+        pushEndpoint: String, attributes: [String: String] = [:], noWrapper: Bool = false, writeMetadata: Bool = false,
+        oidcToken: OIDCToken? = nil
     ) {
         self.pushEndpoint = pushEndpoint
         self.attributes = attributes
         self.noWrapper = noWrapper
         self.writeMetadata = noWrapper ? writeMetadata : nil
+        self.oidcToken = oidcToken
+    }
+
+    /// Pub/Sub's `pushConfig.oidcToken`: who the token asserts and whom it is for.
+    public struct OIDCToken: Sendable, Hashable, Codable {
+        /// The service account the token is issued for (`email` and `sub`).
+        public var serviceAccountEmail: String
+        /// The token's `aud`; empty means the push endpoint, as in Pub/Sub.
+        public var audience: String
+
+        /// Creates a token setting.
+        public init(serviceAccountEmail: String, audience: String = "") {
+            self.serviceAccountEmail = serviceAccountEmail
+            self.audience = audience
+        }
     }
 }

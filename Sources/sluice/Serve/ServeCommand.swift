@@ -140,15 +140,17 @@ struct ServeRun {
         metrics.onScrape { await logMetrics.collect() }
         let resources = try ResourceContext(
             log: log, dataDirectory: dataDirectory, inlineObjectBytes: configuration.inlineObjectBytes)
+        let idTokens = ServiceAccountTokenIssuer(keyFile: dataDirectory + "/identity/token-signing-key.pem")
         let hub = SubscriptionHub(
             log: log, pubsub: resources.pubsub, logger: CommandLogging.logger(label: "sluice.engine.pubsub"),
-            pushSender: HTTPPushSender())
+            pushSender: HTTPPushSender(tokens: idTokens))
         let router = SluiceRouter.make(
             SluiceRouter.Services(
                 log: log, catalog: engine.catalog, runner: engine.runner, models: models, tokens: tokens,
                 metrics: metrics,
                 storage: StorageRoutes(storage: resources.storage, uploadsDirectory: dataDirectory + "/uploads"),
-                pubsub: PubSubRoutes(pubsub: resources.pubsub, hub: hub), callbacks: engine.callbacks),
+                pubsub: PubSubRoutes(pubsub: resources.pubsub, hub: hub), callbacks: engine.callbacks,
+                idTokenKeys: idTokens),
             configuration: SluiceRouter.Configuration(
                 maxBodyBytes: configuration.maxBodyBytes, requireAuth: configuration.authRequired))
         let host = configuration.host
@@ -157,9 +159,12 @@ struct ServeRun {
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
-            onServerRunning: { [path = configuration.databasePath, onListening, callbacks = engine.callbacks] channel in
+            onServerRunning: {
+                [path = configuration.databasePath, onListening, callbacks = engine.callbacks, idTokens] channel in
                 let bound = channel.localAddress?.port ?? port
-                await callbacks.setBaseURL("http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)")
+                let baseURL = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)"
+                await callbacks.setBaseURL(baseURL)
+                idTokens.issuer = baseURL
                 if let onListening {
                     await onListening(bound)
                 } else {
