@@ -30,6 +30,25 @@ def names():
     return (f"projects/{PROJECT}/topics/t-{suffix}", f"projects/{PROJECT}/subscriptions/s-{suffix}")
 
 
+def push_endpoint(on_push):
+    """A loopback HTTP endpoint answering 204 to each POST after calling on_push(body, headers)."""
+    import http.server
+    import threading
+
+    class Endpoint(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            on_push(self.rfile.read(int(self.headers["Content-Length"])), self.headers)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Endpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def pull(subscriber, subscription, count):
     received = []
     for _ in range(20):
@@ -119,22 +138,8 @@ def test_an_update_changes_the_masked_fields_only(names):
 
 
 def test_a_push_subscription_posts_the_wrapped_message_to_its_endpoint(names):
-    import http.server
-    import threading
-
     received = []
-
-    class Endpoint(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Endpoint)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = push_endpoint(lambda body, headers: received.append(json.loads(body)))
     try:
         publisher, subscriber = clients()
         topic, subscription = names
@@ -160,26 +165,11 @@ def test_a_push_subscription_posts_the_wrapped_message_to_its_endpoint(names):
 
 
 def test_an_authenticated_push_carries_an_id_token_google_auth_verifies_with_sluices_keys(names):
-    import http.server
-    import threading
-
     import google.auth.transport.requests
     from google.oauth2 import id_token
 
     authorizations = []
-
-    class Endpoint(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.rfile.read(int(self.headers["Content-Length"]))
-            authorizations.append(self.headers.get("Authorization"))
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Endpoint)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = push_endpoint(lambda body, headers: authorizations.append(headers.get("Authorization")))
     try:
         publisher, subscriber = clients()
         topic, subscription = names
