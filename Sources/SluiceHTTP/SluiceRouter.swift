@@ -1,6 +1,7 @@
 public import Hummingbird
 public import SluiceEngine
 public import SluiceLog
+public import SluiceStack
 
 /// Every route Sluice serves, on one router; the serve command and the in-process tests both
 /// build it here.
@@ -27,6 +28,8 @@ public enum SluiceRouter {
         public var callbacks: CallbackBroker?
         /// The keys that verify authenticated pushes' ID tokens; nil serves no OpenID discovery.
         public var idTokenKeys: (any IDTokenKeys)?
+        /// Plans and applies stack files sent by `sluice apply --server`; nil serves no stack API.
+        public var stacks: StackApplier?
 
         /// Services with no models, tokens or metrics unless given.
         public init(
@@ -39,7 +42,8 @@ public enum SluiceRouter {
             storage: StorageRoutes? = nil,
             pubsub: PubSubRoutes? = nil,
             callbacks: CallbackBroker? = nil,
-            idTokenKeys: (any IDTokenKeys)? = nil
+            idTokenKeys: (any IDTokenKeys)? = nil,
+            stacks: StackApplier? = nil
         ) {
             self.log = log
             self.catalog = catalog
@@ -51,6 +55,7 @@ public enum SluiceRouter {
             self.pubsub = pubsub
             self.callbacks = callbacks
             self.idTokenKeys = idTokenKeys
+            self.stacks = stacks
         }
     }
 
@@ -99,6 +104,7 @@ public enum SluiceRouter {
         VerifyRoutes(log: services.log).add(to: routes)
         ReplayRoutes(log: services.log, runner: services.runner).add(to: routes)
         PredictionRoutes(models: services.models).add(to: routes)
+        if let applier = services.stacks { StackRoutes(applier: applier).add(to: routes) }
         if let metrics = services.metrics { MetricsRoutes(metrics: metrics).add(to: routes) }
         services.storage?.add(to: routes)
         services.pubsub?.add(to: routes)

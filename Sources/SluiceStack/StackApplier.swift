@@ -14,7 +14,8 @@ public struct StackApplier: Sendable {
     let functions: FunctionsService
     let catalog: WorkflowCatalog
     let models: any ModelInstaller
-    let principal: String
+    /// Recorded on every event an apply or destroy appends.
+    public private(set) var principal: String
 
     public init(
         log: any EventLog, storage: StorageService, catalog: WorkflowCatalog, models: any ModelInstaller,
@@ -30,6 +31,13 @@ public struct StackApplier: Sendable {
     }
 
     static let appliedType = "stack.applied"
+
+    /// The same applier, recording `principal` (a server acts for each request's token).
+    public func acting(as principal: String) -> StackApplier {
+        var copy = self
+        copy.principal = principal
+        return copy
+    }
 
     static func stream(_ name: String) -> StreamName { StreamName(unchecked: "stack/" + name) }
 
@@ -128,10 +136,16 @@ public struct StackApplier: Sendable {
     }
 
     /// Applies `desired` in dependency order (topics before what publishes to them or reads
-    /// them), deletes in reverse, and records what the stack now owns.
+    /// them), deletes in reverse, and records what the stack now owns. With `expectedDigest`, it
+    /// applies only the plan the caller confirmed: a plan that has changed since is refused.
     @discardableResult
-    public func apply(_ desired: StackDesired) async throws(SluiceError) -> StackPlan {
+    public func apply(_ desired: StackDesired, expectedDigest: String? = nil) async throws(SluiceError) -> StackPlan {
         let plan = try await plan(desired)
+        if let expectedDigest, expectedDigest != plan.digest {
+            throw SluiceError(
+                .failedPrecondition,
+                "the plan for stack \(desired.name) changed since it was confirmed (now: \(plan.summary)); plan again")
+        }
         let metadata = EventMetadata(correlationID: "stack-" + desired.name, principal: principal)
         let changing = Set(plan.changes.filter { $0.action == .create || $0.action == .update }.map(\.resource))
         for topic in desired.topics where changing.contains("topic/" + topic) {

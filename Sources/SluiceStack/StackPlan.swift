@@ -56,3 +56,16 @@ public protocol ModelInstaller: Sendable {
     /// Removes a model.
     func remove(_ name: String) async throws
 }
+
+extension StackPlan {
+    /// A fingerprint of the plan's lines (FNV-1a, hex). A client confirms a plan and sends its
+    /// digest with the apply; the server refuses the apply when its plan has changed since.
+    public var digest: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in changes.map(\.line).joined(separator: "\n").utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

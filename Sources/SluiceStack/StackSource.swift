@@ -27,16 +27,19 @@ public struct DirectoryStackSource: StackSource {
     }
 }
 
-/// Files held in memory.
+/// Files held in memory: the embedded example, or the files a client sent with its stack.
 public struct EmbeddedStackSource: StackSource {
     public let files: [String: [UInt8]]
+    /// Whose files these are, for the error naming a missing one.
+    public let origin: String
 
-    public init(files: [String: [UInt8]]) {
+    public init(files: [String: [UInt8]], origin: String = "the embedded stack") {
         self.files = files
+        self.origin = origin
     }
 
     public func read(_ path: String) throws(SluiceError) -> [UInt8] {
-        guard let bytes = files[path] else { throw SluiceError(.notFound, "the embedded stack has no \(path)") }
+        guard let bytes = files[path] else { throw SluiceError(.notFound, "\(origin) has no \(path)") }
         return bytes
     }
 }

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// The CLI as a client of a running server (`--server`): the same commands, through the HTTP API.
 @Suite("With --server the CLI works through a running server's API", .serialized)
 struct ClientModeTests {
@@ -92,5 +96,56 @@ struct ClientModeTests {
         #expect(verify.status == 0, "\(verify.stderr)")
         #expect(verify.stdout.hasPrefix("ok: "))
         #expect(verify.stdout.contains("hash chain intact"))
+    }
+
+    @Test("apply and destroy send the stack file and the files it names to the server, which applies them live")
+    func applyAndDestroyWorkThroughTheServer() async throws {
+        let binary = try SluiceBinary.locate()
+        let database = try ServeProcess.temporaryDatabase()
+        let server = try ServeProcess(binary: binary, database: database, arguments: ["--stack", "none"])
+        defer { _ = server.stop(signal: SIGTERM) }
+        let url = "http://127.0.0.1:\(server.port)"
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("remote-stack-\(UUID())")
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("flows"), withIntermediateDirectories: true)
+        let stack = directory.appendingPathComponent("stack.yaml").path
+        try
+            "name: remote\ntopics:\n  - name: events\nworkflows:\n  - name: echo\n    source: flows/echo.yaml\noutputs:\n  topic: events\n"
+            .write(toFile: stack, atomically: true, encoding: .utf8)
+        try "main:\n  params: [args]\n  steps:\n    - r:\n        return: ${args.n + 1}\n"
+            .write(to: directory.appendingPathComponent("flows/echo.yaml"), atomically: true, encoding: .utf8)
+
+        let unconfirmed = try binary.run(["apply", stack, "--server", url])
+        #expect(unconfirmed.status != 0)
+        #expect(unconfirmed.stdout.contains("+ workflow/echo"))
+        let applied = try binary.run(["apply", stack, "--yes", "--server", url])
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(applied.stdout.contains("+ topic/events"))
+        #expect(applied.stdout.contains("applied stack remote"))
+        #expect(applied.stdout.contains("output topic = events"))
+        let again = try binary.run(["apply", stack, "--server", url])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("plan: 0 to create, 0 to update, 0 to delete, 2 unchanged"))
+
+        let base = "\(url)/v1/projects/p/locations/l/workflows/echo"
+        var request = URLRequest(url: try #require(URL(string: base + "/executions")))
+        request.httpMethod = "POST"
+        request.httpBody = Data(#"{"argument": "{\"n\": 41}"}"#.utf8)
+        let (created, _) = try await URLSession.shared.data(for: request)
+        let name = try #require((try JSONSerialization.jsonObject(with: created) as? [String: Any])?["name"] as? String)
+        var state = ""
+        for _ in 0..<200 where state != "SUCCEEDED" {
+            let (got, _) = try await URLSession.shared.data(from: try #require(URL(string: "\(url)/v1/\(name)")))
+            state = (try JSONSerialization.jsonObject(with: got) as? [String: Any])?["state"] as? String ?? ""
+            if state != "SUCCEEDED" { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(state == "SUCCEEDED")
+
+        let destroyed = try binary.run(["destroy", stack, "--yes", "--server", url])
+        #expect(destroyed.status == 0, "\(destroyed.stderr)")
+        #expect(destroyed.stdout.contains("- topic/events"))
+        #expect(destroyed.stdout.contains("destroyed stack remote"))
+        let planned = try binary.run(["apply", stack, "--plan-only", "--server", url])
+        #expect(planned.stdout.contains("plan: 2 to create"))
     }
 }

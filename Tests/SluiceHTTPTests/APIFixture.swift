@@ -6,6 +6,7 @@ import SluiceCore
 import SluiceEngine
 import SluiceHTTP
 import SluiceLog
+import SluiceStack
 
 /// The production router on an in-memory log, with its own metrics registry and models, driven
 /// the way Google's clients call it.
@@ -19,13 +20,16 @@ struct APIFixture {
     let configuration: SluiceRouter.Configuration
     /// The callback broker the routes deliver to, when the fixture serves callbacks.
     let callbacks: CallbackBroker?
+    /// What the stack API applies with, when the fixture serves it.
+    let stacks: StackApplier?
 
     init(
         requireAuth: Bool = false,
         maxBodyBytes: Int = SluiceRouter.Configuration.defaultMaxBodyBytes,
         performer: any EffectPerformer = UnroutedEffectPerformer(),
-        servesCallbacks: Bool = false
-    ) {
+        servesCallbacks: Bool = false,
+        stacks: ((any EventLog, WorkflowCatalog) throws -> StackApplier)? = nil
+    ) rethrows {
         catalog = WorkflowCatalog(log: log)
         let broker = servesCallbacks ? CallbackBroker(log: log) : nil
         callbacks = broker
@@ -36,6 +40,7 @@ struct APIFixture {
             log: log, catalog: catalog, performer: performing, metrics: ExecutionMetrics(factory: metrics.factory))
         tokens = TokenDirectory(log: log)
         configuration = SluiceRouter.Configuration(maxBodyBytes: maxBodyBytes, requireAuth: requireAuth)
+        self.stacks = try stacks?(log, catalog)
     }
 
     func app() -> some ApplicationProtocol {
@@ -43,7 +48,7 @@ struct APIFixture {
             router: SluiceRouter.make(
                 SluiceRouter.Services(
                     log: log, catalog: catalog, runner: runner, models: models, tokens: tokens, metrics: metrics,
-                    callbacks: callbacks),
+                    callbacks: callbacks, stacks: stacks),
                 configuration: configuration))
     }
 

@@ -133,8 +133,18 @@ struct ServeRun {
                     : "refusing to listen on \(configuration.host) without tokens: off loopback every request needs one; create one with `sluice tokens create --role admin`"
             )
         }
+        let stacks = StackApplier(
+            log: log,
+            storage: StorageService(
+                log: log,
+                objects: try LocalObjectStore(directory: dataDirectory, inlineLimit: configuration.inlineObjectBytes)),
+            catalog: engine.catalog,
+            models: DirectoryModelInstaller(directory: configuration.modelsDirectory, registry: models),
+            principal: "serve")
         if configuration.stack != "none" {
-            try await applyStack(dataDirectory: dataDirectory)
+            let stack = try StackLoading.load(configuration.stack)
+            let plan = try await stacks.apply(stack)
+            StandardOutput.errorLine("sluice: stack \(stack.name) applied (\(plan.summary))")
         }
         let logMetrics = LogMetrics(log: log, factory: metrics.factory)
         metrics.onScrape { await logMetrics.collect() }
@@ -150,7 +160,7 @@ struct ServeRun {
                 metrics: metrics,
                 storage: StorageRoutes(storage: resources.storage, uploadsDirectory: dataDirectory + "/uploads"),
                 pubsub: PubSubRoutes(pubsub: resources.pubsub, hub: hub), callbacks: engine.callbacks,
-                idTokenKeys: idTokens),
+                idTokenKeys: idTokens, stacks: stacks.acting(as: "api")),
             configuration: SluiceRouter.Configuration(
                 maxBodyBytes: configuration.maxBodyBytes, requireAuth: configuration.authRequired))
         let host = configuration.host
@@ -187,20 +197,5 @@ struct ServeRun {
             TokenRefreshService(tokens: tokens),
             SubscriptionService(hub: hub))
         try await app.runService()
-    }
-
-    /// Applies the configured stack (idempotent: an unchanged stack records nothing).
-    private func applyStack(dataDirectory: String) async throws {
-        let stack = try StackLoading.load(configuration.stack)
-        let applier = StackApplier(
-            log: log,
-            storage: StorageService(
-                log: log,
-                objects: try LocalObjectStore(directory: dataDirectory, inlineLimit: configuration.inlineObjectBytes)),
-            catalog: WorkflowCatalog(log: log),
-            models: DirectoryModelInstaller(directory: configuration.modelsDirectory, registry: models),
-            principal: "serve")
-        let plan = try await applier.apply(stack)
-        StandardOutput.errorLine("sluice: stack \(stack.name) applied (\(plan.summary))")
     }
 }

@@ -11,13 +11,19 @@ import SluiceStack
 struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
-        abstract: "Make the data directory match a stack file: prints the plan, applies it after confirmation.")
+        abstract:
+            "Make the data directory (or, with --server, a running server) match a stack file: prints the plan, applies it after confirmation."
+    )
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "The stack file (YAML); `example` is the built-in ML pipeline.") var file: String
     @Flag(help: "Apply without asking.") var yes = false
     @Flag(help: "Only print the plan.") var planOnly = false
+    @OptionGroup var server: ServerOptions
 
     func run() async throws {
+        if let client = try server.client() {
+            return try await RemoteStack(client: client).apply(file, yes: yes, planOnly: planOnly)
+        }
         let stack = try StackLoading.load(file)
         let log = try await database.open()
         try await log.closing {
@@ -50,8 +56,10 @@ struct DestroyCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "The stack file (YAML); `example` is the built-in ML pipeline.") var file: String
     @Flag(help: "Destroy without asking.") var yes = false
+    @OptionGroup var server: ServerOptions
 
     func run() async throws {
+        if let client = try server.client() { return try await RemoteStack(client: client).destroy(file, yes: yes) }
         let stack = try StackLoading.load(file)
         let log = try await database.open()
         try await log.closing {
@@ -74,13 +82,18 @@ struct DestroyCommand: AsyncParsableCommand {
 /// Reading stack files and building the applier on a data directory.
 enum StackLoading {
     static func load(_ file: String) throws -> StackDesired {
+        try bundle(file).desired
+    }
+
+    /// The stack and every file it names, for sending to a server.
+    static func bundle(_ file: String) throws -> (desired: StackDesired, bundle: StackBundle) {
         if file == "example" {
-            return try StackDesired(
-                StackFile(yaml: ExampleStack.text, path: ExampleStack.path), source: ExampleStack.source)
+            return try StackBundle.collect(
+                path: ExampleStack.path, yaml: ExampleStack.text, source: ExampleStack.source)
         }
         let text = try InputFile.text(file)
         let directory = URL(fileURLWithPath: file).deletingLastPathComponent().path
-        return try StackDesired(StackFile(yaml: text, path: file), source: DirectoryStackSource(directory: directory))
+        return try StackBundle.collect(path: file, yaml: text, source: DirectoryStackSource(directory: directory))
     }
 
     static func applier(log: SQLiteEventLog, database: DatabaseOptions, registry: ModelRegistry? = nil) throws
