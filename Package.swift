@@ -165,8 +165,9 @@ let package = Package(
         .target(
             name: "SluiceTesting",
             dependencies: [
-                "SluiceCore", "SluiceLog", .product(name: "Hummingbird", package: "hummingbird"),
+                "SluiceCore", "SluiceLog", "SluiceStack", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -231,8 +232,6 @@ let package = Package(
                 "SluiceTesting",
                 "SluiceResources",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -261,6 +260,7 @@ let package = Package(
                 "SluiceAdaptersLocal",
                 "SluiceResources",
                 "SluiceStack",
+                "SluiceTesting",
                 "SluiceWorkflows",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -277,6 +277,7 @@ let package = Package(
             name: "SluiceStackTests",
             dependencies: [
                 "SluiceCore", "SluiceLog", "SluiceResources", "SluiceEngine", "SluiceAdaptersLocal", "SluiceStack",
+                "SluiceTesting",
             ],
             swiftSettings: strictSettings
         ),

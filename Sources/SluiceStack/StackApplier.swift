@@ -61,8 +61,8 @@ public struct StackApplier: Sendable {
         for bucket in desired.buckets { changes.append(try await planBucket(bucket)) }
         for workflow in desired.workflows {
             let current = try? await catalog.summary(of: workflow.name)
-            let action: StackPlan.Change.Action =
-                current == nil ? .create : current?.source == workflow.source ? .unchanged : .update
+            let same = current?.source == workflow.source && current?.serviceAccount == workflow.serviceAccount
+            let action: StackPlan.Change.Action = current == nil ? .create : same ? .unchanged : .update
             changes.append(.init(action, "workflow/" + workflow.name, action == .update ? "a new revision" : ""))
         }
         for config in desired.subscriptions {
@@ -155,7 +155,9 @@ public struct StackApplier: Sendable {
             try await applyBucket(bucket, metadata: metadata)
         }
         for workflow in desired.workflows where changing.contains("workflow/" + workflow.name) {
-            try await catalog.deploy(name: workflow.name, source: workflow.source, principal: principal)
+            try await catalog.deploy(
+                name: workflow.name, source: workflow.source, principal: principal,
+                serviceAccount: workflow.serviceAccount)
         }
         for config in desired.subscriptions where changing.contains("subscription/" + config.name.rawValue) {
             if (try? await pubsub.subscription(config.name.rawValue)) != nil {

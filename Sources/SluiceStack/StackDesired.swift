@@ -13,6 +13,7 @@ public struct StackDesired: Sendable {
     public struct Workflow: Sendable, Hashable {
         public var name: String
         public var source: String
+        public var serviceAccount: String?
     }
 
     public struct Model: Sendable, Hashable {
@@ -76,7 +77,7 @@ public struct StackDesired: Sendable {
                 throw SluiceError(
                     .invalidArgument, "workflow \(spec.name): give exactly one of source or sourceContents")
             }
-            workflows.append(Workflow(name: spec.name, source: text))
+            workflows.append(Workflow(name: spec.name, source: text, serviceAccount: spec.serviceAccount))
         }
         for spec in file.functions {
             functions.append(try Self.function(spec))

@@ -53,6 +53,8 @@ public struct StackFile: Sendable, Hashable, Decodable {
         public var source: String?
         /// The definition inline.
         public var sourceContents: String?
+        /// The email of the service account executions act as (their OIDC tokens' identity).
+        public var serviceAccount: String?
     }
 
     public struct FunctionSpec: Sendable, Hashable, Decodable {

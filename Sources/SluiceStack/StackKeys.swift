@@ -9,7 +9,7 @@ enum StackKeys {
             "name", "topic", "ackDeadlineSeconds", "filter", "enableMessageOrdering", "enableExactlyOnceDelivery",
             "deadLetterTopic", "maxDeliveryAttempts", "minimumBackoffSeconds", "maximumBackoffSeconds",
         ],
-        "workflows": ["name", "source", "sourceContents"],
+        "workflows": ["name", "source", "sourceContents", "serviceAccount"],
         "functions": [
             "name", "triggerTopic", "startWorkflow", "url", "command", "retry", "timeoutSeconds", "maxInstances",
             "deadLetterTopic", "maxDeliveryAttempts",

@@ -1,10 +1,6 @@
 import Foundation
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// The CLI as a client of a running server (`--server`): the same commands, through the HTTP API.
 @Suite("With --server the CLI works through a running server's API", .serialized)
 struct ClientModeTests {
@@ -127,19 +123,10 @@ struct ClientModeTests {
         #expect(again.status == 0)
         #expect(again.stdout.contains("plan: 0 to create, 0 to update, 0 to delete, 2 unchanged"))
 
-        let base = "\(url)/v1/projects/p/locations/l/workflows/echo"
-        var request = URLRequest(url: try #require(URL(string: base + "/executions")))
-        request.httpMethod = "POST"
-        request.httpBody = Data(#"{"argument": "{\"n\": 41}"}"#.utf8)
-        let (created, _) = try await URLSession.shared.data(for: request)
-        let name = try #require((try JSONSerialization.jsonObject(with: created) as? [String: Any])?["name"] as? String)
-        var state = ""
-        for _ in 0..<200 where state != "SUCCEEDED" {
-            let (got, _) = try await URLSession.shared.data(from: try #require(URL(string: "\(url)/v1/\(name)")))
-            state = (try JSONSerialization.jsonObject(with: got) as? [String: Any])?["state"] as? String ?? ""
-            if state != "SUCCEEDED" { try await Task.sleep(for: .milliseconds(25)) }
-        }
-        #expect(state == "SUCCEEDED")
+        let execution = try await server.request(
+            "POST", "/v1/projects/p/locations/l/workflows/echo/executions", body: #"{"argument": "{\"n\": 41}"}"#)
+        let finished = try await server.waitForState(try #require(execution["name"] as? String), "SUCCEEDED")
+        #expect(finished["result"] as? String == "42")
 
         let destroyed = try binary.run(["destroy", stack, "--yes", "--server", url])
         #expect(destroyed.status == 0, "\(destroyed.stderr)")

@@ -9,6 +9,7 @@ import SluiceHTTP
 import SluiceLog
 import SluiceResources
 import SluiceStack
+import SluiceTesting
 import Testing
 
 @Suite("The stack API plans and applies a client's stack file on the server's log")
@@ -169,13 +170,4 @@ struct StackAPITests {
         }
         #expect(try await PubSubService(log: fixture.log).topicExists("events") == false)
     }
-}
-
-/// Models kept in memory, for stacks whose models the tests do not load.
-actor MemoryModelInstaller: ModelInstaller {
-    private var files: [String: [UInt8]] = [:]
-
-    func installed(_ name: String) async throws -> [UInt8]? { files[name] }
-    func install(_ name: String, json: [UInt8]) async throws { files[name] = json }
-    func remove(_ name: String) async throws { files[name] = nil }
 }

@@ -5,15 +5,8 @@ import SluiceEngine
 import SluiceLog
 import SluiceResources
 import SluiceStack
+import SluiceTesting
 import Testing
-
-/// Models kept in memory.
-actor MemoryModels: ModelInstaller {
-    var files: [String: [UInt8]] = [:]
-    func installed(_ name: String) async throws -> [UInt8]? { files[name] }
-    func install(_ name: String, json: [UInt8]) async throws { files[name] = json }
-    func remove(_ name: String) async throws { files[name] = nil }
-}
 
 @Suite("Applying a stack creates what is missing, updates what differs and deletes what was dropped")
 struct StackApplierTests {
@@ -48,7 +41,7 @@ struct StackApplierTests {
 
     struct Fixture {
         let log = MemoryEventLog()
-        let models = MemoryModels()
+        let models = MemoryModelInstaller()
         let applier: StackApplier
 
         init() throws {
@@ -101,6 +94,20 @@ struct StackApplierTests {
         try await fixture.applier.apply(try fixture.desired(changed))
         #expect(try await FunctionsService(log: fixture.log).function("on-upload") == nil)
         #expect(try await WorkflowCatalog(log: fixture.log).latestRevision(of: "echo") == 2)
+    }
+
+    @Test("a workflow's service account is deployed with it, and a changed account is a new revision")
+    func serviceAccountIsApplied() async throws {
+        let fixture = try Fixture()
+        let acting = Self.stack.replacingOccurrences(
+            of: "  - name: echo\n", with: "  - name: echo\n    serviceAccount: runner@demo.iam.gserviceaccount.com\n")
+        try await fixture.applier.apply(try fixture.desired(acting))
+        let catalog = WorkflowCatalog(log: fixture.log)
+        #expect(try await catalog.serviceAccount(of: "echo", revision: 1) == "runner@demo.iam.gserviceaccount.com")
+        let plan = try await fixture.applier.plan(try fixture.desired())
+        #expect(plan.changes.filter { $0.action != .unchanged }.map(\.line) == ["~ workflow/echo (a new revision)"])
+        try await fixture.applier.apply(try fixture.desired())
+        #expect(try await catalog.serviceAccount(of: "echo", revision: 2) == WorkflowCatalog.defaultServiceAccount)
     }
 
     @Test("a changed notification config replaces the old one on the bucket")

@@ -12,6 +12,19 @@ extension WorkflowCatalog {
         /// Microseconds since the epoch of the first and the latest deploy.
         public var createdAt: Int64
         public var updatedAt: Int64
+        /// The email of the service account the revision runs as; nil for the default.
+        public var serviceAccount: String?
+
+        /// The revision `event` records, of a workflow first deployed at `createdAt`.
+        init(name: String, deployed event: RecordedEvent, createdAt: Int64) throws(SluiceError) {
+            let fields = try EventPayload.decode(event)
+            self.name = name
+            revision = event.version
+            source = fields["source"]?.stringValue ?? ""
+            self.createdAt = createdAt
+            updatedAt = event.timestamp
+            serviceAccount = fields["serviceAccount"]?.stringValue
+        }
     }
 
     /// One workflow, or `notFound`.
@@ -21,13 +34,7 @@ extension WorkflowCatalog {
         guard let first = events.first, let last = events.last else {
             throw SluiceError(.notFound, "workflow \(name) is not deployed")
         }
-        return Summary(
-            name: name,
-            revision: last.version,
-            source: try EventPayload.decode(last)["source"]?.stringValue ?? "",
-            createdAt: first.timestamp,
-            updatedAt: last.timestamp
-        )
+        return try Summary(name: name, deployed: last, createdAt: first.timestamp)
     }
 
     /// Every deployed workflow, by name.

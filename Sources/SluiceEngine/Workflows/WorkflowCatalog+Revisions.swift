@@ -52,14 +52,7 @@ extension WorkflowCatalog {
         guard let first = live.first else { throw SluiceError(.notFound, "workflow \(name) is not deployed") }
         var result: [Summary] = []
         for event in live.reversed() {
-            result.append(
-                Summary(
-                    name: name,
-                    revision: event.version,
-                    source: try EventPayload.decode(event)["source"]?.stringValue ?? "",
-                    createdAt: first.timestamp,
-                    updatedAt: event.timestamp
-                ))
+            result.append(try Summary(name: name, deployed: event, createdAt: first.timestamp))
         }
         return result
     }

@@ -18,14 +18,20 @@ public actor WorkflowCatalog {
 
     public static func stream(_ name: String) -> StreamName { StreamName(unchecked: "workflow/" + name) }
 
+    /// The identity executions act as when a workflow names no service account: the email its
+    /// `http.*` calls' OIDC tokens are issued for.
+    public static let defaultServiceAccount = "workflows@sluice.internal"
+
     /// Validates `source` and records it as the workflow's next revision, which it returns.
-    /// Deploying the same source as the latest revision records nothing and returns that revision.
-    /// With `creating`, a workflow that exists already is `alreadyExists` (the API's create).
+    /// Deploying the same source and service account as the latest revision records nothing and
+    /// returns that revision. With `creating`, a workflow that exists already is `alreadyExists`
+    /// (the API's create). `serviceAccount` is an email; nil means the default account.
     @discardableResult
     public func deploy(
-        name: String, source: String, principal: String? = nil, creating: Bool = false
+        name: String, source: String, principal: String? = nil, creating: Bool = false, serviceAccount: String? = nil
     ) async throws(SluiceError) -> Int64 {
         try Self.validateName(name)
+        if let serviceAccount { try Self.validateServiceAccount(serviceAccount) }
         let definition: WorkflowDefinition
         do {
             definition = try WorkflowDefinition(source: source)
@@ -38,14 +44,16 @@ public actor WorkflowCatalog {
             throw SluiceError(.alreadyExists, "workflow \(name) already exists")
         }
         if let latest = events.last, let fields = try? EventPayload.decode(latest),
-            fields["source"]?.stringValue == source
+            fields["source"]?.stringValue == source, fields["serviceAccount"]?.stringValue == serviceAccount
         {
             return latest.version
         }
         let revision = Int64(events.count + 1)
-        let data = try EventPayload.encode([
+        var fields: OrderedDictionary<String, WorkflowValue> = [
             "name": .string(name), "revision": .int(revision), "source": .string(source),
-        ])
+        ]
+        if let serviceAccount { fields["serviceAccount"] = .string(serviceAccount) }
+        let data = try EventPayload.encode(fields)
         _ = try await log.append(
             [NewEvent(type: Self.deployedType, data: data, metadata: EventMetadata(principal: principal))],
             to: stream,
@@ -81,6 +89,27 @@ public actor WorkflowCatalog {
             return definition
         } catch {
             throw SluiceError(.corruptStore, "workflow \(name) revision \(revision) no longer validates: \(error)")
+        }
+    }
+
+    /// The service account executions of one revision act as: the one it was deployed with, or
+    /// the default.
+    public func serviceAccount(of name: String, revision: Int64) async throws(SluiceError) -> String {
+        let events = try await log.readStream(Self.stream(name), from: revision, limit: 1)
+        guard let event = events.first, event.version == revision, event.type == Self.deployedType else {
+            throw SluiceError(.notFound, "workflow \(name) has no revision \(revision)")
+        }
+        return try EventPayload.decode(event)["serviceAccount"]?.stringValue ?? Self.defaultServiceAccount
+    }
+
+    /// An email address (`NAME@DOMAIN`), as IAM service accounts are named.
+    static func validateServiceAccount(_ email: String) throws(SluiceError) {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), email.utf8.count <= 254,
+            !email.unicodeScalars.contains(where: { $0.value <= 0x20 || $0 == "/" })
+        else {
+            throw SluiceError(
+                .invalidArgument, "serviceAccount must be a service account's email address, not '\(email)'")
         }
     }
 

@@ -20,6 +20,9 @@ extension WorkflowsRoutes {
             "updateTime": .string(Timestamps.rfc3339(summary.updatedAt, fractionDigits: 6)),
             "revisionCreateTime": .string(Timestamps.rfc3339(summary.updatedAt, fractionDigits: 6)),
             "sourceContents": .string(summary.source),
+            "serviceAccount": .string(
+                "projects/\(project)/serviceAccounts/\(summary.serviceAccount ?? WorkflowCatalog.defaultServiceAccount)"
+            ),
         ])
     }
 

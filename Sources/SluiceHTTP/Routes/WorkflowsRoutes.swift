@@ -16,16 +16,24 @@ struct WorkflowsRoutes: Sendable {
             guard let name = request.uri.queryParameters.get("workflowId") else {
                 throw GoogleErrorResponse.invalidArgument("workflowId is required")
             }
-            let source = try await Self.sourceContents(request, context: context)
+            let body = try await WorkflowBody(request, context: context)
+            guard let source = body.sourceContents else {
+                throw GoogleErrorResponse.invalidArgument("sourceContents is required")
+            }
             return try await deploy(
-                name, source: source, project: project, location: location, context: context, creating: true)
+                name, source: source, serviceAccount: body.serviceAccount, project: project, location: location,
+                context: context, creating: true)
         }
         routes(.editor).patch(RouterPath("\(base)/workflows/:workflow")) { request, context in
             let (project, location) = try Self.scope(context)
             let name = try context.parameters.require("workflow")
-            _ = try await summary(name)
-            let source = try await Self.sourceContents(request, context: context)
-            return try await deploy(name, source: source, project: project, location: location, context: context)
+            let current = try await summary(name)
+            let body = try await WorkflowBody(request, context: context)
+            let mask = request.uri.queryParameters.get("updateMask").map { $0.split(separator: ",").map(String.init) }
+            let updated = try body.patching(current, mask: mask)
+            return try await deploy(
+                name, source: updated.source, serviceAccount: updated.serviceAccount, project: project,
+                location: location, context: context)
         }
         routes(.editor).delete(RouterPath("\(base)/workflows/:workflow")) { _, context in
             let (project, location) = try Self.scope(context)
@@ -92,11 +100,13 @@ struct WorkflowsRoutes: Sendable {
     }
 
     private func deploy(
-        _ name: String, source: String, project: String, location: String, context: SluiceRequestContext,
-        creating: Bool = false
+        _ name: String, source: String, serviceAccount: String?, project: String, location: String,
+        context: SluiceRequestContext, creating: Bool = false
     ) async throws -> Response {
         let summary = try await Self.mapped {
-            try await catalog.deploy(name: name, source: source, principal: context.principal, creating: creating)
+            try await catalog.deploy(
+                name: name, source: source, principal: context.principal, creating: creating,
+                serviceAccount: serviceAccount)
             return try await catalog.summary(of: name)
         }
         return JSONObject.response(Self.operation(summary, project: project, location: location))
@@ -113,18 +123,6 @@ struct WorkflowsRoutes: Sendable {
 
     static func scope(_ context: some RequestContext) throws -> (String, String) {
         (try context.parameters.require("project"), try context.parameters.require("location"))
-    }
-
-    private static func sourceContents(_ request: Request, context: SluiceRequestContext) async throws -> String {
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
-        guard let object = try? JSONSerialization.jsonObject(with: Data(String(buffer: body).utf8)) as? [String: Any]
-        else {
-            throw GoogleErrorResponse.invalidArgument("the request body must be a Workflow JSON object")
-        }
-        guard let source = object["sourceContents"] as? String else {
-            throw GoogleErrorResponse.invalidArgument("sourceContents is required")
-        }
-        return source
     }
 
     /// `pageSize` items from the `pageToken` offset; the token of the next page, if any.

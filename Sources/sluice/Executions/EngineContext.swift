@@ -32,7 +32,7 @@ struct EngineContext {
     static func make(
         log: SQLiteEventLog, models registry: ModelRegistry, dataDirectory: String,
         inlineObjectBytes: Int = LocalObjectStore.defaultInlineLimit,
-        metrics: ExecutionMetrics = ExecutionMetrics()
+        metrics: ExecutionMetrics = ExecutionMetrics(), idTokens: ServiceAccountTokenIssuer? = nil
     ) throws -> EngineContext {
         let catalog = WorkflowCatalog(log: log)
         let storage = StorageService(
@@ -44,7 +44,7 @@ struct EngineContext {
             topics: PubSubTopicPublisher(pubsub: PubSubService(log: log)),
             executions: ExecutionsConnector(runners: late, catalog: catalog),
             storage: StorageConnector(storage: storage),
-            next: LiveHTTPPerformer()
+            next: LiveHTTPPerformer(catalog: catalog, tokens: idTokens)
         )
         let now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
         let callbacks = CallbackBroker(log: log)
@@ -67,12 +67,30 @@ struct EngineContext {
     }
 }
 
-/// Real HTTP for the workflow calls that are not Google APIs (those the router serves).
+/// Real HTTP for the workflow calls that are not Google APIs (those the router serves). Each
+/// request carries the effect's `Idempotency-Key` (the same on a re-performance after a crash),
+/// and `auth: {type: OIDC}` an ID token for the revision's service account.
 struct LiveHTTPPerformer: EffectPerformer {
+    var catalog: WorkflowCatalog?
+    var tokens: ServiceAccountTokenIssuer?
+
     func perform(_ request: EffectRequest, context: EffectContext) async -> Result<WorkflowValue, WorkflowError> {
         guard request.function.hasPrefix("http.") else {
             return .failure(.systemError("\(request.function) is not routed to anything by the sluice CLI yet"))
         }
-        return await HTTPEffect.perform(function: request.function, arguments: request.arguments)
+        var headers = [("Idempotency-Key", context.idempotencyKey)]
+        let authorization = await HTTPAuthentication.header(
+            request.arguments, serviceAccount: await serviceAccount(context), tokens: tokens)
+        switch authorization {
+        case .failure(let error): return .failure(error)
+        case .success(let value?): headers.append(("Authorization", value))
+        case .success(nil): break
+        }
+        return await HTTPEffect.perform(function: request.function, arguments: request.arguments, headers: headers)
+    }
+
+    private func serviceAccount(_ context: EffectContext) async -> String {
+        (try? await catalog?.serviceAccount(of: context.workflow, revision: context.revision))
+            ?? WorkflowCatalog.defaultServiceAccount
     }
 }

@@ -120,9 +120,10 @@ struct ServeRun {
     func run() async throws {
         let logger = CommandLogging.logger(label: "sluice.serve")
         let dataDirectory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent().path
+        let idTokens = ServiceAccountTokenIssuer(keyFile: dataDirectory + "/identity/token-signing-key.pem")
         let engine = try EngineContext.make(
             log: log, models: models, dataDirectory: dataDirectory, inlineObjectBytes: configuration.inlineObjectBytes,
-            metrics: ExecutionMetrics(factory: metrics.factory))
+            metrics: ExecutionMetrics(factory: metrics.factory), idTokens: idTokens)
         let tokens = TokenDirectory(log: log)
         try await tokens.refresh()
         if configuration.authRequired, !tokens.hasActiveToken {
@@ -150,7 +151,6 @@ struct ServeRun {
         metrics.onScrape { await logMetrics.collect() }
         let resources = try ResourceContext(
             log: log, dataDirectory: dataDirectory, inlineObjectBytes: configuration.inlineObjectBytes)
-        let idTokens = ServiceAccountTokenIssuer(keyFile: dataDirectory + "/identity/token-signing-key.pem")
         let hub = SubscriptionHub(
             log: log, pubsub: resources.pubsub, logger: CommandLogging.logger(label: "sluice.engine.pubsub"),
             pushSender: HTTPPushSender(tokens: idTokens))

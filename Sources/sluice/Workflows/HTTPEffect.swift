@@ -8,9 +8,10 @@ import SluiceWorkflows
 
 /// `http.*` calls over URLSession: request encoding and the `{body, code, headers}` response.
 enum HTTPEffect {
-    static func perform(function: String, arguments: OrderedDictionary<String, WorkflowValue>) async -> Result<
-        WorkflowValue, WorkflowError
-    > {
+    /// Performs the call; `headers` go first, so a header the workflow sets itself wins.
+    static func perform(
+        function: String, arguments: OrderedDictionary<String, WorkflowValue>, headers extra: [(String, String)] = []
+    ) async -> Result<WorkflowValue, WorkflowError> {
         let method: String
         switch function {
         case "http.request": method = (arguments["method"]?.stringValue ?? "GET").uppercased()
@@ -33,6 +34,7 @@ enum HTTPEffect {
         var request = URLRequest(url: url)
         request.httpMethod = method
         request.timeoutInterval = arguments["timeout"]?.numberValue ?? 300
+        for (name, value) in extra { request.setValue(value, forHTTPHeaderField: name) }
         var contentType: String?
         if case .map(let headers)? = arguments["headers"] {
             for (key, value) in headers {
