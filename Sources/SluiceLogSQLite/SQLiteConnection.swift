@@ -94,6 +94,9 @@ final class SQLiteConnection: @unchecked Sendable {
     /// Rows changed by the last statement.
     var changes: Int { Int(sqlite3_changes(handle)) }
 
+    /// The rowid of this connection's last successful INSERT.
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
     /// Maps an SQLite result code to the error a user can act on.
     static func error(code: Int32, message: String, context: String) -> SluiceError {
         let primary = code & 0xFF

@@ -24,6 +24,8 @@ struct LogBenchmark: AsyncParsableCommand {
     var settleThreshold: Int = SQLiteEventLog.Configuration.Settling().threshold
     @Option(help: "Events one settle transaction copies or deletes.")
     var settleStep: Int = SQLiteEventLog.Configuration.Settling().stepEvents
+    @Option(help: "The writer connection's page cache, in MiB.")
+    var writerCacheMib: Int = SQLiteEventLog.Configuration(path: "").writerCacheKiB / 1_024
     @Option(help: "Commit durability.") var synchronous: SQLiteEventLog.Configuration.Synchronous = .full
     @Option(help: "Directory for the benchmark databases (default: a new temporary one).") var directory: String?
     @Flag(help: "Print one JSON object per figure.") var json = false
@@ -44,6 +46,7 @@ struct LogBenchmark: AsyncParsableCommand {
         var configuration = SQLiteEventLog.Configuration(path: folder + "/log.db")
         configuration.synchronous = synchronous
         configuration.walAutocheckpointPages = walAutocheckpointPages
+        configuration.writerCacheKiB = max(2, writerCacheMib) * 1_024
         configuration.settling.threshold = max(1, settleThreshold)
         configuration.settling.roundEvents = max(1, settleThreshold)
         configuration.settling.stepEvents = max(1, settleStep)
