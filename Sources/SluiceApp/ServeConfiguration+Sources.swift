@@ -56,6 +56,16 @@ extension ServeConfiguration {
         {
             $0.stack = $1
         },
+        Key(
+            name: "public_url",
+            help:
+                "URL clients reach the server at, for callback endpoints and ID tokens' iss (default: the bound address)"
+        ) { config, text throws(SluiceError) in
+            guard text.hasPrefix("http://") || text.hasPrefix("https://"), text.count > 8, !text.contains(" ") else {
+                throw SluiceError(.invalidArgument, "public_url must be an http(s) URL, not '\(text)'")
+            }
+            config.publicURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+        },
         Key(name: "log_level", help: "trace, debug, info, notice, warning, error or critical") {
             config, text throws(SluiceError) in
             config.logLevel = try choice(

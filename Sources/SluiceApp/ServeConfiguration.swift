@@ -25,6 +25,9 @@ public struct ServeConfiguration: Sendable, Hashable {
     public var logLevel = "warning"
     /// The stack applied at start: a path, `example` (embedded in the binary) or `none`.
     public var stack = "example"
+    /// The URL others reach this server at, when it is not the bound address (a proxy, a name, a
+    /// wildcard bind): what callback endpoints and the ID tokens' `iss` name.
+    public var publicURL: String?
 
     /// Every setting at its default.
     public init() {}

@@ -20,6 +20,35 @@ struct ServeConfigurationProcessTests {
         #expect(FileManager.default.fileExists(atPath: database), "the log is in SLUICE_DATA_DIR")
     }
 
+    @Test("with public_url the ID token issuer and callback endpoints name that URL, not the bound address")
+    func publicURLIsAnnounced() async throws {
+        let binary = try SluiceBinary.locate()
+        let server = try ServeProcess(
+            binary: binary, database: try ServeProcess.temporaryDatabase(),
+            arguments: ["--stack", "none", "--public-url", "https://sluice.example.internal/"])
+        defer { _ = server.stop(signal: SIGTERM) }
+        let discovery = try await server.request("GET", "/.well-known/openid-configuration")
+        #expect(discovery["issuer"] as? String == "https://sluice.example.internal")
+        let source =
+            "main:\n  steps:\n    - c:\n        call: events.create_callback_endpoint\n        result: e\n    - r:\n        return: ${e.url}\n"
+        let deploy = try JSONSerialization.data(withJSONObject: ["sourceContents": source])
+        let base = "/v1/projects/p/locations/l/workflows"
+        _ = try await server.request("POST", base + "?workflowId=cb", body: String(decoding: deploy, as: UTF8.self))
+        let execution = try await server.request("POST", base + "/cb/executions", body: "{}")
+        let done = try await server.waitForState(try #require(execution["name"] as? String), "SUCCEEDED")
+        #expect((done["result"] as? String)?.hasPrefix("\"https://sluice.example.internal/") == true, "\(done)")
+    }
+
+    @Test("a public_url that is not an http(s) URL stops serve with a message naming the key")
+    func badPublicURLIsRefused() throws {
+        let binary = try SluiceBinary.locate()
+        let outcome = try binary.run([
+            "serve", "--public-url", "sluice.example", "--db", try ServeProcess.temporaryDatabase(),
+        ])
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("public_url"), "\(outcome.stderr)")
+    }
+
     @Test("an unknown key in the config file stops serve with a message naming the key")
     func unknownKeyIsRefused() throws {
         let binary = try SluiceBinary.locate()

@@ -64,6 +64,10 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var stack: String?
 
+    @Option(
+        help: "The URL clients reach the server at, for callback endpoints and ID tokens (default: the bound address).")
+    var publicUrl: String?
+
     @Option(help: "trace, debug, info, notice, warning (the default), error or critical.")
     var logLevel: String?
 
@@ -99,6 +103,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags["max_body_bytes"] = maxBodyBytes.map(String.init)
         flags["inline_object_bytes"] = inlineObjectBytes.map(String.init)
         flags["log_level"] = logLevel
+        flags["public_url"] = publicUrl
         flags["stack"] = stack
         if requireAuth { flags["require_auth"] = "true" }
         let environment = ProcessInfo.processInfo.environment
@@ -170,9 +175,12 @@ struct ServeRun {
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
             onServerRunning: {
-                [path = configuration.databasePath, onListening, callbacks = engine.callbacks, idTokens] channel in
+                [
+                    path = configuration.databasePath, publicURL = configuration.publicURL, onListening,
+                    callbacks = engine.callbacks, idTokens
+                ] channel in
                 let bound = channel.localAddress?.port ?? port
-                let baseURL = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)"
+                let baseURL = publicURL ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)"
                 await callbacks.setBaseURL(baseURL)
                 idTokens.issuer = baseURL
                 if let onListening {
