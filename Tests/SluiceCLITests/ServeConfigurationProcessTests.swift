@@ -31,11 +31,7 @@ struct ServeConfigurationProcessTests {
         #expect(discovery["issuer"] as? String == "https://sluice.example.internal")
         let source =
             "main:\n  steps:\n    - c:\n        call: events.create_callback_endpoint\n        result: e\n    - r:\n        return: ${e.url}\n"
-        let deploy = try JSONSerialization.data(withJSONObject: ["sourceContents": source])
-        let base = "/v1/projects/p/locations/l/workflows"
-        _ = try await server.request("POST", base + "?workflowId=cb", body: String(decoding: deploy, as: UTF8.self))
-        let execution = try await server.request("POST", base + "/cb/executions", body: "{}")
-        let done = try await server.waitForState(try #require(execution["name"] as? String), "SUCCEEDED")
+        let done = try await server.waitForState(try await server.startWorkflow("cb", source: source), "SUCCEEDED")
         #expect((done["result"] as? String)?.hasPrefix("\"https://sluice.example.internal/") == true, "\(done)")
     }
 

@@ -89,6 +89,17 @@ final class ServeProcess {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Deploys `source` as workflow `id` through the Workflows API (with `fields` such as
+    /// `serviceAccount`), starts an execution of it and returns the execution's name.
+    func startWorkflow(_ id: String, source: String, fields: [String: Any] = [:]) async throws -> String {
+        let base = "/v1/projects/p/locations/l/workflows"
+        let deploy = try JSONSerialization.data(withJSONObject: fields.merging(["sourceContents": source]) { $1 })
+        _ = try await request("POST", base + "?workflowId=\(id)", body: String(decoding: deploy, as: UTF8.self))
+        let execution = try await request("POST", base + "/\(id)/executions", body: "{}")
+        guard let name = execution["name"] as? String else { throw ServerDidNotStart(output: "\(execution)") }
+        return name
+    }
+
     func waitForState(_ name: String, _ state: String) async throws -> [String: Any] {
         for _ in 0..<300 {
             let execution = try await request("GET", "/v1/" + name)

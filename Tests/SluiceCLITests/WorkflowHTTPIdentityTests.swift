@@ -60,15 +60,9 @@ struct WorkflowHTTPIdentityTests {
             let server = try ServeProcess(
                 binary: binary, database: try ServeProcess.temporaryDatabase(), arguments: ["--stack", "none"])
             defer { _ = server.stop(signal: SIGTERM) }
-            let base = "/v1/projects/p/locations/l/workflows"
-            let deploy = try JSONSerialization.data(withJSONObject: [
-                "sourceContents": Self.workflow(port: port),
-                "serviceAccount": "projects/p/serviceAccounts/caller@p.iam.gserviceaccount.com",
-            ])
-            _ = try await server.request(
-                "POST", base + "?workflowId=calls", body: String(decoding: deploy, as: UTF8.self))
-            let execution = try await server.request("POST", base + "/calls/executions", body: "{}")
-            let name = try #require(execution["name"] as? String)
+            let name = try await server.startWorkflow(
+                "calls", source: Self.workflow(port: port),
+                fields: ["serviceAccount": "projects/p/serviceAccounts/caller@p.iam.gserviceaccount.com"])
             let finished = try await server.waitForState(name, "SUCCEEDED")
             #expect(finished["result"] as? String == "400")
 
@@ -100,11 +94,7 @@ struct WorkflowHTTPIdentityTests {
         defer { _ = server.stop(signal: SIGTERM) }
         let source =
             "main:\n  steps:\n    - c:\n        call: http.get\n        args:\n          url: http://127.0.0.1:9/x\n          auth:\n            type: Basic\n"
-        let deploy = try JSONSerialization.data(withJSONObject: ["sourceContents": source])
-        let base = "/v1/projects/p/locations/l/workflows"
-        _ = try await server.request("POST", base + "?workflowId=basic", body: String(decoding: deploy, as: UTF8.self))
-        let execution = try await server.request("POST", base + "/basic/executions", body: "{}")
-        let failed = try await server.waitForState(try #require(execution["name"] as? String), "FAILED")
+        let failed = try await server.waitForState(try await server.startWorkflow("basic", source: source), "FAILED")
         let error = failed["error"] as? [String: Any]
         #expect((error?["payload"] as? String)?.contains("ValueError") == true, "\(failed)")
     }

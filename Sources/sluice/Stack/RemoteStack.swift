@@ -33,14 +33,7 @@ struct RemoteStack {
         let stack = try StackLoading.load(file)
         let path = "/v1/sluice/stacks/" + SluiceAPIClient.encoded(stack.name)
         let owned = try await client.json(.GET, path)["resources"] as? [String] ?? []
-        for resource in owned { StandardOutput.line("- " + resource) }
-        guard !owned.isEmpty else {
-            StandardOutput.line("stack \(stack.name) owns nothing")
-            return
-        }
-        guard yes || StackLoading.confirm("delete these \(owned.count) resources at \(client.base)?") else {
-            throw ValidationError("not destroyed: answer y, or pass --yes")
-        }
+        guard try StackLoading.confirmDestroy(owned, of: stack.name, at: client.base, yes: yes) else { return }
         _ = try await client.json(.POST, path + ":destroy")
         StandardOutput.line("destroyed stack \(stack.name)")
     }

@@ -65,14 +65,7 @@ struct DestroyCommand: AsyncParsableCommand {
         try await log.closing {
             let applier = try StackLoading.applier(log: log, database: database)
             let owned = try await applier.owned(by: stack.name)
-            for resource in owned { StandardOutput.line("- " + resource) }
-            guard !owned.isEmpty else {
-                StandardOutput.line("stack \(stack.name) owns nothing")
-                return
-            }
-            guard yes || StackLoading.confirm("delete these \(owned.count) resources?") else {
-                throw ValidationError("not destroyed: answer y, or pass --yes")
-            }
+            guard try StackLoading.confirmDestroy(owned, of: stack.name, at: database.path, yes: yes) else { return }
             _ = try await applier.destroy(stack.name)
             StandardOutput.line("destroyed stack \(stack.name)")
         }
@@ -105,6 +98,20 @@ enum StackLoading {
             catalog: WorkflowCatalog(log: log),
             models: DirectoryModelInstaller(directory: dataDirectory + "/models", registry: registry),
             principal: "cli")
+    }
+
+    /// Prints what destroying stack `name` deletes and asks (unless `yes`); false when it owns
+    /// nothing, a thrown error when the answer is no.
+    static func confirmDestroy(_ owned: [String], of name: String, at target: String, yes: Bool) throws -> Bool {
+        for resource in owned { StandardOutput.line("- " + resource) }
+        guard !owned.isEmpty else {
+            StandardOutput.line("stack \(name) owns nothing")
+            return false
+        }
+        guard yes || confirm("delete these \(owned.count) resources at \(target)?") else {
+            throw ValidationError("not destroyed: answer y, or pass --yes")
+        }
+        return true
     }
 
     static func confirm(_ question: String) -> Bool {
