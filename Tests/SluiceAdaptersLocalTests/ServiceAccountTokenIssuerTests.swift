@@ -58,6 +58,55 @@ struct ServiceAccountTokenIssuerTests {
         _ = try Self.verifiedClaims(token, issuer: restarted)
     }
 
+    @Test("after a rotation tokens use the new key, and tokens signed before still verify with the key set")
+    func rotationKeepsOldTokensVerifiable() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-oidc-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let issuer = ServiceAccountTokenIssuer(keyFile: directory + "/identity/key.pem")
+        let before = try issuer.idToken(serviceAccountEmail: "a@b.iam.gserviceaccount.com", audience: "x")
+        let (fresh, retired) = try issuer.rotate()
+        let after = try issuer.idToken(serviceAccountEmail: "a@b.iam.gserviceaccount.com", audience: "x")
+        let kids = (try issuer.jwks()["keys"] as? [[String: Any]] ?? []).compactMap { $0["kid"] as? String }
+        #expect(kids == [fresh, try #require(retired)])
+        _ = try Self.verifiedClaims(before, issuer: issuer)
+        _ = try Self.verifiedClaims(after, issuer: issuer)
+        let kept = try FileManager.default.contentsOfDirectory(atPath: directory + "/identity/retired")
+        #expect(kept == ["\(try #require(retired)).pub.pem"])
+        let text = try String(contentsOfFile: directory + "/identity/retired/" + kept[0], encoding: .utf8)
+        #expect(text.contains("PUBLIC KEY") && !text.contains("PRIVATE"))
+    }
+
+    @Test("a rotation by another process is picked up at the next token")
+    func rotationElsewhereIsPickedUp() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-oidc-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let server = ServiceAccountTokenIssuer(keyFile: directory + "/key.pem")
+        _ = try server.idToken(serviceAccountEmail: "a@b.iam.gserviceaccount.com", audience: "x")
+        let (fresh, _) = try ServiceAccountTokenIssuer(keyFile: directory + "/key.pem").rotate()
+        let token = try server.idToken(serviceAccountEmail: "a@b.iam.gserviceaccount.com", audience: "x")
+        let header =
+            try JSONSerialization.jsonObject(
+                with: IDTokenVerifier.bytes(token.split(separator: ".")[0])) as? [String: Any]
+        #expect(header?["kid"] as? String == fresh)
+    }
+
+    @Test("keys retired longer ago than twice a token's lifetime leave the key set and the disk")
+    func oldRetiredKeysArePruned() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-oidc-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let issuer = ServiceAccountTokenIssuer(keyFile: directory + "/key.pem")
+        let longAgo = Date().addingTimeInterval(-3 * ServiceAccountTokenIssuer.lifetime)
+        let (_, first) = try issuer.rotate(now: longAgo)
+        #expect(first == nil)
+        let (_, second) = try issuer.rotate(now: longAgo)
+        #expect((try issuer.jwks()["keys"] as? [Any])?.count == 1)
+        let (current, third) = try issuer.rotate()
+        let kids = (try issuer.jwks()["keys"] as? [[String: Any]] ?? []).compactMap { $0["kid"] as? String }
+        #expect(kids == [current, try #require(third)])
+        let kept = try FileManager.default.contentsOfDirectory(atPath: directory + "/retired")
+        #expect(!kept.contains("\(try #require(second)).pub.pem"))
+    }
+
     @Test("a key file that is not a PEM key is refused with its path, not replaced")
     func corruptKeyFileIsRefused() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-oidc-\(UUID())").path

@@ -98,4 +98,31 @@ struct WorkflowHTTPIdentityTests {
         let error = failed["error"] as? [String: Any]
         #expect((error?["payload"] as? String)?.contains("ValueError") == true, "\(failed)")
     }
+
+    @Test(
+        "rotate-signing-key on the data directory reaches the running server's key set; with --server the server rotates"
+    )
+    func signingKeyRotates() async throws {
+        let binary = try SluiceBinary.locate()
+        let database = try ServeProcess.temporaryDatabase()
+        let server = try ServeProcess(binary: binary, database: database, arguments: ["--stack", "none"])
+        defer { _ = server.stop(signal: SIGTERM) }
+        func keyIDs() async throws -> [String] {
+            let keys = try await server.request("GET", "/oauth2/v3/certs")["keys"] as? [[String: Any]] ?? []
+            return keys.compactMap { $0["kid"] as? String }
+        }
+        let first = try await keyIDs()
+        #expect(first.count == 1)
+
+        let local = try binary.run(["admin", "rotate-signing-key", "--db", database])
+        #expect(local.status == 0, "\(local.stderr)")
+        #expect(local.stdout.contains("retired \(first[0])"))
+        let second = try await keyIDs()
+        #expect(second.count == 2 && second.last == first[0])
+
+        let remote = try binary.run(["admin", "rotate-signing-key", "--server", "http://127.0.0.1:\(server.port)"])
+        #expect(remote.status == 0, "\(remote.stderr)")
+        #expect(remote.stdout.contains("retired \(second[0])"))
+        #expect(try await keyIDs() == [String(remote.stdout.split(separator: " ")[2]), second[0], first[0]])
+    }
 }

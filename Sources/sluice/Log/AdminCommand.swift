@@ -8,8 +8,8 @@ import SluiceLogSQLite
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Check and repair the event log.",
-        subcommands: [VerifyCommand.self, RebuildProjectionsCommand.self]
+        abstract: "Check and repair the event log; rotate the token signing key.",
+        subcommands: [VerifyCommand.self, RebuildProjectionsCommand.self, RotateSigningKeyCommand.self]
     )
 }
 

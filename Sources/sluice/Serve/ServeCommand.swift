@@ -125,7 +125,8 @@ struct ServeRun {
     func run() async throws {
         let logger = CommandLogging.logger(label: "sluice.serve")
         let dataDirectory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent().path
-        let idTokens = ServiceAccountTokenIssuer(keyFile: dataDirectory + "/identity/token-signing-key.pem")
+        let idTokens = ServiceAccountTokenIssuer(
+            keyFile: ServiceAccountTokenIssuer.keyFile(inDataDirectory: dataDirectory))
         let engine = try EngineContext.make(
             log: log, models: models, dataDirectory: dataDirectory, inlineObjectBytes: configuration.inlineObjectBytes,
             metrics: ExecutionMetrics(factory: metrics.factory), idTokens: idTokens)
