@@ -1,5 +1,5 @@
 import Foundation
-public import SluiceCore
+import SluiceCore
 
 extension StackDesired {
     /// The model document a model spec stands for: the file it names, or the runtime descriptor

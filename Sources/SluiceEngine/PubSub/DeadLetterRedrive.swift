@@ -1,6 +1,6 @@
 public import SluiceCore
 public import SluiceLog
-public import SluiceResources
+import SluiceResources
 
 /// Hands dead-lettered messages back to the subscription that gave them up, with attempts
 /// counting from 1 again: a pull subscription's dead-lettered messages, or, for `eventarc-NAME`
