@@ -40,6 +40,38 @@ struct LogTiersTests {
         await log.close()
     }
 
+    @Test("a recent tier of thousands of events settles in many slices, and every read stays the same")
+    func readsStayTheSameThroughALongRound() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        let log = try await database.open(settling: .manual(round: 3_000, step: 100))
+        let count = 5_000
+        for first in stride(from: 0, to: count, by: 50) {
+            let events = (first..<first + 50).map { index in
+                NewEvent(
+                    type: "tier.t\(index % 3)", data: "{\"i\": \(index)}",
+                    metadata: EventMetadata(correlationID: "journey-\(index / 5)"))
+            }
+            _ = try await log.append(events, to: ReadsSnapshot.streams[(first / 50) % ReadsSnapshot.streams.count])
+        }
+        let expected = try await ReadsSnapshot.read(log)
+        #expect(expected.all.map(\.position) == Array(1...Int64(count)))
+        #expect(expected.versions.reduce(0, +) == Int64(count))
+
+        var steps = 0
+        while try await log.settleStep() > 0 {
+            steps += 1
+            if steps % 5 == 0 {
+                #expect(try await ReadsSnapshot.read(log) == expected, "after settle step \(steps)")
+            }
+        }
+        #expect(steps >= 60)
+        #expect(try tierCounts(database) == TierCounts(settled: Int64(count), recent: 0, copiedAhead: 0))
+        #expect(try await ReadsSnapshot.read(log) == expected)
+        #expect(try await log.verify().isIntact)
+        await log.close()
+    }
+
     @Test("appends interleaved with settle steps keep versions and the chain contiguous")
     func appendsBetweenSettleSteps() async throws {
         let database = try TemporaryDatabase()

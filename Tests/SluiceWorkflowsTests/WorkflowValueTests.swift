@@ -19,3 +19,18 @@ import Testing
     let data = try JSONEncoder().encode(value)
     #expect(try JSONDecoder().decode(WorkflowValue.self, from: data) == value)
 }
+
+@Test(arguments: [
+    WorkflowValue.null, 1, 1.5, "x", ["a": [1, 2, ["b": true]]],
+    .bytes([1]), .double(.infinity), .double(.nan), ["a": [.bytes([])]], [1, .double(-.infinity)],
+])
+func aValueIsJSONEncodableExactlyWhenItsJSONTextCanBeWritten(value: WorkflowValue) {
+    #expect(value.isJSONEncodable == ((try? value.jsonString()) != nil))
+}
+
+@Test func aValueNestedBeyondTheLimitIsNotJSONEncodable() {
+    var value: WorkflowValue = 1
+    for _ in 0..<JSONReader.maximumDepth { value = .list([value]) }
+    #expect(!value.isJSONEncodable)
+    #expect((try? value.jsonString()) == nil)
+}

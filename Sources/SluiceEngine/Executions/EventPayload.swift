@@ -33,7 +33,7 @@ enum EventPayload {
     /// A value as a field: plain JSON when it can be, else the snapshot encoding under `tagged`,
     /// which keeps bytes and the int/double distinction.
     static func storing(_ value: WorkflowValue) -> WorkflowValue {
-        if (try? value.jsonString()) != nil { return value }
+        if value.isJSONEncodable { return value }
         let data = (try? JSONEncoder().encode(value)) ?? Data("{\"n\":true}".utf8)
         return .object(["tagged": .string(String(decoding: data, as: UTF8.self))])
     }
@@ -47,7 +47,7 @@ enum EventPayload {
         return value
     }
 
-    static func isTagged(_ value: WorkflowValue) -> Bool { (try? value.jsonString()) == nil }
+    static func isTagged(_ value: WorkflowValue) -> Bool { !value.isJSONEncodable }
 }
 
 extension Error {

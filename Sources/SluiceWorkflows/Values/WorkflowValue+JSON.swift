@@ -27,6 +27,22 @@ extension WorkflowValue {
         return out
     }
 
+    /// Whether ``jsonString(layout:)`` succeeds: no bytes, no non-finite double, no nesting past
+    /// the depth limit. It walks the value without building text, for callers that only choose a
+    /// representation.
+    public var isJSONEncodable: Bool { Self.isEncodable(self, level: 0) }
+
+    private static func isEncodable(_ value: WorkflowValue, level: Int) -> Bool {
+        guard level < JSONReader.maximumDepth else { return false }
+        switch value {
+        case .null, .bool, .int, .string: return true
+        case .double(let d): return d.isFinite
+        case .bytes: return false
+        case .list(let items): return items.allSatisfy { isEncodable($0, level: level + 1) }
+        case .map(let map): return map.values.allSatisfy { isEncodable($0, level: level + 1) }
+        }
+    }
+
     private static func write(
         _ value: WorkflowValue, into out: inout String, layout: JSONLayout, level: Int
     ) throws(WorkflowError) {
