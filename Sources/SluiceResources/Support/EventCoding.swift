@@ -14,15 +14,18 @@ enum EventCoding {
         }
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from event: RecordedEvent) throws(SluiceError) -> T {
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(event.data.utf8))
-        } catch {
-            throw SluiceError(
-                .corruptStore,
-                "event \(event.id) (\(event.type)) at position \(event.position) does not decode",
-                cause: DecodingFailure(description: String(describing: error))
-            )
+    /// Decodes an event's payload; a text decoded before comes from ``DecodedPayloads``.
+    static func decode<T: Decodable & Sendable>(_ type: T.Type, from event: RecordedEvent) throws(SluiceError) -> T {
+        try DecodedPayloads.shared.payload(T.self, text: event.data) { () throws(SluiceError) -> T in
+            do {
+                return try JSONDecoder().decode(T.self, from: Data(event.data.utf8))
+            } catch {
+                throw SluiceError(
+                    .corruptStore,
+                    "event \(event.id) (\(event.type)) at position \(event.position) does not decode",
+                    cause: DecodingFailure(description: String(describing: error))
+                )
+            }
         }
     }
 
