@@ -61,6 +61,7 @@ let package = Package(
             resources: [
                 .embedInCode("Migrations/0001_event_log.sql"),
                 .embedInCode("Migrations/0002_log_tiers.sql"),
+                .embedInCode("Migrations/0003_settled_rowid.sql"),
             ],
             swiftSettings: strictSettings
         ),

@@ -15,6 +15,9 @@ enum EmbeddedMigrations {
             version: 1, name: "event_log", sql: String(decoding: PackageResources._001_event_log_sql, as: UTF8.self)),
         Migration(
             version: 2, name: "log_tiers", sql: String(decoding: PackageResources._002_log_tiers_sql, as: UTF8.self)),
+        Migration(
+            version: 3, name: "settled_rowid",
+            sql: String(decoding: PackageResources._003_settled_rowid_sql, as: UTF8.self)),
     ]
 
     /// The newest schema this binary knows.

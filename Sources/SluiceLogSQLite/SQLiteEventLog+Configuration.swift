@@ -37,7 +37,8 @@ extension SQLiteEventLog {
         public var logger = Logger(label: "sluice.log")
 
         /// How the writer settles: appends go to a small position-ordered tier, and the writer moves
-        /// them in bulk, sorted by stream, into the stream-clustered tier (see `0002_log_tiers.sql`).
+        /// them in bulk, sorted by stream, into the settled tier (see `0002_log_tiers.sql` and
+        /// `0003_settled_rowid.sql`).
         public struct Settling: Sendable, Hashable {
             /// Unsettled events at which the writer settles between commits while appends keep
             /// coming; below it, it settles only when idle. Larger values absorb longer bursts,

@@ -2,8 +2,9 @@
 /// at a time in (stream, version) order, then deletes that position prefix from `events_recent`,
 /// a slice at a time in position order.
 ///
-/// Copying in stream order is what makes settling cheap: each stream's events of the round land
-/// together on that stream's last pages. Splitting the round into short transactions keeps the
+/// Copying in stream order is what keeps replays cheap: the settled tier numbers rows in the order
+/// they are copied, so each stream's events of the round land next to each other, and the copies
+/// append at the table's right edge. Splitting the round into short transactions keeps the
 /// appends queued behind it waiting for one slice, not for the whole round. The split is safe for
 /// readers because copies above the settled mark stay invisible until the delete moves the mark.
 struct SettleRound: Sendable, Hashable {

@@ -141,6 +141,37 @@ struct LogTiersTests {
         await reopened.close()
     }
 
+    @Test("a database of schema 2 with settled and recent events migrates to the rowid settled tier intact")
+    func versionTwoDatabaseMigrates() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        let log = try await database.open(settling: .manual(round: 60, step: 7))
+        try await ReadsSnapshot.seed(log, count: 150)
+        for _ in 0..<15 { _ = try await log.settleStep() }
+        let expected = try await ReadsSnapshot.read(log)
+        // A copy taken between settle steps keeps both tiers (a clean close would settle all).
+        let old = try TemporaryDatabase()
+        defer { old.remove() }
+        for suffix in ["", "-wal"] {
+            try FileManager.default.copyItem(atPath: database.path + suffix, toPath: old.path + suffix)
+        }
+        await log.close()
+        try VersionTwoSchema.downgrade(old.path)
+        #expect(try VersionTwoSchema.hasClusteredSettledTier(old.path))
+        let countsBefore = try tierCounts(old)
+        #expect(countsBefore.settled > 0 && countsBefore.recent > 0 && countsBefore.copiedAhead > 0)
+
+        let reopened = try await old.open(settling: .manual(round: 60, step: 7))
+        #expect(try !VersionTwoSchema.hasClusteredSettledTier(old.path))
+        #expect(try tierCounts(old) == countsBefore)
+        #expect(try await ReadsSnapshot.read(reopened) == expected)
+        #expect(try await reopened.verify().isIntact)
+        try await reopened.settle()
+        #expect(try await ReadsSnapshot.read(reopened) == expected)
+        #expect(try await reopened.verify().isIntact)
+        await reopened.close()
+    }
+
     struct TierCounts: Equatable, CustomStringConvertible {
         var settled: Int64
         var recent: Int64

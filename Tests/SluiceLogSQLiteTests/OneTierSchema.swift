@@ -8,9 +8,17 @@ import SluiceCore
 enum OneTierSchema {
     static func downgrade(_ path: String) throws {
         let connection = try SQLiteConnection(path: path, readOnly: false)
+        let columns = """
+            stream_id, version, position, type_id, recorded_at, event_id, correlation_id, causation_id, principal,
+            extra, data, hash
+            """
         try connection.execute(
             """
             BEGIN;
+            ALTER TABLE events RENAME TO events_settled;
+            \(try versionOneEventsTable());
+            INSERT INTO events (\(columns)) SELECT \(columns) FROM events_settled ORDER BY stream_id, version;
+            DROP TABLE events_settled;
             DROP TABLE events_recent;
             DROP TABLE event_positions;
             CREATE UNIQUE INDEX events_by_position ON events (position);
@@ -21,6 +29,15 @@ enum OneTierSchema {
             COMMIT;
             """
         )
+    }
+
+    /// 0001's `CREATE TABLE events` statement, as that migration wrote it.
+    static func versionOneEventsTable() throws -> String {
+        let sql = EmbeddedMigrations.all[0].sql
+        guard let start = sql.range(of: "CREATE TABLE events ("),
+            let end = sql.range(of: ") WITHOUT ROWID", range: start.upperBound..<sql.endIndex)
+        else { throw SluiceError(.internalFailure, "0001 defines no events table") }
+        return String(sql[start.lowerBound..<end.upperBound])
     }
 
     /// Whether the log tables of `path` are those of a new file migrated with 0001 only.

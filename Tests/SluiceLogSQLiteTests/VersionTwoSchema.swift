@@ -1,0 +1,37 @@
+import SluiceCore
+
+@testable import SluiceLogSQLite
+
+/// Turns a closed log back into the schema of migrations 0001 and 0002, as a Sluice built before
+/// 0003 left it: the settled tier a WITHOUT ROWID table keyed by (stream, version), the recent
+/// tier and the position index as they are.
+enum VersionTwoSchema {
+    static func downgrade(_ path: String) throws {
+        let connection = try SQLiteConnection(path: path, readOnly: false)
+        let columns = """
+            stream_id, version, position, type_id, recorded_at, event_id, correlation_id, causation_id, principal,
+            extra, data, hash
+            """
+        try connection.execute(
+            """
+            BEGIN;
+            ALTER TABLE events RENAME TO events_settled;
+            \(try OneTierSchema.versionOneEventsTable());
+            INSERT INTO events (\(columns)) SELECT \(columns) FROM events_settled ORDER BY stream_id, version;
+            DROP TABLE events_settled;
+            DELETE FROM schema_migrations WHERE version > 2;
+            PRAGMA user_version = 2;
+            COMMIT;
+            """
+        )
+    }
+
+    /// Whether `events` of `path` is the WITHOUT ROWID table of 0001 and 0002.
+    static func hasClusteredSettledTier(_ path: String) throws -> Bool {
+        let connection = try SQLiteConnection(path: path, readOnly: true)
+        let sql = try connection.statement("SELECT sql FROM sqlite_master WHERE name = 'events'")
+        defer { sql.reset() }
+        guard try sql.step() else { return false }
+        return sql.text(0)?.hasSuffix("WITHOUT ROWID") == true
+    }
+}
