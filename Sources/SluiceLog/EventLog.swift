@@ -34,6 +34,11 @@ public protocol EventLog: Sendable {
     /// The current version of a stream: 0 when it has no events.
     func streamVersion(_ stream: StreamName) async throws(SluiceError) -> Int64
 
+    /// The names of the streams that have events and start with `prefix`, in name order (by
+    /// UTF-8 bytes), from `from` on (inclusive; nil for the first), at most `limit`. It lists
+    /// names without reading events, so its cost follows the streams it returns, not the log.
+    func streamNames(prefix: String, from: String?, limit: Int) async throws(SluiceError) -> [StreamName]
+
     /// The position of the last durable event: 0 when the log is empty.
     func headPosition() async throws(SluiceError) -> Int64
 

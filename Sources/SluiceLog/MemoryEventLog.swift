@@ -87,6 +87,15 @@ public actor MemoryEventLog: EventLog {
         Int64(streams[stream]?.count ?? 0)
     }
 
+    public func streamNames(prefix: String, from: String?, limit: Int) -> [StreamName] {
+        let start = Array((from ?? "").utf8)
+        let names = streams.keys.filter { name in
+            name.rawValue.utf8.starts(with: prefix.utf8) && !name.rawValue.utf8.lexicographicallyPrecedes(start)
+        }
+        return Array(
+            names.sorted { $0.rawValue.utf8.lexicographicallyPrecedes($1.rawValue.utf8) }.prefix(max(0, limit)))
+    }
+
     public func headPosition() -> Int64 {
         Int64(events.count)
     }

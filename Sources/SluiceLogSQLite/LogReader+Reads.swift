@@ -42,6 +42,25 @@ extension LogReader {
         }
     }
 
+    /// Stream names by prefix, through the unique index on `streams.name`: SQLite compares text
+    /// by its UTF-8 bytes, as the protocol asks, so the names with the prefix are one run from the
+    /// prefix on, and the first name without it ends the run. A stream is interned by the
+    /// transaction that appends its first event, so every name here has events.
+    func streamNames(prefix: String, from: String?, limit: Int) throws(SluiceError) -> [StreamName] {
+        guard limit > 0 else { return [] }
+        let start = from.map { Array($0.utf8).lexicographicallyPrecedes(prefix.utf8) ? prefix : $0 } ?? prefix
+        let select = try connection.statement("SELECT name FROM streams WHERE name >= ? ORDER BY name LIMIT ?")
+        defer { select.reset() }
+        select.bind(start, at: 1)
+        select.bind(Int64(limit), at: 2)
+        var names: [StreamName] = []
+        while try select.step() {
+            guard let name = select.text(0), name.utf8.starts(with: prefix.utf8) else { break }
+            names.append(StreamName(unchecked: name))
+        }
+        return names
+    }
+
     func headPosition() throws(SluiceError) -> Int64 {
         try tiers.headPosition()
     }

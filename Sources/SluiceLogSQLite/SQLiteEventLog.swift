@@ -141,6 +141,12 @@ public final class SQLiteEventLog: EventLog {
         try await readers.readInline { reader throws(SluiceError) in try reader.streamVersion(stream) }
     }
 
+    public func streamNames(prefix: String, from: String?, limit: Int) async throws(SluiceError) -> [StreamName] {
+        try await readers.read { reader throws(SluiceError) in
+            try reader.streamNames(prefix: prefix, from: from, limit: limit)
+        }
+    }
+
     public func headPosition() async throws(SluiceError) -> Int64 {
         try await readers.readInline { reader throws(SluiceError) in try reader.headPosition() }
     }

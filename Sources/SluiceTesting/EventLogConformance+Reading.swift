@@ -16,6 +16,24 @@ extension EventLogConformance {
                 #expect(try await log.readStream(stream("missing"), from: 1, limit: 10).isEmpty)
                 #expect(try await log.readStream(stream("even"), from: 6, limit: 10).isEmpty)
             },
+            check("stream names with a prefix list in byte order, from a name on, without other names") {
+                (log: any EventLog) async throws in
+                for name in ["obj/b/z", "obj/b/a/2", "obj/b/a/10", "obj/c/a", "obj/b", "obj/bé", "obj/b/é", "other"] {
+                    _ = try await log.append([event()], to: stream(name))
+                }
+                let all = try await log.streamNames(prefix: "obj/b/", from: nil, limit: 100).map(\.rawValue)
+                #expect(all == ["obj/b/a/10", "obj/b/a/2", "obj/b/z", "obj/b/é"])
+                let page = try await log.streamNames(prefix: "obj/b/", from: "obj/b/a/2", limit: 2).map(\.rawValue)
+                #expect(page == ["obj/b/a/2", "obj/b/z"])
+                let after = try await log.streamNames(prefix: "obj/b/", from: "obj/b/z\u{0}", limit: 10).map(\.rawValue)
+                #expect(after == ["obj/b/é"])
+                #expect(
+                    try await log.streamNames(prefix: "obj/b/", from: "obj/a", limit: 1).map(\.rawValue) == [
+                        "obj/b/a/10"
+                    ])
+                #expect(try await log.streamNames(prefix: "none/", from: nil, limit: 10).isEmpty)
+                #expect(try await log.streamNames(prefix: "", from: "ot", limit: 10).map(\.rawValue) == ["other"])
+            },
             check("the whole log reads forward from a position") { (log: any EventLog) async throws in
                 for index in 1...5 { _ = try await log.append([event()], to: stream("s\(index)")) }
                 let events = try await log.readAll(from: 3, limit: 2)

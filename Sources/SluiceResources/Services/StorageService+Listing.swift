@@ -33,52 +33,87 @@ public struct ObjectPage: Sendable, Hashable {
 }
 
 extension StorageService {
-    /// Lists a bucket's objects in name order. Folds the bucket's object events: cost grows with
-    /// the bucket's history, which is fine for the buckets a pipeline keeps; a projection would
-    /// make it constant.
+    /// Lists a bucket's objects in name order. It reads the names under the prefix from the log's
+    /// stream index (no events), then folds objects in name order only until the page is full:
+    /// its cost follows the names under the prefix and the page, not the log's history.
     public func listObjects(_ name: String, _ listing: ObjectListing) async throws(SluiceError) -> ObjectPage {
         let bucket = try BucketName(name)
         guard (1...5_000).contains(listing.maxResults) else {
             throw SluiceError(.invalidArgument, "maxResults must be between 1 and 5000")
         }
-        var states: [String: ObjectState] = [:]
-        var after: Int64 = 0
-        let streamPrefix = ResourceStreams.objectPrefix(bucket, listing.prefix)
-        while true {
-            let page = try await log.query(EventQuery(streamPrefix: streamPrefix, after: after, limit: 1_000))
-            for event in page.events {
-                try states[event.stream.rawValue, default: ObjectState()].apply(ObjectEvent(event))
-            }
-            guard let cursor = page.nextCursor else { break }
-            after = cursor
-        }
+        let token = Self.tokenKey(listing.pageToken)
         var versions: [ObjectVersion] = []
-        for state in states.values {
-            if let live = state.live { versions.append(live) }
-            if listing.versions { versions += state.noncurrent.values }
+        var entries = 0
+        var lastPrefix: String?
+        for object in try await objectNames(bucket, prefix: listing.prefix) {
+            let prefix = Self.rolledUpPrefix(object.rawValue, listing)
+            if let prefix {
+                // One object is enough to show a prefix; the page skips prefixes up to the token.
+                if prefix == lastPrefix { continue }
+                if let token, prefix <= token { continue }
+            }
+            let state = try await log.loadObject(bucket, object).state
+            var found: [ObjectVersion] = listing.versions ? state.noncurrent.values.map { $0 } : []
+            if let live = state.live { found.append(live) }
+            found.sort { $0.generation < $1.generation }
+            let fresh = found.filter { version in token.map { Self.entry(version, listing).key > $0 } ?? true }
+            guard !fresh.isEmpty else { continue }
+            versions += fresh
+            if let prefix {
+                lastPrefix = prefix
+                entries += 1
+            } else {
+                entries += fresh.count
+            }
+            // One entry past the page tells `page` that another page follows.
+            if entries > listing.maxResults { break }
         }
-        versions.sort { ($0.name, $0.generation) < ($1.name, $1.generation) }
         return Self.page(versions, listing)
+    }
+
+    /// Every object name under `prefix` that has events, in the order listings use.
+    private func objectNames(_ bucket: BucketName, prefix: String) async throws(SluiceError) -> [ObjectName] {
+        let streamPrefix = ResourceStreams.objectPrefix(bucket, prefix)
+        var names: [ObjectName] = []
+        var from: String?
+        while true {
+            let page = try await log.streamNames(prefix: streamPrefix, from: from, limit: 1_000)
+            names += page.compactMap { ResourceStreams.objectName(ofStream: $0, in: bucket) }
+            guard page.count == 1_000, let last = page.last else { break }
+            from = last.rawValue + "\u{0}"
+        }
+        // Stream names sort by their percent-encoded bytes; listings sort by object name.
+        return names.sorted()
+    }
+
+    /// The key a listing entry sorts and pages by: a rolled-up prefix, or the name and generation.
+    static func entry(_ version: ObjectVersion, _ listing: ObjectListing) -> (key: String, isPrefix: Bool) {
+        let name = version.name.rawValue
+        if let prefix = rolledUpPrefix(name, listing) { return (prefix, true) }
+        let digits = String(version.generation)
+        return (name + "\u{0}" + String(repeating: "0", count: max(0, 20 - digits.count)) + digits, false)
+    }
+
+    /// The prefix `name` rolls up into under the listing's delimiter, if any.
+    static func rolledUpPrefix(_ name: String, _ listing: ObjectListing) -> String? {
+        guard let delimiter = listing.delimiter, !delimiter.isEmpty,
+            let range = name.dropFirst(listing.prefix.count).range(of: delimiter)
+        else { return nil }
+        return String(name[..<range.upperBound])
+    }
+
+    /// The last key of the previous page, from its opaque token.
+    static func tokenKey(_ pageToken: String?) -> String? {
+        pageToken.flatMap { Base64.decode($0) }.map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func page(_ versions: [ObjectVersion], _ listing: ObjectListing) -> ObjectPage {
         var objects: [ObjectVersion] = []
         var prefixes: [String] = []
         var last: String?
-        let token = listing.pageToken.flatMap { Base64.decode($0) }.map { String(decoding: $0, as: UTF8.self) }
+        let token = tokenKey(listing.pageToken)
         for version in versions {
-            let name = version.name.rawValue
-            let key: String
-            var isPrefix = false
-            if let delimiter = listing.delimiter, !delimiter.isEmpty,
-                let range = name.dropFirst(listing.prefix.count).range(of: delimiter)
-            {
-                key = String(name[..<range.upperBound])
-                isPrefix = true
-            } else {
-                let digits = String(version.generation)
-                key = name + "\u{0}" + String(repeating: "0", count: max(0, 20 - digits.count)) + digits
-            }
+            let (key, isPrefix) = entry(version, listing)
             if let token, key <= token { continue }
             if isPrefix, prefixes.last == key { continue }
             if objects.count + prefixes.count == listing.maxResults {

@@ -35,6 +35,30 @@ public enum ResourceStreams {
         return "object/\(bucket.rawValue)/\(encoded)"
     }
 
+    /// The object name a stream of `objectPrefix(bucket, "")`'s family holds: the rest of the
+    /// stream name with the percent-encoding undone. Nil for a stream that is no object's.
+    public static func objectName(ofStream stream: StreamName, in bucket: BucketName) -> ObjectName? {
+        let encoded = stream.rawValue.utf8.dropFirst(objectPrefix(bucket, "").utf8.count)
+        guard stream.rawValue.utf8.starts(with: objectPrefix(bucket, "").utf8) else { return nil }
+        var bytes: [UInt8] = []
+        var index = encoded.startIndex
+        while index != encoded.endIndex {
+            let byte = encoded[index]
+            let next = encoded.index(after: index)
+            if byte == UInt8(ascii: "%"), next != encoded.endIndex, encoded.index(after: next) != encoded.endIndex,
+                let value = UInt8(
+                    String(decoding: encoded[next...encoded.index(after: next)], as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+                index = encoded.index(next, offsetBy: 2)
+            } else {
+                bytes.append(byte)
+                index = next
+            }
+        }
+        return try? ObjectName(String(decoding: bytes, as: UTF8.self))
+    }
+
     /// `topic/NAME`.
     public static func topic(_ name: TopicName) -> StreamName {
         StreamName(unchecked: "topic/\(name.rawValue)")
