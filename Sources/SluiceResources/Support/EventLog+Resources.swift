@@ -43,13 +43,25 @@ extension EventLog {
         return LoadedState(state: state, version: version)
     }
 
-    /// Folds the `subscription.*` events of `subscription/NAME`, skipping the engine's delivery
-    /// events that share the stream.
+    /// Folds the `subscription.*` events of `subscription/NAME`. The engine's delivery records
+    /// share the stream (one or more per message on a subscription with a dead-letter policy or
+    /// exactly-once delivery), so the configuration events are found by type, not by reading the
+    /// whole stream: loading a busy subscription costs its few configuration changes.
     public func loadSubscription(_ name: SubscriptionName) async throws(SluiceError) -> LoadedState<SubscriptionState> {
+        let stream = ResourceStreams.subscription(name)
+        // The version first: the state is folded up to it, so an append expecting it either sees
+        // nothing newer or fails on the version; it never decides on a state older than it.
+        let version = try await streamVersion(stream)
+        let types = [
+            SubscriptionEvent.TypeName.created, SubscriptionEvent.TypeName.updated, SubscriptionEvent.TypeName.deleted,
+        ]
         var state = SubscriptionState()
-        let version = try await fold(ResourceStreams.subscription(name)) { (event) throws(SluiceError) in
-            guard event.type.hasPrefix("subscription.") else { return }
-            try state.apply(SubscriptionEvent(event))
+        var after: Int64 = 0
+        while true {
+            let page = try await query(EventQuery(stream: stream, types: types, after: after, limit: 1_000))
+            for event in page.events where event.version <= version { try state.apply(SubscriptionEvent(event)) }
+            guard let cursor = page.nextCursor else { break }
+            after = cursor
         }
         return LoadedState(state: state, version: version)
     }
