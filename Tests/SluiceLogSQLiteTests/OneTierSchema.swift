@@ -8,17 +8,10 @@ import SluiceCore
 enum OneTierSchema {
     static func downgrade(_ path: String) throws {
         let connection = try SQLiteConnection(path: path, readOnly: false)
-        let columns = """
-            stream_id, version, position, type_id, recorded_at, event_id, correlation_id, causation_id, principal,
-            extra, data, hash
-            """
         try connection.execute(
             """
             BEGIN;
-            ALTER TABLE events RENAME TO events_settled;
-            \(try versionOneEventsTable());
-            INSERT INTO events (\(columns)) SELECT \(columns) FROM events_settled ORDER BY stream_id, version;
-            DROP TABLE events_settled;
+            \(try clusteredSettledTier());
             DROP TABLE events_recent;
             DROP TABLE event_positions;
             CREATE UNIQUE INDEX events_by_position ON events (position);
@@ -31,8 +24,23 @@ enum OneTierSchema {
         )
     }
 
+    /// SQL that rebuilds `events` as the WITHOUT ROWID table of 0001 and 0002 (0003 made it a
+    /// rowid table), with the same rows.
+    static func clusteredSettledTier() throws -> String {
+        let columns = """
+            stream_id, version, position, type_id, recorded_at, event_id, correlation_id, causation_id, principal,
+            extra, data, hash
+            """
+        return """
+            ALTER TABLE events RENAME TO events_settled;
+            \(try versionOneEventsTable());
+            INSERT INTO events (\(columns)) SELECT \(columns) FROM events_settled ORDER BY stream_id, version;
+            DROP TABLE events_settled
+            """
+    }
+
     /// 0001's `CREATE TABLE events` statement, as that migration wrote it.
-    static func versionOneEventsTable() throws -> String {
+    private static func versionOneEventsTable() throws -> String {
         let sql = EmbeddedMigrations.all[0].sql
         guard let start = sql.range(of: "CREATE TABLE events ("),
             let end = sql.range(of: ") WITHOUT ROWID", range: start.upperBound..<sql.endIndex)

@@ -8,17 +8,10 @@ import SluiceCore
 enum VersionTwoSchema {
     static func downgrade(_ path: String) throws {
         let connection = try SQLiteConnection(path: path, readOnly: false)
-        let columns = """
-            stream_id, version, position, type_id, recorded_at, event_id, correlation_id, causation_id, principal,
-            extra, data, hash
-            """
         try connection.execute(
             """
             BEGIN;
-            ALTER TABLE events RENAME TO events_settled;
-            \(try OneTierSchema.versionOneEventsTable());
-            INSERT INTO events (\(columns)) SELECT \(columns) FROM events_settled ORDER BY stream_id, version;
-            DROP TABLE events_settled;
+            \(try OneTierSchema.clusteredSettledTier());
             DELETE FROM schema_migrations WHERE version > 2;
             PRAGMA user_version = 2;
             COMMIT;
