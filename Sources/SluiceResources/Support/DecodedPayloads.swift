@@ -5,7 +5,8 @@ import Synchronization
 /// notifier and the storage connector; a bucket's creation by every upload into it), so decoding
 /// each text once takes most of the Foundation JSON work off the pipeline's path. The key is the
 /// text itself, not the event's id or position, so the memo is a pure function and holds across
-/// logs in one process.
+/// logs in one process. It holds at most `capacity` texts of at most ``largestText`` bytes each
+/// (32 MiB at the very worst with the shared memo's 4,096).
 final class DecodedPayloads: Sendable {
     /// The process's memo.
     static let shared = DecodedPayloads(capacity: 4_096)
