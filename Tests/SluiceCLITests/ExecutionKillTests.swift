@@ -51,8 +51,12 @@ struct ExecutionKillTests {
             let probeStarted = ContinuousClock.now
             _ = try binary.run(["executions", "get", "k", "--db", database])
             let startup = ContinuousClock.now - probeStarted
+            // Capped: a probe slowed by a stalled machine must not make the wait outlast the
+            // whole execution (30 sleeps of 0.1 s), which once ended a run with no kill at all.
             let startupMicros = UInt32(
-                startup.components.seconds * 1_000_000 + startup.components.attoseconds / 1_000_000_000_000)
+                min(
+                    1_000_000,
+                    startup.components.seconds * 1_000_000 + startup.components.attoseconds / 1_000_000_000_000))
             let process = Process()
             process.executableURL = binary.url
             process.arguments = ["executions", "run", "k", "--db", database]
