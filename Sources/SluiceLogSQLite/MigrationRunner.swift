@@ -1,3 +1,4 @@
+import Logging
 import SluiceCore
 
 /// Brings a database file to the schema this binary knows, or refuses it with a clear reason.
@@ -7,13 +8,15 @@ enum MigrationRunner {
 
     /// Applies every pending migration in one transaction and returns the schema version.
     @discardableResult
-    static func migrate(_ connection: SQLiteConnection, migrations: [Migration] = EmbeddedMigrations.all)
+    static func migrate(
+        _ connection: SQLiteConnection, migrations: [Migration] = EmbeddedMigrations.all, logger: Logger? = nil
+    )
         throws(SluiceError)
         -> Int
     {
         try connection.execute("BEGIN IMMEDIATE")
         do {
-            let version = try migrateInTransaction(connection, migrations: migrations)
+            let version = try migrateInTransaction(connection, migrations: migrations, logger: logger)
             try connection.execute("COMMIT")
             return version
         } catch {
@@ -22,7 +25,7 @@ enum MigrationRunner {
         }
     }
 
-    private static func migrateInTransaction(_ connection: SQLiteConnection, migrations: [Migration])
+    private static func migrateInTransaction(_ connection: SQLiteConnection, migrations: [Migration], logger: Logger?)
         throws(SluiceError)
         -> Int
     {
@@ -55,6 +58,14 @@ enum MigrationRunner {
             )
         }
         for migration in migrations where migration.version > current {
+            // An upgrade of a database in use can rewrite large tables (0003 copies the settled
+            // tier): say so before the wait, and how long it took once it is done.
+            let started = ContinuousClock.now
+            if current > 0 {
+                logger?.notice(
+                    "upgrading the event log schema; on a large log this takes a while",
+                    metadata: ["log.path": "\(connection.path)", "migration": "\(migration.version)_\(migration.name)"])
+            }
             do {
                 try connection.execute(migration.sql)
             } catch {
@@ -67,6 +78,12 @@ enum MigrationRunner {
             let insert = try connection.statement("INSERT INTO schema_migrations (version, name) VALUES (?, ?)")
             try insert.bind([.integer(Int64(migration.version)), .text(migration.name)])
             try insert.step()
+            if current > 0 {
+                let elapsed = (ContinuousClock.now - started) / .milliseconds(1)
+                logger?.notice(
+                    "event log schema upgraded",
+                    metadata: ["migration": "\(migration.version)_\(migration.name)", "elapsed_ms": "\(Int(elapsed))"])
+            }
         }
         try connection.execute("PRAGMA user_version = \(max(current, latest))")
         return max(current, latest)

@@ -60,7 +60,7 @@ public final class SQLiteEventLog: EventLog {
             PRAGMA foreign_keys = OFF;
             """
         )
-        try MigrationRunner.migrate(connection)
+        try MigrationRunner.migrate(connection, logger: configuration.logger)
         let signal = CommitSignal()
         let statistics = WriterStatistics()
         let writer = try LogWriter(
