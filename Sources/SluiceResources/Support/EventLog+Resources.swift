@@ -33,16 +33,6 @@ extension EventLog {
         return LoadedState(state: state, version: version)
     }
 
-    /// Folds `topic/NAME`. Reads every published message: a topic with a long history wants a
-    /// snapshot, which the engine owns.
-    public func loadTopic(_ name: TopicName) async throws(SluiceError) -> LoadedState<TopicState> {
-        var state = TopicState()
-        let version = try await fold(ResourceStreams.topic(name)) { (event) throws(SluiceError) in
-            try state.apply(TopicEvent(event))
-        }
-        return LoadedState(state: state, version: version)
-    }
-
     /// Folds the `subscription.*` events of `subscription/NAME`. The engine's delivery records
     /// share the stream (one or more per message on a subscription with a dead-letter policy or
     /// exactly-once delivery), so the configuration events are found by type, not by reading the
