@@ -36,10 +36,10 @@ final class AppendingChild {
     }
 
     /// Kills the child with SIGKILL and returns the complete lines it printed before dying.
-    func kill() -> [String] {
+    func kill() async -> [String] {
         Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        let text = collector?.text() ?? ""
+        await process.exited()
+        let text = await collector?.text() ?? ""
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines.removeLast()  // the text after the last newline: empty, or a line cut short by the kill
         return lines

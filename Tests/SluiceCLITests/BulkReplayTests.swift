@@ -9,7 +9,7 @@ struct BulkReplayTests {
 
     /// A database with workflow `flaky` whose executions failed with codes 503, 503 and 400, and
     /// then a fixed revision deployed.
-    func failedRuns(_ binary: SluiceBinary) throws -> String {
+    func failedRuns(_ binary: SluiceBinary) async throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-bulk-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let database = directory.appendingPathComponent("sluice.db").path
@@ -17,14 +17,14 @@ struct BulkReplayTests {
             try Data(source.utf8).write(to: directory.appendingPathComponent(name))
         }
         let v1 = directory.appendingPathComponent("v1.yaml").path
-        #expect(try binary.run(["workflows", "deploy", "flaky", v1, "--db", database]).status == 0)
+        #expect(try await binary.run(["workflows", "deploy", "flaky", v1, "--db", database]).status == 0)
         for code in [503, 503, 400] {
-            _ = try binary.run([
+            _ = try await binary.run([
                 "executions", "start", "flaky", "--data", "{\"code\": \(code)}", "--run", "--db", database,
             ])
         }
         let v2 = directory.appendingPathComponent("v2.yaml").path
-        #expect(try binary.run(["workflows", "deploy", "flaky", v2, "--db", database]).status == 0)
+        #expect(try await binary.run(["workflows", "deploy", "flaky", v2, "--db", database]).status == 0)
         return database
     }
 
@@ -35,19 +35,19 @@ struct BulkReplayTests {
     }
 
     @Test("the failures that match are replayed on the fixed revision; the others, and a second run, replay nothing")
-    func matchingFailuresAreReplayedOnce() throws {
+    func matchingFailuresAreReplayedOnce() async throws {
         let binary = try SluiceBinary.locate()
-        let database = try failedRuns(binary)
-        let dry = try binary.run([
+        let database = try await failedRuns(binary)
+        let dry = try await binary.run([
             "executions", "replay", "--where", "data.error.code = 503", "--dry-run", "--db", database,
         ])
         #expect(dry.status == 0)
         #expect(Self.lines(dry.stdout).count == 2)
         #expect(
-            try binary.run(["events", "query", "--type", "execution.replayed", "--json", "--db", database]).stdout
+            try await binary.run(["events", "query", "--type", "execution.replayed", "--json", "--db", database]).stdout
                 .isEmpty)
 
-        let replayed = try binary.run([
+        let replayed = try await binary.run([
             "executions", "replay", "--where", "data.error.code = 503", "--reason", "backend fixed", "--principal",
             "alice", "--db", database,
         ])
@@ -56,19 +56,20 @@ struct BulkReplayTests {
         #expect(outcomes.map { $0["state"] as? String } == ["SUCCEEDED", "SUCCEEDED"])
         #expect(replayed.stderr.contains("replay: 2/2 (100%)"))
         let audit = Self.lines(
-            try binary.run(["events", "query", "--type", "execution.replayed", "--json", "--db", database]).stdout)
+            try await binary.run(["events", "query", "--type", "execution.replayed", "--json", "--db", database]).stdout
+        )
         #expect(audit.count == 2)
         #expect(audit.allSatisfy { ($0["metadata"] as? [String: Any])?["principal"] as? String == "alice" })
 
-        let again = try binary.run(["executions", "replay", "--where", "data.error.code = 503", "--db", database])
+        let again = try await binary.run(["executions", "replay", "--where", "data.error.code = 503", "--db", database])
         #expect(again.status == 0)
         #expect(again.stdout.isEmpty)
     }
 
     @Test("an id and --where together, or neither, are refused")
-    func selectionIsExclusive() throws {
+    func selectionIsExclusive() async throws {
         let binary = try SluiceBinary.locate()
-        #expect(try binary.run(["executions", "replay", "x", "--where", "data.a = 1"]).status != 0)
-        #expect(try binary.run(["executions", "replay"]).status != 0)
+        #expect(try await binary.run(["executions", "replay", "x", "--where", "data.a = 1"]).status != 0)
+        #expect(try await binary.run(["executions", "replay"]).status != 0)
     }
 }

@@ -32,7 +32,7 @@ struct CallbackKillTests {
     func callbackOutlivesKills() async throws {
         let binary = try SluiceBinary.locate()
         let database = try ServeProcess.temporaryDatabase()
-        var server = try ServeProcess(binary: binary, database: database)
+        var server = try await ServeProcess(binary: binary, database: database)
         let source = try JSONSerialization.data(withJSONObject: ["sourceContents": Self.workflow])
         _ = try await server.call(
             "POST", Self.workflows + "?workflowId=approval", body: String(decoding: source, as: UTF8.self))
@@ -49,15 +49,15 @@ struct CallbackKillTests {
         }
         let callback = try #require(path)
 
-        _ = server.stop(signal: SIGKILL)
-        server = try ServeProcess(binary: binary, database: database)
+        _ = await server.stop(signal: SIGKILL)
+        server = try await ServeProcess(binary: binary, database: database)
         #expect(try await server.request("GET", "/v1/" + name)["state"] as? String == "ACTIVE")
         let answer = try await server.call("POST", callback, body: "approved")
         #expect(answer.status == 200)
-        _ = server.stop(signal: SIGKILL)
+        _ = await server.stop(signal: SIGKILL)
 
-        server = try ServeProcess(binary: binary, database: database)
-        defer { _ = server.stop(signal: SIGTERM) }
+        server = try await ServeProcess(binary: binary, database: database)
+        defer { server.terminate(signal: SIGTERM) }
         let finished = try await server.waitForState(name, "SUCCEEDED")
         #expect(finished["state"] as? String == "SUCCEEDED")
         #expect(finished["result"] as? String == #""approved""#)

@@ -17,9 +17,9 @@ struct DirectoryUploadTests {
         return root
     }
 
-    func bucket(_ binary: SluiceBinary) throws -> String {
+    func bucket(_ binary: SluiceBinary) async throws -> String {
         let database = try ServeProcess.temporaryDatabase()
-        #expect(try binary.run(["buckets", "create", "tree", "--db", database]).status == 0)
+        #expect(try await binary.run(["buckets", "create", "tree", "--db", database]).status == 0)
         return database
     }
 
@@ -31,10 +31,12 @@ struct DirectoryUploadTests {
 
     @Test(
         "each regular file becomes prefix + its relative path with a guessed type; links and hidden files are skipped")
-    func directoryFilesBecomeObjectsUnderThePrefix() throws {
+    func directoryFilesBecomeObjectsUnderThePrefix() async throws {
         let binary = try SluiceBinary.locate()
-        let database = try bucket(binary)
-        let upload = try binary.run(["upload", "tree", try sampleTree().path, "--prefix", "in/", "--db", database])
+        let database = try await bucket(binary)
+        let upload = try await binary.run([
+            "upload", "tree", try sampleTree().path, "--prefix", "in/", "--db", database,
+        ])
         #expect(upload.status == 0, "\(upload.stderr)")
         let stored = Self.objects(upload.stdout)
         #expect(stored.compactMap { $0["name"] as? String }.sorted() == ["in/a.json", "in/b/c.txt", "in/b/d.bin"])
@@ -48,26 +50,28 @@ struct DirectoryUploadTests {
     }
 
     @Test("with --no-clobber a second run skips what the first stored and writes no new generation")
-    func noClobberSkipsExistingObjects() throws {
+    func noClobberSkipsExistingObjects() async throws {
         let binary = try SluiceBinary.locate()
-        let database = try bucket(binary)
+        let database = try await bucket(binary)
         let tree = try sampleTree().path
-        #expect(try binary.run(["upload", "tree", tree, "--no-clobber", "--db", database]).status == 0)
-        let again = try binary.run(["upload", "tree", tree, "--no-clobber", "--db", database])
+        #expect(try await binary.run(["upload", "tree", tree, "--no-clobber", "--db", database]).status == 0)
+        let again = try await binary.run(["upload", "tree", tree, "--no-clobber", "--db", database])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.isEmpty)
         #expect(again.stderr.contains("upload: 0 stored, 3 skipped, 0 failed"))
-        let finalized = try binary.run(["events", "query", "--type", "object.finalized", "--json", "--db", database])
+        let finalized = try await binary.run([
+            "events", "query", "--type", "object.finalized", "--json", "--db", database,
+        ])
         #expect(Self.objects(finalized.stdout).count == 3)
     }
 
     @Test("a file that cannot be stored is reported and fails the command; the others are stored")
-    func aBadObjectNameFailsOnlyThatFile() throws {
+    func aBadObjectNameFailsOnlyThatFile() async throws {
         let binary = try SluiceBinary.locate()
-        let database = try bucket(binary)
+        let database = try await bucket(binary)
         let tree = try sampleTree()
         try Data("x".utf8).write(to: tree.appendingPathComponent("bad\nname"))
-        let upload = try binary.run(["upload", "tree", tree.path, "--db", database])
+        let upload = try await binary.run(["upload", "tree", tree.path, "--db", database])
         #expect(upload.status != 0)
         #expect(Self.objects(upload.stdout).count == 3)
         #expect(upload.stderr.contains("upload failed:"))
@@ -75,10 +79,10 @@ struct DirectoryUploadTests {
     }
 
     @Test("a directory cannot be given --name")
-    func aDirectoryRefusesName() throws {
+    func aDirectoryRefusesName() async throws {
         let binary = try SluiceBinary.locate()
-        let upload = try binary.run([
-            "upload", "tree", try sampleTree().path, "--name", "x", "--db", try bucket(binary),
+        let upload = try await binary.run([
+            "upload", "tree", try sampleTree().path, "--name", "x", "--db", try await bucket(binary),
         ])
         #expect(upload.status != 0)
         #expect(upload.stderr.contains("--prefix"))

@@ -11,7 +11,7 @@ struct DurabilityKillTests {
     }
 
     @Test("after each of 24 SIGKILLs every printed position is in the log, without gaps, duplicates or damage")
-    func killedAppendersLoseNothingTheyPrinted() throws {
+    func killedAppendersLoseNothingTheyPrinted() async throws {
         signal(SIGPIPE, SIG_IGN)
         let binary = try SluiceBinary.locate()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-kill-\(UUID())")
@@ -32,11 +32,11 @@ struct DurabilityKillTests {
                 round % 6 == 0
                 ? UInt32.random(in: 0..<30_000, using: &generator)
                 : UInt32.random(in: 80_000..<400_000, using: &generator)
-            usleep(delay)
-            let printed = child.kill()
+            await OffPool.run { usleep(delay) }
+            let printed = await child.kill()
             acknowledged += try printed.map { try JSONDecoder().decode(Acknowledgement.self, from: Data($0.utf8)) }
 
-            let snapshot = try LogSnapshot.read(binary: binary, database: database)
+            let snapshot = try await LogSnapshot.read(binary: binary, database: database)
             let stored = Dictionary(uniqueKeysWithValues: snapshot.events.map { ($0.position, $0) })
             for acknowledgement in acknowledged {
                 let event = stored[acknowledgement.position]
@@ -55,7 +55,7 @@ struct DurabilityKillTests {
                 #expect(
                     events.map(\.sequence) == Array(0..<events.count), "round \(childRound) lost or repeated a line")
             }
-            let verify = try binary.run(["admin", "verify", "--db", database])
+            let verify = try await binary.run(["admin", "verify", "--db", database])
             #expect(verify.status == 0, "round \(round): \(verify.stdout)\(verify.stderr)")
         }
         #expect(acknowledged.count >= 100, "the children acknowledged too few events for the test to mean much")

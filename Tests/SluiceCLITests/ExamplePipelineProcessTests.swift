@@ -10,7 +10,7 @@ struct ExamplePipelineProcessTests {
     @Test("an upload over the Storage API ends as a stored prediction with scikit-learn's label")
     func uploadIsPredicted() async throws {
         let binary = try SluiceBinary.locate()
-        let server = try ServeProcess(
+        let server = try await ServeProcess(
             binary: binary, database: try ServeProcess.temporaryDatabase(), arguments: ["--stack", "example"])
         let sample = try String(contentsOf: Self.samples.appendingPathComponent("sample-3.json"), encoding: .utf8)
         let object = try await server.request(
@@ -25,7 +25,7 @@ struct ExamplePipelineProcessTests {
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
-        _ = server.stop(signal: SIGTERM)
+        _ = await server.stop(signal: SIGTERM)
         let first = (prediction["predictions"] as? [[String: Any]])?.first
         #expect(first?["label"] as? String == "7")
         #expect(prediction["source"] as? String == "gs://uploads/digit.json")
@@ -36,12 +36,12 @@ struct ExamplePipelineProcessTests {
         let binary = try SluiceBinary.locate()
         let database = try ServeProcess.temporaryDatabase()
         for _ in 0..<2 {
-            let server = try ServeProcess(binary: binary, database: database, arguments: ["--stack", "example"])
-            _ = server.stop(signal: SIGTERM)
+            let server = try await ServeProcess(binary: binary, database: database, arguments: ["--stack", "example"])
+            _ = await server.stop(signal: SIGTERM)
         }
-        let applied = try binary.run(["events", "query", "--type", "stack.applied", "--json", "--db", database])
+        let applied = try await binary.run(["events", "query", "--type", "stack.applied", "--json", "--db", database])
         #expect(applied.stdout.split(separator: "\n").count == 1)
-        let plan = try binary.run(["apply", "example", "--plan-only", "--db", database])
+        let plan = try await binary.run(["apply", "example", "--plan-only", "--db", database])
         #expect(plan.stdout.contains("plan: 0 to create, 0 to update, 0 to delete, 6 unchanged"))
     }
 }

@@ -31,8 +31,20 @@ struct ExecutionKillTests {
                 return: ${len(ids)}
         """
 
+    /// When the log's write-ahead file (or the database, after a checkpoint) last changed.
+    static func lastWrite(_ database: String) -> [Date?] {
+        [database + "-wal", database].map {
+            (try? FileManager.default.attributesOfItem(atPath: $0))?[.modificationDate] as? Date
+        }
+    }
+
+    /// A child handed to the thread that watches it; that thread only reads `isRunning`.
+    struct ChildProcess: @unchecked Sendable {
+        let process: Process
+    }
+
     @Test("after at least 10 SIGKILLs the execution succeeds with every effect requested and completed once")
-    func killedRunnerResumesExactlyOnce() throws {
+    func killedRunnerResumesExactlyOnce() async throws {
         let binary = try SluiceBinary.locate()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-exec-kill-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -40,23 +52,14 @@ struct ExecutionKillTests {
         let database = directory.appendingPathComponent("sluice.db").path
         let definition = directory.appendingPathComponent("flow.yaml")
         try Data(Self.workflow.utf8).write(to: definition)
-        #expect(try binary.run(["workflows", "deploy", "flow", definition.path, "--db", database]).status == 0)
-        #expect(try binary.run(["executions", "start", "flow", "--id", "k", "--db", database]).status == 0)
+        #expect(try await binary.run(["workflows", "deploy", "flow", definition.path, "--db", database]).status == 0)
+        #expect(try await binary.run(["executions", "start", "flow", "--id", "k", "--db", database]).status == 0)
 
         var kills = 0
         var progressAtKills: Set<Int> = []
         var finished: SluiceBinary.Outcome?
         for round in 0..<200 where finished == nil {
-            // How long a child takes to start on this machine right now, so kills land after it starts.
-            let probeStarted = ContinuousClock.now
-            _ = try binary.run(["executions", "get", "k", "--db", database])
-            let startup = ContinuousClock.now - probeStarted
-            // Capped: a probe slowed by a stalled machine must not make the wait outlast the
-            // whole execution (30 sleeps of 0.1 s), which once ended a run with no kill at all.
-            let startupMicros = UInt32(
-                min(
-                    1_000_000,
-                    startup.components.seconds * 1_000_000 + startup.components.attoseconds / 1_000_000_000_000))
+            let lastWrite = Self.lastWrite(database)
             let process = Process()
             process.executableURL = binary.url
             process.arguments = ["executions", "run", "k", "--db", database]
@@ -66,18 +69,29 @@ struct ExecutionKillTests {
             try process.run()
             let collector = PipeCollector(output.fileHandleForReading)
             if kills < 15 {
-                usleep(startupMicros + UInt32.random(in: 10_000..<150_000))
+                // Kills land shortly after the child first writes to the log, however long it took
+                // to start: timing the kill from the start made a slow start on a loaded machine
+                // use up kills before any progress, and a fast one finish the execution early.
+                let delay = UInt32.random(in: 10_000..<150_000)
+                let child = ChildProcess(process: process)
+                await OffPool.run {
+                    let deadline = Date().addingTimeInterval(20)
+                    while child.process.isRunning, Self.lastWrite(database) == lastWrite, Date() < deadline {
+                        usleep(1_000)
+                    }
+                    usleep(delay)
+                }
                 if process.isRunning {
                     kill(process.processIdentifier, SIGKILL)
                     kills += 1
-                    process.waitUntilExit()
-                    let state = try binary.run(["executions", "get", "k", "--db", database]).stdout
+                    await process.exited()
+                    let state = try await binary.run(["executions", "get", "k", "--db", database]).stdout
                     let summary = try JSONSerialization.jsonObject(with: Data(state.utf8)) as? [String: Any]
                     progressAtKills.insert(summary?["effects"] as? Int ?? -1)
                 }
             }
-            process.waitUntilExit()
-            let text = collector.text()
+            await process.exited()
+            let text = await collector.text()
             if process.terminationReason == .exit {
                 finished = SluiceBinary.Outcome(status: process.terminationStatus, stdout: text, stderr: "")
             }
@@ -90,7 +104,7 @@ struct ExecutionKillTests {
         #expect(finished?.status == 0)
         #expect(finished?.stdout == "30\n")
 
-        let events = try binary.run([
+        let events = try await binary.run([
             "events", "query", "--stream", "execution/k", "--json", "--limit", "10000", "--db", database,
         ])
         var requested: [String: Int] = [:]
@@ -108,6 +122,6 @@ struct ExecutionKillTests {
         #expect(requested.values.allSatisfy { $0 == 1 }, "an effect was requested twice")
         #expect(completed.count == 60)
         #expect(completed.values.allSatisfy { $0 == 1 }, "an effect's result was recorded twice")
-        #expect(try binary.run(["admin", "verify", "--db", database]).status == 0)
+        #expect(try await binary.run(["admin", "verify", "--db", database]).status == 0)
     }
 }

@@ -42,9 +42,9 @@ struct HelpOutputTests {
         .appendingPathComponent("Fixtures/help")
 
     @Test("help output equals the saved copy", arguments: commands)
-    func helpMatchesSavedCopy(_ command: [String]) throws {
+    func helpMatchesSavedCopy(_ command: [String]) async throws {
         let binary = try SluiceBinary.locate()
-        let outcome = try binary.run(command + ["--help"])
+        let outcome = try await binary.run(command + ["--help"])
         #expect(outcome.status == 0)
         let name = (["sluice"] + command).joined(separator: "-") + ".txt"
         let fixture = Self.fixtures.appendingPathComponent(name)
@@ -60,25 +60,25 @@ struct HelpOutputTests {
 @Suite("The CLI refuses bad input with a clear message")
 struct CommandErrorTests {
     @Test("a file that is not a Sluice database is refused without touching it")
-    func foreignFileIsRefused() throws {
+    func foreignFileIsRefused() async throws {
         let binary = try SluiceBinary.locate()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("not-sluice-\(UUID()).db").path
         let original = Data("just some notes, not a database\n".utf8)
         try original.write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let outcome = try binary.run(["events", "query", "--db", path])
+        let outcome = try await binary.run(["events", "query", "--db", path])
         #expect(outcome.status != 0)
         #expect(outcome.stderr.contains("not a Sluice database"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == original)
     }
 
     @Test("an append line that is not JSON is refused and names its line")
-    func malformedAppendLineIsRefused() throws {
+    func malformedAppendLineIsRefused() async throws {
         let binary = try SluiceBinary.locate()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-cli-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("sluice.db").path
-        let outcome = try binary.run(
+        let outcome = try await binary.run(
             ["events", "append", "--db", database, "--stream", "s", "--type", "t"],
             input: "{\"ok\": 1}\n{not json\n"
         )

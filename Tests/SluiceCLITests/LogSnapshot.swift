@@ -12,11 +12,11 @@ struct LogSnapshot {
 
     var events: [Event] = []
 
-    static func read(binary: SluiceBinary, database: String) throws -> LogSnapshot {
+    static func read(binary: SluiceBinary, database: String) async throws -> LogSnapshot {
         var snapshot = LogSnapshot()
         var after: Int64 = 0
         while true {
-            let outcome = try binary.run([
+            let outcome = try await binary.run([
                 "events", "query", "--db", database, "--json", "--limit", "10000", "--after", String(after),
             ])
             guard outcome.status == 0 else { throw QueryFailed(stderr: outcome.stderr) }

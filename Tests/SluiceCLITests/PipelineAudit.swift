@@ -4,12 +4,12 @@ import Foundation
 enum PipelineAudit {
     /// How many executions each object name started, from the `execution.started` events, read
     /// page by page (a query returns at most 10,000 events).
-    static func executionsByObject(_ binary: SluiceBinary, _ database: String) throws -> [String: Int] {
+    static func executionsByObject(_ binary: SluiceBinary, _ database: String) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
         var after: Int64 = 0
         while true {
             let before = after
-            let output = try binary.run([
+            let output = try await binary.run([
                 "events", "query", "--type", "execution.started", "--limit", "10000", "--after", String(after),
                 "--json", "--db", database,
             ])

@@ -71,30 +71,30 @@ struct PipelineCrashTests {
         var kills = 0
         let deadline = Date().addingTimeInterval(300)
         while await acknowledged.count < 1_000, Date() < deadline {
-            let server = try ServeProcess(binary: binary, database: database, arguments: ["--stack", stack])
+            let server = try await ServeProcess(binary: binary, database: database, arguments: ["--stack", stack])
             let runFor = Double.random(in: 0.2...0.8)
             // At most 100 more per run, so the server is killed at least ten times.
             let target = min(1_000, await acknowledged.count + 100)
             await upload(to: server, acknowledged, target: target, until: Date().addingTimeInterval(runFor))
-            _ = server.stop(signal: SIGKILL)
+            _ = await server.stop(signal: SIGKILL)
             kills += 1
         }
         #expect(await acknowledged.count >= 1_000)
         #expect(kills >= 10)
 
         // A last, clean run lets every resumed delivery and execution finish.
-        let server = try ServeProcess(binary: binary, database: database, arguments: ["--stack", stack])
+        let server = try await ServeProcess(binary: binary, database: database, arguments: ["--stack", stack])
         var started: [String: Int] = [:]
         var stored = 0
         let names = await acknowledged.names
         for _ in 0..<600 {
-            started = try PipelineAudit.executionsByObject(binary, database)
+            started = try await PipelineAudit.executionsByObject(binary, database)
             stored = try await PipelineAudit.objectNames(server, bucket: "predictions").count
             // Uploads stored but not acknowledged (a kill took the answer) run too: wait for all.
             if names.allSatisfy({ started[$0] != nil }), stored >= started.values.reduce(0, +) { break }
             try await Task.sleep(for: .milliseconds(200))
         }
-        _ = server.stop(signal: SIGTERM)
+        _ = await server.stop(signal: SIGTERM)
         let predictions = await model.predictions
         let executions = started.values.reduce(0, +)
         print(
@@ -108,6 +108,6 @@ struct PipelineCrashTests {
         let twice = started.filter { $0.value > 1 }
         #expect(twice.isEmpty, "uploads with more than one execution: \(twice.keys.sorted().prefix(5))")
         #expect(stored >= names.count)
-        #expect(try binary.run(["admin", "verify", "--db", database]).status == 0)
+        #expect(try await binary.run(["admin", "verify", "--db", database]).status == 0)
     }
 }

@@ -10,12 +10,12 @@ struct ServeConfigurationProcessTests {
         let directory = URL(fileURLWithPath: database).deletingLastPathComponent()
         let file = directory.appendingPathComponent("sluice.yaml")
         try Data("port: 0\nmax_body_bytes: 64\n".utf8).write(to: file)
-        let server = try ServeProcess(
+        let server = try await ServeProcess(
             binary: binary, serveArguments: [],
             environment: ["SLUICE_CONFIG": file.path, "SLUICE_DATA_DIR": directory.path])
         let big = #"{"sourceContents": "\#(String(repeating: "x", count: 100))"}"#
         let outcome = try await server.call("POST", "/v1/projects/p/locations/l/workflows?workflowId=w", body: big)
-        _ = server.stop(signal: SIGTERM)
+        _ = await server.stop(signal: SIGTERM)
         #expect(outcome.status == 413)
         #expect(FileManager.default.fileExists(atPath: database), "the log is in SLUICE_DATA_DIR")
     }
@@ -23,10 +23,10 @@ struct ServeConfigurationProcessTests {
     @Test("with public_url the ID token issuer and callback endpoints name that URL, not the bound address")
     func publicURLIsAnnounced() async throws {
         let binary = try SluiceBinary.locate()
-        let server = try ServeProcess(
+        let server = try await ServeProcess(
             binary: binary, database: try ServeProcess.temporaryDatabase(),
             arguments: ["--stack", "none", "--public-url", "https://sluice.example.internal/"])
-        defer { _ = server.stop(signal: SIGTERM) }
+        defer { server.terminate(signal: SIGTERM) }
         let discovery = try await server.request("GET", "/.well-known/openid-configuration")
         #expect(discovery["issuer"] as? String == "https://sluice.example.internal")
         let source =
@@ -36,9 +36,9 @@ struct ServeConfigurationProcessTests {
     }
 
     @Test("a public_url that is not an http(s) URL stops serve with a message naming the key")
-    func badPublicURLIsRefused() throws {
+    func badPublicURLIsRefused() async throws {
         let binary = try SluiceBinary.locate()
-        let outcome = try binary.run([
+        let outcome = try await binary.run([
             "serve", "--public-url", "sluice.example", "--db", try ServeProcess.temporaryDatabase(),
         ])
         #expect(outcome.status != 0)
@@ -46,12 +46,12 @@ struct ServeConfigurationProcessTests {
     }
 
     @Test("an unknown key in the config file stops serve with a message naming the key")
-    func unknownKeyIsRefused() throws {
+    func unknownKeyIsRefused() async throws {
         let binary = try SluiceBinary.locate()
         let database = try ServeProcess.temporaryDatabase()
         let file = URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("bad.yaml")
         try Data("prot: 8080\n".utf8).write(to: file)
-        let outcome = try binary.run(["serve", "--config", file.path, "--db", database])
+        let outcome = try await binary.run(["serve", "--config", file.path, "--db", database])
         #expect(outcome.status != 0)
         #expect(outcome.stderr.contains("unknown configuration key 'prot'"), "\(outcome.stderr)")
     }
@@ -59,11 +59,11 @@ struct ServeConfigurationProcessTests {
     @Test("/metrics on a running server reports the log's appends and the requests served")
     func metricsFromRunningServer() async throws {
         let binary = try SluiceBinary.locate()
-        let server = try ServeProcess(binary: binary, database: try ServeProcess.temporaryDatabase())
+        let server = try await ServeProcess(binary: binary, database: try ServeProcess.temporaryDatabase())
         let body = #"{"sourceContents": "main:\n  steps:\n    - r:\n        return: 1\n"}"#
         _ = try await server.call("POST", "/v1/projects/p/locations/l/workflows?workflowId=w", body: body)
         let text = try await server.text("/metrics")
-        _ = server.stop(signal: SIGTERM)
+        _ = await server.stop(signal: SIGTERM)
         #expect(text.contains("sluice_log_appends_total 1"))
         #expect(
             text.contains(

@@ -6,20 +6,22 @@ import Foundation
 
 /// A running `sluice serve` on a free loopback port, and the port it printed.
 final class ServeProcess {
-    let process = Process()
+    let process: Process
     let port: Int
     private let output: PipeCollector
     private let errors: PipeCollector
 
     /// `serve --db DATABASE --port 0`, plus `arguments`; no stack unless `arguments` names one,
     /// so a test starts from an empty log.
-    convenience init(binary: SluiceBinary, database: String, arguments: [String] = []) throws {
+    convenience init(binary: SluiceBinary, database: String, arguments: [String] = []) async throws {
         let stack = arguments.contains("--stack") ? [] : ["--stack", "none"]
-        try self.init(binary: binary, serveArguments: ["--db", database, "--port", "0"] + stack + arguments)
+        try await self.init(binary: binary, serveArguments: ["--db", database, "--port", "0"] + stack + arguments)
     }
 
     /// `serve` with exactly these arguments and these extra environment variables.
-    init(binary: SluiceBinary, serveArguments: [String], environment: [String: String] = [:]) throws {
+    init(binary: SluiceBinary, serveArguments: [String], environment: [String: String] = [:]) async throws {
+        let process = Process()
+        self.process = process
         process.executableURL = binary.url
         process.arguments = ["serve"] + serveArguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -30,28 +32,38 @@ final class ServeProcess {
         try process.run()
         errors = PipeCollector(errorPipe.fileHandleForReading)
         let handle = pipe.fileHandleForReading
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = handle.availableData
-            guard !chunk.isEmpty else { break }
-            line.append(chunk)
+        let line = await OffPool.run { () -> Data in
+            var line = Data()
+            while !line.contains(UInt8(ascii: "\n")) {
+                let chunk = handle.availableData
+                guard !chunk.isEmpty else { break }
+                line.append(chunk)
+            }
+            return line
         }
         let text = String(decoding: line, as: UTF8.self)
         guard let range = text.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression),
             let port = Int(text[range].split(separator: ":").last ?? "")
         else {
-            process.waitUntilExit()
-            throw ServerDidNotStart(output: text + errors.text())
+            await process.exited()
+            throw ServerDidNotStart(output: text + (await errors.text()))
         }
         self.port = port
         output = PipeCollector(handle)
     }
 
     /// Sends `signal` and waits for the process to end; returns what it printed on standard output.
-    func stop(signal: Int32) -> String {
+    func stop(signal: Int32) async -> String {
         kill(process.processIdentifier, signal)
-        process.waitUntilExit()
-        return output.text()
+        await process.exited()
+        return await output.text()
+    }
+
+    /// Sends `signal` and returns at once, for clean-up in `defer`; a thread of its own reaps the child.
+    func terminate(signal: Int32) {
+        kill(process.processIdentifier, signal)
+        let process = self.process
+        Thread.detachNewThread { process.waitUntilExit() }
     }
 
     /// Waits up to `seconds` for the process to end by itself; whether it did.
@@ -62,7 +74,7 @@ final class ServeProcess {
     }
 
     /// Everything printed on standard output, once the process has ended.
-    func printed() -> String { output.text() }
+    func printed() async -> String { await output.text() }
 
     func request(_ method: String, _ path: String, body: String? = nil, token: String? = nil) async throws -> [String:
         Any]

@@ -16,14 +16,14 @@ struct ServeProcessTests {
 
     @Test("an execution created over HTTP runs to SUCCEEDED, and SIGTERM stops the server cleanly")
     func executionRunsAndServerStopsCleanly() async throws {
-        let server = try ServeProcess(binary: try SluiceBinary.locate(), database: try database())
+        let server = try await ServeProcess(binary: try SluiceBinary.locate(), database: try database())
         _ = try await server.request("POST", Self.base + "/workflows?workflowId=sleeper", body: Self.sleeper)
         let created = try await server.request(
             "POST", Self.base + "/workflows/sleeper/executions", body: #"{"argument": "{\"n\": 4}"}"#)
         let name = try #require(created["name"] as? String)
         let execution = try await server.waitForState(name, "SUCCEEDED")
         #expect(execution["result"] as? String == "8")
-        let output = server.stop(signal: SIGTERM)
+        let output = await server.stop(signal: SIGTERM)
         #expect(server.process.terminationStatus == 0)
         #expect(output.contains("event log closed"))
     }
@@ -32,19 +32,19 @@ struct ServeProcessTests {
     func executionResumesAfterKill() async throws {
         let binary = try SluiceBinary.locate()
         let path = try database()
-        let first = try ServeProcess(binary: binary, database: path)
+        let first = try await ServeProcess(binary: binary, database: path)
         _ = try await first.request("POST", Self.base + "/workflows?workflowId=sleeper", body: Self.sleeper)
         let created = try await first.request(
             "POST", Self.base + "/workflows/sleeper/executions", body: #"{"argument": "{\"n\": 5}"}"#)
         let name = try #require(created["name"] as? String)
         try await Task.sleep(for: .milliseconds(300))
-        _ = first.stop(signal: SIGKILL)
+        _ = await first.stop(signal: SIGKILL)
 
-        let second = try ServeProcess(binary: binary, database: path)
+        let second = try await ServeProcess(binary: binary, database: path)
         let execution = try await second.waitForState(name, "SUCCEEDED")
         #expect(execution["result"] as? String == "10")
-        _ = second.stop(signal: SIGTERM)
-        let events = try binary.run(["events", "query", "--db", path, "--type", "effect.requested", "--json"])
+        _ = await second.stop(signal: SIGTERM)
+        let events = try await binary.run(["events", "query", "--db", path, "--type", "effect.requested", "--json"])
         #expect(
             events.stdout.split(separator: "\n").count == 1, "the sleep was requested once, and resumed, not restarted")
     }
@@ -57,7 +57,7 @@ struct ServeProcessTests {
         let tiny =
             #"{"format": "sluice.dense.v1", "inputs": 2, "labels": ["low", "high"], "layers": [{"weights": [[1, -1]], "bias": [0], "activation": "relu"}, {"weights": [[-1], [1]], "bias": [0.5, -0.5], "activation": "softmax"}]}"#
         try Data(tiny.utf8).write(to: models.appendingPathComponent("tiny.json"))
-        let server = try ServeProcess(binary: try SluiceBinary.locate(), database: path)
+        let server = try await ServeProcess(binary: try SluiceBinary.locate(), database: path)
         let source = """
             main:
               params: [args]
@@ -81,7 +81,7 @@ struct ServeProcessTests {
             "POST", Self.base + "/workflows/classify/executions", body: #"{"argument": "{\"instances\": [[3, 1]]}"}"#)
         let execution = try await server.waitForState(try #require(created["name"] as? String), "SUCCEEDED")
         #expect(execution["result"] as? String == "\"high\"")
-        _ = server.stop(signal: SIGTERM)
+        _ = await server.stop(signal: SIGTERM)
     }
 
     @Test("an upload from the CLI reaches a running server's pipeline and starts the subscribed workflow")
@@ -108,20 +108,22 @@ struct ServeProcessTests {
             ["functions", "deploy", "predict", "--trigger-topic", "finalized", "--start-workflow", "on-upload"],
             ["buckets", "notify", "uploads", "--topic", "finalized"],
         ] {
-            #expect(try binary.run(command + ["--db", path]).status == 0, "\(command)")
+            #expect(try await binary.run(command + ["--db", path]).status == 0, "\(command)")
         }
-        let server = try ServeProcess(binary: binary, database: path)
+        let server = try await ServeProcess(binary: binary, database: path)
         let file = directory.appendingPathComponent("cat.png")
         try Data([1, 2, 3]).write(to: file)
-        #expect(try binary.run(["upload", "uploads", file.path, "--db", path]).status == 0)
+        #expect(try await binary.run(["upload", "uploads", file.path, "--db", path]).status == 0)
         var result = ""
         for _ in 0..<300 where result.isEmpty {
-            let events = try binary.run(["events", "query", "--type", "execution.succeeded", "--json", "--db", path])
-                .stdout
+            let events = try await binary.run([
+                "events", "query", "--type", "execution.succeeded", "--json", "--db", path,
+            ])
+            .stdout
             result = events
             if result.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
         }
-        _ = server.stop(signal: SIGTERM)
+        _ = await server.stop(signal: SIGTERM)
         #expect(result.contains(#""result":"cat.png/OBJECT_FINALIZE""#))
     }
 }

@@ -8,7 +8,7 @@ struct ServeShutdownTests {
     func inFlightRequestFinishes() async throws {
         let binary = try SluiceBinary.locate()
         let database = try ServeProcess.temporaryDatabase()
-        let server = try ServeProcess(binary: binary, database: database)
+        let server = try await ServeProcess(binary: binary, database: database)
         let body = #"{"sourceContents": "main:\n  steps:\n    - r:\n        return: 1\n"}"#
         let connection = try #require(RawConnection(port: server.port))
         connection.send(
@@ -29,10 +29,12 @@ struct ServeShutdownTests {
         #expect(response.hasPrefix("HTTP/1.1 200"), "\(response.prefix(200))")
         #expect(try await server.waitForExit(seconds: 10), "the server exits within 10 s")
         #expect(server.process.terminationStatus == 0)
-        #expect(server.printed().contains("event log closed"))
-        let verify = try binary.run(["admin", "verify", "--db", database])
+        #expect(await server.printed().contains("event log closed"))
+        let verify = try await binary.run(["admin", "verify", "--db", database])
         #expect(verify.status == 0, "\(verify.stdout)")
-        let deployed = try binary.run(["events", "query", "--db", database, "--stream", "workflow/late", "--json"])
+        let deployed = try await binary.run([
+            "events", "query", "--db", database, "--stream", "workflow/late", "--json",
+        ])
         #expect(deployed.stdout.contains("workflow.deployed"), "the in-flight request was committed")
     }
 }

@@ -19,7 +19,7 @@ struct SluiceBinary {
     }
 
     /// Runs to completion and returns the exit status and everything printed.
-    func run(_ arguments: [String], input: String = "") throws -> Outcome {
+    func run(_ arguments: [String], input: String = "") async throws -> Outcome {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
@@ -34,8 +34,8 @@ struct SluiceBinary {
         try stdin.fileHandleForWriting.close()
         let output = PipeCollector(stdout.fileHandleForReading)
         let errors = PipeCollector(stderr.fileHandleForReading)
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: output.text(), stderr: errors.text())
+        await process.exited()
+        return Outcome(status: process.terminationStatus, stdout: await output.text(), stderr: await errors.text())
     }
 
     struct Outcome {
@@ -64,8 +64,12 @@ final class PipeCollector: @unchecked Sendable {
         }
     }
 
-    /// Waits for end of file and returns what was read.
-    func text() -> String {
+    /// Waits for end of file, off the cooperative pool, and returns what was read.
+    func text() async -> String {
+        await OffPool.run { self.blockingText() }
+    }
+
+    private func blockingText() -> String {
         done.wait()
         done.signal()
         return String(decoding: data, as: UTF8.self)

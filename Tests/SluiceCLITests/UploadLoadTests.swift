@@ -24,7 +24,7 @@ struct UploadLoadTests {
     func sixtyFourClientsForThirtySeconds() async throws {
         let binary = try SluiceBinary.locate()
         let database = try ServeProcess.temporaryDatabase()
-        let server = try ServeProcess(binary: binary, database: database, arguments: ["--stack", "example"])
+        let server = try await ServeProcess(binary: binary, database: database, arguments: ["--stack", "example"])
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = 64
         configuration.timeoutIntervalForRequest = 30
@@ -60,10 +60,10 @@ struct UploadLoadTests {
         for _ in 0..<300 where try await succeeded(server) < names.count {
             try await Task.sleep(for: .seconds(1))
         }
-        let started = try PipelineAudit.executionsByObject(binary, database)
+        let started = try await PipelineAudit.executionsByObject(binary, database)
         let predicted = try await PipelineAudit.objectNames(server, bucket: "predictions")
         let stored = try await PipelineAudit.objectNames(server, bucket: "uploads")
-        _ = server.stop(signal: SIGTERM)
+        _ = await server.stop(signal: SIGTERM)
         print(
             "load test: \(names.count) uploads acknowledged in 30 s by 64 clients, \(await tally.refused) refused, "
                 + "\(predicted.count) predictions stored")
@@ -77,7 +77,7 @@ struct UploadLoadTests {
         #expect(twice.count == 0, "uploads with more than one execution, e.g. \(twice.keys.sorted().prefix(5))")
         let unpredicted = names.filter { !predicted.contains($0 + ".prediction.json") }
         #expect(unpredicted.count == 0, "uploads without a stored prediction, e.g. \(unpredicted.sorted().prefix(5))")
-        #expect(try binary.run(["admin", "verify", "--db", database]).status == 0)
+        #expect(try await binary.run(["admin", "verify", "--db", database]).status == 0)
     }
 
     /// `sluice_executions_finished_total{state="succeeded"}` from the server's metrics.

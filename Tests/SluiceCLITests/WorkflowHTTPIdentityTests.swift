@@ -57,9 +57,9 @@ struct WorkflowHTTPIdentityTests {
         let received = Received()
         try await TestHTTPServer.with(Self.receiver(received)) { port in
             let binary = try SluiceBinary.locate()
-            let server = try ServeProcess(
+            let server = try await ServeProcess(
                 binary: binary, database: try ServeProcess.temporaryDatabase(), arguments: ["--stack", "none"])
-            defer { _ = server.stop(signal: SIGTERM) }
+            defer { server.terminate(signal: SIGTERM) }
             let name = try await server.startWorkflow(
                 "calls", source: Self.workflow(port: port),
                 fields: ["serviceAccount": "projects/p/serviceAccounts/caller@p.iam.gserviceaccount.com"])
@@ -89,9 +89,9 @@ struct WorkflowHTTPIdentityTests {
     @Test("an auth type that is neither OIDC nor OAuth2 fails the call with a ValueError")
     func unknownAuthTypeFails() async throws {
         let binary = try SluiceBinary.locate()
-        let server = try ServeProcess(
+        let server = try await ServeProcess(
             binary: binary, database: try ServeProcess.temporaryDatabase(), arguments: ["--stack", "none"])
-        defer { _ = server.stop(signal: SIGTERM) }
+        defer { server.terminate(signal: SIGTERM) }
         let source =
             "main:\n  steps:\n    - c:\n        call: http.get\n        args:\n          url: http://127.0.0.1:9/x\n          auth:\n            type: Basic\n"
         let failed = try await server.waitForState(try await server.startWorkflow("basic", source: source), "FAILED")
@@ -105,8 +105,8 @@ struct WorkflowHTTPIdentityTests {
     func signingKeyRotates() async throws {
         let binary = try SluiceBinary.locate()
         let database = try ServeProcess.temporaryDatabase()
-        let server = try ServeProcess(binary: binary, database: database, arguments: ["--stack", "none"])
-        defer { _ = server.stop(signal: SIGTERM) }
+        let server = try await ServeProcess(binary: binary, database: database, arguments: ["--stack", "none"])
+        defer { server.terminate(signal: SIGTERM) }
         func keyIDs() async throws -> [String] {
             let keys = try await server.request("GET", "/oauth2/v3/certs")["keys"] as? [[String: Any]] ?? []
             return keys.compactMap { $0["kid"] as? String }
@@ -114,13 +114,15 @@ struct WorkflowHTTPIdentityTests {
         let first = try await keyIDs()
         #expect(first.count == 1)
 
-        let local = try binary.run(["admin", "rotate-signing-key", "--db", database])
+        let local = try await binary.run(["admin", "rotate-signing-key", "--db", database])
         #expect(local.status == 0, "\(local.stderr)")
         #expect(local.stdout.contains("retired \(first[0])"))
         let second = try await keyIDs()
         #expect(second.count == 2 && second.last == first[0])
 
-        let remote = try binary.run(["admin", "rotate-signing-key", "--server", "http://127.0.0.1:\(server.port)"])
+        let remote = try await binary.run([
+            "admin", "rotate-signing-key", "--server", "http://127.0.0.1:\(server.port)",
+        ])
         #expect(remote.status == 0, "\(remote.stderr)")
         #expect(remote.stdout.contains("retired \(second[0])"))
         #expect(try await keyIDs() == [String(remote.stdout.split(separator: " ")[2]), second[0], first[0]])
