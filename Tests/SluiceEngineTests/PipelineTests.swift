@@ -62,6 +62,8 @@ struct PipelineTests {
         /// Runs the emitter, the dispatcher and the scheduler until `body` returns.
         func running<T: Sendable>(
             runtimes: @escaping FunctionDispatcher.Runtimes = { _ in nil },
+            checkpointInterval: Duration = .seconds(2),
+            retryPolicy: RetryPolicy = RetryPolicy(minimumBackoffSeconds: 0, maximumBackoffSeconds: 0),
             _ body: @Sendable () async throws -> T
         ) async throws -> T {
             let logger = Logger(label: "test")
@@ -72,7 +74,7 @@ struct PipelineTests {
                 group.addTask {
                     try await FunctionDispatcher(
                         log: log, runner: runner, catalog: catalog, runtimes: runtimes,
-                        retryPolicy: RetryPolicy(minimumBackoffSeconds: 0, maximumBackoffSeconds: 0), logger: logger
+                        retryPolicy: retryPolicy, checkpointInterval: checkpointInterval, logger: logger
                     ).run()
                 }
                 group.addTask { try await ExecutionScheduler(log: log, runner: runner, logger: logger).run() }

@@ -1,16 +1,18 @@
 public import SluiceCore
 public import SluiceLog
 
-/// Hands every event of some types to a consumer, from the start of the log and then live,
-/// without gaps: the catch-up reads up to the head it saw, and the tail continues after it.
+/// Hands every event of some types to a consumer, from a position (the start of the log by
+/// default) and then live, without gaps: the catch-up reads up to the head it saw, and the tail
+/// continues after it.
 public enum EventFeed {
     public static func follow(
         _ log: any EventLog,
         types: [String],
+        after start: Int64 = 0,
         _ handle: (RecordedEvent) async throws -> Void
     ) async throws {
         let head = try await log.headPosition()
-        var after: Int64 = 0
+        var after = start
         catchUp: while true {
             let page = try await log.query(EventQuery(types: types, after: after, limit: 1_000))
             for event in page.events {
@@ -20,7 +22,7 @@ public enum EventFeed {
             guard let cursor = page.nextCursor else { break }
             after = cursor
         }
-        for try await event in log.tail(after: head, types: types) {
+        for try await event in log.tail(after: max(head, start), types: types) {
             try await handle(event)
         }
     }

@@ -27,6 +27,7 @@ public struct FunctionDispatcher: Sendable {
     private let retryPolicy: RetryPolicy
     private let project: String
     private let logger: Logger
+    private let checkpointInterval: Duration
 
     /// `retryPolicy` spaces retries of failed invocations (Cloud Functions: 10 s doubling to 600 s),
     /// for functions deployed with `retryOnFailure`; retrying stops after the 7-day retention.
@@ -34,7 +35,7 @@ public struct FunctionDispatcher: Sendable {
         log: any EventLog, runner: ExecutionRunner, catalog: WorkflowCatalog,
         runtimes: @escaping Runtimes = { _ in nil },
         retryPolicy: RetryPolicy = RetryPolicy(minimumBackoffSeconds: 10, maximumBackoffSeconds: 600),
-        project: String = "local", logger: Logger
+        project: String = "local", checkpointInterval: Duration = .seconds(2), logger: Logger
     ) {
         self.log = log
         self.runner = runner
@@ -42,64 +43,82 @@ public struct FunctionDispatcher: Sendable {
         self.runtimes = runtimes
         self.retryPolicy = retryPolicy
         self.project = project
+        self.checkpointInterval = checkpointInterval
         self.logger = logger
     }
 
     static let retentionMicros: Int64 = 7 * 86_400 * 1_000_000
 
+    /// The event types the dispatcher follows.
+    static let feedTypes = [
+        FunctionEvent.TypeName.deployed, FunctionEvent.TypeName.deleted,
+        TopicEvent.TypeName.messagePublished, FunctionDelivery.TypeName.redriven,
+    ]
+
+    /// Follows functions, messages and redrives from the last checkpoint on (see
+    /// ``DispatcherCheckpoint``), and records a new checkpoint every `checkpointInterval` while
+    /// the low-water mark moves.
     public func run() async throws {
         let limiter = InstanceLimiter()
         let progress = DeliveryLedger(log: log)
+        let start = try await DispatcherCheckpoint.latest(in: log)
+        let watermark = DispatchWatermark(after: start)
+        var functions = try await configurations(through: start)
+        if start > 0 {
+            logger.info(
+                "function deliveries resume after the checkpoint",
+                metadata: ["checkpoint.position": "\(start)", "functions": "\(functions.count)"])
+        }
         try await withTaskCancellationHandler {
             try await withThrowingDiscardingTaskGroup { group in
-                var functions: [String: FunctionConfig] = [:]
-                try await EventFeed.follow(
-                    log,
-                    types: [
-                        FunctionEvent.TypeName.deployed, FunctionEvent.TypeName.deleted,
-                        TopicEvent.TypeName.messagePublished, FunctionDelivery.TypeName.redriven,
-                    ]
-                ) { event in
+                group.addTask { await keepCheckpoint(watermark, from: start) }
+                try await EventFeed.follow(log, types: Self.feedTypes, after: start) { event in
+                    await watermark.hold(event.position)
                     if event.type == FunctionDelivery.TypeName.redriven {
-                        guard let config = functions[event.stream.rawValue] else { return }
+                        guard let config = functions[event.stream.rawValue] else {
+                            await watermark.fed(event.position)
+                            await watermark.release(event.position)
+                            return
+                        }
                         let redriven = try FunctionDelivery.decode(FunctionDelivery.Redriven.self, event)
                         let stream = ResourceStreams.topic(try TopicName(redriven.topic))
                         for id in redriven.messageIds {
-                            guard
-                                let progress = try await progress.redriven(
-                                    config.name.rawValue, topic: redriven.topic, messageID: id, position: event.position
-                                ),
-                                let message = try await log.readStream(stream, from: Int64(id) ?? 0, limit: 1).first
+                            guard let message = try await log.readStream(stream, from: Int64(id) ?? 0, limit: 1).first,
+                                let resume = try await resumption(
+                                    of: message, id: id, redrive: event, topic: redriven.topic, config: config,
+                                    after: start, ledger: progress)
                             else { continue }
                             await limiter.acquire(config.name.rawValue, limit: config.maxInstances)
                             try Task.checkCancellation()
+                            await watermark.hold(event.position)
                             group.addTask {
-                                await deliver(
-                                    message, topic: redriven.topic, to: config, from: progress, limiter: limiter)
+                                if await deliver(
+                                    message, topic: redriven.topic, to: config, from: resume, limiter: limiter)
+                                {
+                                    await watermark.release(event.position)
+                                }
                             }
                         }
-                        return
-                    }
-                    if event.stream.rawValue.hasPrefix("function/") {
-                        var state = FunctionState()
-                        if let config = functions[event.stream.rawValue] { state.config = config }
-                        do { state.apply(try FunctionEvent(event)) } catch {
-                            logger.error("unreadable function event", metadata: ["event.position": "\(event.position)"])
-                        }
-                        functions[event.stream.rawValue] = state.config
-                        return
-                    }
-                    let topic = String(event.stream.rawValue.dropFirst("topic/".count))
-                    for config in functions.values.sorted(by: { $0.name < $1.name })
-                    where config.triggerTopic.rawValue == topic {
-                        let done = try await progress.progress(of: config.name.rawValue, topic: topic, event: event)
-                        guard !done.acked, !done.givenUp else { continue }
-                        await limiter.acquire(config.name.rawValue, limit: config.maxInstances)
-                        try Task.checkCancellation()
-                        group.addTask {
-                            await deliver(event, topic: topic, to: config, from: done, limiter: limiter)
+                    } else if event.stream.rawValue.hasPrefix("function/") {
+                        apply(event, to: &functions)
+                    } else {
+                        let topic = String(event.stream.rawValue.dropFirst("topic/".count))
+                        for config in functions.values.sorted(by: { $0.name < $1.name })
+                        where config.triggerTopic.rawValue == topic {
+                            let done = try await progress.progress(of: config.name.rawValue, topic: topic, event: event)
+                            guard !done.acked, !done.givenUp else { continue }
+                            await limiter.acquire(config.name.rawValue, limit: config.maxInstances)
+                            try Task.checkCancellation()
+                            await watermark.hold(event.position)
+                            group.addTask {
+                                if await deliver(event, topic: topic, to: config, from: done, limiter: limiter) {
+                                    await watermark.release(event.position)
+                                }
+                            }
                         }
                     }
+                    await watermark.fed(event.position)
+                    await watermark.release(event.position)
                 }
             }
         } onCancel: {
@@ -107,12 +126,73 @@ public struct FunctionDispatcher: Sendable {
         }
     }
 
+    /// Where a redriven message's delivery resumes, or nil when nothing is to be done here.
+    ///
+    /// The ledger answers for a redrive it had not read when it loaded. A redrive it had read
+    /// is resumed by the message's own event, when the feed reads that again; a message at or
+    /// before the checkpoint is not read again, so then this redrive resumes it.
+    private func resumption(
+        of message: RecordedEvent, id: String, redrive: RecordedEvent, topic: String, config: FunctionConfig,
+        after start: Int64, ledger: DeliveryLedger
+    ) async throws(SluiceError) -> DeliveryProgress? {
+        let name = config.name.rawValue
+        if let progress = try await ledger.redriven(name, topic: topic, messageID: id, position: redrive.position) {
+            return progress
+        }
+        guard message.position <= start else { return nil }
+        let progress = try await ledger.progress(of: name, topic: topic, event: message)
+        return progress.acked || progress.givenUp ? nil : progress
+    }
+
+    /// The functions as deployed at `position`: the state the feed would have built reading up to it.
+    private func configurations(through position: Int64) async throws(SluiceError) -> [String: FunctionConfig] {
+        var functions: [String: FunctionConfig] = [:]
+        var after: Int64 = 0
+        while after < position {
+            let page = try await log.query(
+                EventQuery(
+                    types: [FunctionEvent.TypeName.deployed, FunctionEvent.TypeName.deleted], after: after,
+                    limit: 1_000))
+            for event in page.events where event.position <= position { apply(event, to: &functions) }
+            guard let cursor = page.nextCursor else { break }
+            after = cursor
+        }
+        return functions
+    }
+
+    private func apply(_ event: RecordedEvent, to functions: inout [String: FunctionConfig]) {
+        var state = FunctionState()
+        if let config = functions[event.stream.rawValue] { state.config = config }
+        do { state.apply(try FunctionEvent(event)) } catch {
+            logger.error("unreadable function event", metadata: ["event.position": "\(event.position)"])
+        }
+        functions[event.stream.rawValue] = state.config
+    }
+
+    /// Records the low-water mark each `checkpointInterval` while it moves, until cancelled.
+    private func keepCheckpoint(_ watermark: DispatchWatermark, from start: Int64) async {
+        var saved = start
+        while !Task.isCancelled {
+            try? await Task.sleep(for: checkpointInterval)
+            guard !Task.isCancelled else { return }
+            let low = await watermark.lowWater
+            guard low > saved else { continue }
+            do {
+                try await DispatcherCheckpoint.record(low, in: log)
+                saved = low
+            } catch {
+                logger.warning("the dispatcher checkpoint was not recorded", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
     /// Runs attempts until one succeeds, the function does not retry, or retention runs out.
-    /// Holds an instance while invoking, not while waiting for a retry.
+    /// Holds an instance while invoking, not while waiting for a retry. Returns whether the
+    /// message ended acknowledged or given up (not cancelled, and its outcome recorded).
     private func deliver(
         _ event: RecordedEvent, topic: String, to config: FunctionConfig, from progress: DeliveryProgress,
         limiter: InstanceLimiter
-    ) async {
+    ) async -> Bool {
         let name = config.name.rawValue
         var attempt = progress.attempts + 1
         var retryAt = progress.retryAtMicros
@@ -124,23 +204,24 @@ public struct FunctionDispatcher: Sendable {
                 holding = false
                 let wait = retryAt - WallClock.microsecondsSinceEpoch()
                 if wait > 0 { try? await Task.sleep(for: .microseconds(wait)) }
-                guard !Task.isCancelled else { return }
+                guard !Task.isCancelled else { return false }
                 await limiter.acquire(name, limit: config.maxInstances)
                 holding = true
             }
             do {
                 let settled = try await attemptOnce(
                     event, topic: topic, config: config, attempt: attempt, round: progress.round)
-                guard let next = settled else { return }
+                guard let next = settled else { return true }
                 retryAt = next
                 attempt += 1
             } catch {
                 logger.error(
                     "delivery not recorded; retrying after a restart",
                     metadata: ["function": "\(name)", "event.position": "\(event.position)", "error": "\(error)"])
-                return
+                return false
             }
         }
+        return false
     }
 
     /// One invocation and its record; returns when to retry, or `nil` when the message is settled.

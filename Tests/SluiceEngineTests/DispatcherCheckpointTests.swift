@@ -1,0 +1,128 @@
+import Foundation
+import SluiceCore
+import SluiceEngine
+import SluiceLog
+import SluiceResources
+import Testing
+
+@Suite("The function dispatcher checkpoints what it finished and resumes after it")
+struct DispatcherCheckpointTests {
+    static let interval = Duration.milliseconds(50)
+
+    /// A function that fails the first invocation for a message with attribute `kind=slow`
+    /// (`marker` records that it happened) and succeeds on every other.
+    static func failsSlowOnce(marker: String) -> [String] {
+        [
+            "/bin/sh", "-c",
+            "input=$(mktemp); cat > \"$input\"; if grep -q slow \"$input\" && [ ! -f '\(marker)' ]; then "
+                + "touch '\(marker)'; rm -f \"$input\"; echo boom >&2; exit 3; fi; rm -f \"$input\"; echo ran",
+        ]
+    }
+
+    /// Retries a second after a failure: long enough to stop the dispatcher while one waits.
+    static let retryPolicy = RetryPolicy(minimumBackoffSeconds: 1, maximumBackoffSeconds: 1)
+
+    func publish(_ pipeline: PipelineTests.Pipeline, kind: String) async throws -> Int64 {
+        try await pipeline.pubsub.publish(
+            topic: "jobs",
+            [PubsubMessage(messageID: "", publishTime: .init(microseconds: 0), attributes: ["kind": kind], data: [1])])
+        let published = try await pipeline.log.query(
+            EventQuery(stream: StreamName(unchecked: "topic/jobs"), types: ["message.published"], limit: 1_000))
+        return published.events.last?.position ?? 0
+    }
+
+    func acked(_ pipeline: PipelineTests.Pipeline) async throws -> [RecordedEvent] {
+        try await pipeline.log.query(
+            EventQuery(stream: StreamName(unchecked: "function/worker"), types: [FunctionDelivery.TypeName.acked])
+        )
+        .events
+    }
+
+    func waitUntil(_ condition: () async throws -> Bool) async throws {
+        for _ in 0..<500 where try await !condition() { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    @Test("once every message is acknowledged the checkpoint passes them, and a restart runs none of them again")
+    func checkpointPassesAcknowledgedMessages() async throws {
+        let pipeline = try PipelineTests.Pipeline()
+        try await FunctionDispatcherTests().deploy(
+            pipeline, ["/bin/sh", "-c", "cat > /dev/null; echo ran"], retry: true)
+        let last = try await pipeline.running(
+            runtimes: FunctionDispatcherTests.runtimes, checkpointInterval: Self.interval
+        ) {
+            var last: Int64 = 0
+            for _ in 0..<5 { last = try await publish(pipeline, kind: "fast") }
+            try await waitUntil { try await DispatcherCheckpoint.latest(in: pipeline.log) >= last }
+            return last
+        }
+        #expect(try await DispatcherCheckpoint.latest(in: pipeline.log) >= last)
+        #expect(try await acked(pipeline).count == 5)
+
+        try await pipeline.running(runtimes: FunctionDispatcherTests.runtimes, checkpointInterval: Self.interval) {
+            _ = try await publish(pipeline, kind: "fast")
+            try await waitUntil { try await acked(pipeline).count >= 6 }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let messageIDs = try await acked(pipeline).map { event in
+            (try JSONSerialization.jsonObject(with: Data(event.data.utf8)) as? [String: Any])?["messageId"] as? String
+        }
+        #expect(messageIDs.count == 6)
+        #expect(Set(messageIDs).count == 6, "a message was acknowledged twice")
+    }
+
+    @Test("a message waiting to be retried holds the checkpoint below it, and a restart delivers it")
+    func retryingMessageHoldsTheCheckpoint() async throws {
+        let pipeline = try PipelineTests.Pipeline()
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-slow-\(UUID())").path
+        try await FunctionDispatcherTests().deploy(pipeline, Self.failsSlowOnce(marker: marker), retry: true)
+        let slow = try await pipeline.running(
+            runtimes: FunctionDispatcherTests.runtimes, checkpointInterval: Self.interval, retryPolicy: Self.retryPolicy
+        ) {
+            let slow = try await publish(pipeline, kind: "slow")
+            let fast = try await publish(pipeline, kind: "fast")
+            try await waitUntil { try await acked(pipeline).count >= 1 }
+            try await Task.sleep(for: Self.interval * 6)
+            #expect(try await acked(pipeline).count == 1, "the slow message waits for its retry")
+            let checkpoint = try await DispatcherCheckpoint.latest(in: pipeline.log)
+            #expect(checkpoint < slow, "the checkpoint passed a message still being delivered")
+            #expect(fast > slow)
+            return slow
+        }
+        #expect(try await acked(pipeline).count == 1, "stopping ended the wait for the retry, not the delivery")
+        #expect(try await DispatcherCheckpoint.latest(in: pipeline.log) < slow)
+
+        try await pipeline.running(
+            runtimes: FunctionDispatcherTests.runtimes, checkpointInterval: Self.interval, retryPolicy: Self.retryPolicy
+        ) {
+            try await waitUntil { try await acked(pipeline).count >= 2 }
+            try await waitUntil { try await DispatcherCheckpoint.latest(in: pipeline.log) > slow }
+        }
+        #expect(try await acked(pipeline).count == 2)
+        #expect(try await DispatcherCheckpoint.latest(in: pipeline.log) > slow)
+    }
+
+    @Test("a message given up before the checkpoint is delivered when redriven while the dispatcher was stopped")
+    func redriveOfAMessageBeforeTheCheckpoint() async throws {
+        let pipeline = try PipelineTests.Pipeline()
+        let fixed = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-fixed-\(UUID())").path
+        let command = ["/bin/sh", "-c", "cat > /dev/null; [ -f '\(fixed)' ] && echo ran && exit 0; exit 3"]
+        try await FunctionDispatcherTests().deploy(pipeline, command, retry: false)
+        let message = try await pipeline.running(
+            runtimes: FunctionDispatcherTests.runtimes, checkpointInterval: Self.interval
+        ) {
+            let message = try await publish(pipeline, kind: "once")
+            try await waitUntil { try await DispatcherCheckpoint.latest(in: pipeline.log) >= message }
+            return message
+        }
+        #expect(try await DispatcherCheckpoint.latest(in: pipeline.log) >= message, "the given-up message is finished")
+        #expect(FileManager.default.createFile(atPath: fixed, contents: nil))
+        let outcome = try await DeadLetterRedrive.redrive(
+            "eventarc-worker", log: pipeline.log, principal: "alice", reason: "fixed")
+        #expect(outcome.messageIDs.count == 1)
+
+        try await pipeline.running(runtimes: FunctionDispatcherTests.runtimes, checkpointInterval: Self.interval) {
+            try await waitUntil { try await acked(pipeline).count >= 1 }
+        }
+        #expect(try await acked(pipeline).count == 1)
+    }
+}
