@@ -9,19 +9,19 @@ import Testing
 struct DispatcherCheckpointTests {
     static let interval = Duration.milliseconds(50)
 
-    /// A function that fails the first invocation for a message with attribute `kind=slow`
-    /// (`marker` records that it happened) and succeeds on every other.
-    static func failsSlowOnce(marker: String) -> [String] {
+    /// A function that fails every invocation for a message with attribute `kind=slow` until
+    /// the file `fixed` exists, and succeeds on every other message.
+    static func failsSlowUntilFixed(_ fixed: String) -> [String] {
         [
             "/bin/sh", "-c",
-            "input=$(mktemp); cat > \"$input\"; if grep -q slow \"$input\" && [ ! -f '\(marker)' ]; then "
-                + "touch '\(marker)'; rm -f \"$input\"; echo boom >&2; exit 3; fi; rm -f \"$input\"; echo ran",
+            "input=$(mktemp); cat > \"$input\"; if grep -q slow \"$input\" && [ ! -f '\(fixed)' ]; then "
+                + "rm -f \"$input\"; echo boom >&2; exit 3; fi; rm -f \"$input\"; echo ran",
         ]
     }
 
-    /// Retries 5 s after a failure: long enough to check the checkpoint and stop the dispatcher
-    /// while the retry waits, even on a loaded machine.
-    static let retryPolicy = RetryPolicy(minimumBackoffSeconds: 5, maximumBackoffSeconds: 5)
+    /// Retries a second after each failure, so the held message is retried several times while the
+    /// test watches the checkpoint; it can only succeed once the test fixes the function.
+    static let retryPolicy = RetryPolicy(minimumBackoffSeconds: 1, maximumBackoffSeconds: 1)
 
     func publish(_ pipeline: PipelineTests.Pipeline, kind: String) async throws -> Int64 {
         try await pipeline.pubsub.publish(
@@ -71,36 +71,48 @@ struct DispatcherCheckpointTests {
         #expect(Set(messageIDs).count == 6, "a message was acknowledged twice")
     }
 
+    func failures(_ pipeline: PipelineTests.Pipeline) async throws -> Int {
+        try await pipeline.log.query(
+            EventQuery(stream: StreamName(unchecked: "function/worker"), types: [FunctionDelivery.TypeName.failed])
+        )
+        .events.count
+    }
+
     @Test("a message waiting to be retried holds the checkpoint below it, and a restart delivers it")
     func retryingMessageHoldsTheCheckpoint() async throws {
         let pipeline = try PipelineTests.Pipeline()
-        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-slow-\(UUID())").path
-        try await FunctionDispatcherTests().deploy(pipeline, Self.failsSlowOnce(marker: marker), retry: true)
+        let fixed = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-fixed-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: fixed) }
+        try await FunctionDispatcherTests().deploy(pipeline, Self.failsSlowUntilFixed(fixed), retry: true)
         let slow = try await pipeline.running(
             runtimes: FunctionDispatcherTests.runtimes, checkpointInterval: Self.interval, retryPolicy: Self.retryPolicy
         ) {
             let slow = try await publish(pipeline, kind: "slow")
             let fast = try await publish(pipeline, kind: "fast")
             try await waitUntil { try await acked(pipeline).count >= 1 }
-            // The mark moves up to the held message and stops there.
+            // The mark moves up to the held message and stops there while it is retried.
             try await waitUntil { try await DispatcherCheckpoint.latest(in: pipeline.log) >= slow - 1 }
-            try await Task.sleep(for: Self.interval * 4)
-            let checkpoint = try await DispatcherCheckpoint.latest(in: pipeline.log)
-            #expect(try await acked(pipeline).count == 1, "the slow message waits for its retry")
-            #expect(checkpoint == slow - 1, "the checkpoint passed a message still being delivered")
+            let failedBefore = try await failures(pipeline)
+            try await waitUntil { try await failures(pipeline) >= failedBefore + 2 }
+            #expect(try await failures(pipeline) >= failedBefore + 2, "the held message is being retried")
+            #expect(try await acked(pipeline).count == 1, "the slow message fails until the function is fixed")
+            #expect(
+                try await DispatcherCheckpoint.latest(in: pipeline.log) == slow - 1,
+                "the checkpoint passed a message still being delivered")
             #expect(fast > slow)
             return slow
         }
-        #expect(try await acked(pipeline).count == 1, "stopping ended the wait for the retry, not the delivery")
+        #expect(try await acked(pipeline).count == 1)
         #expect(try await DispatcherCheckpoint.latest(in: pipeline.log) < slow)
 
+        #expect(FileManager.default.createFile(atPath: fixed, contents: nil))
         try await pipeline.running(
             runtimes: FunctionDispatcherTests.runtimes, checkpointInterval: Self.interval, retryPolicy: Self.retryPolicy
         ) {
             try await waitUntil { try await acked(pipeline).count >= 2 }
             try await waitUntil { try await DispatcherCheckpoint.latest(in: pipeline.log) > slow }
         }
-        #expect(try await acked(pipeline).count == 2)
+        #expect(try await acked(pipeline).count == 2, "the restart delivered the held message, and only it")
         #expect(try await DispatcherCheckpoint.latest(in: pipeline.log) > slow)
     }
 
