@@ -140,4 +140,63 @@ struct DispatcherCheckpointTests {
         }
         #expect(try await acked(pipeline).count == 1)
     }
+
+    @Test("a restart reads the delivery records after the checkpoint, not every message the function ever took")
+    func restartReadsOnlyRecordsAfterTheCheckpoint() async throws {
+        let pipeline = try PipelineTests.Pipeline()
+        try await FunctionDispatcherTests().deploy(
+            pipeline, ["/bin/sh", "-c", "cat > /dev/null; echo ran"], retry: true)
+        try await pipeline.running(runtimes: FunctionDispatcherTests.runtimes, checkpointInterval: Self.interval) {
+            for _ in 0..<20 { _ = try await publish(pipeline, kind: "fast") }
+            try await waitUntil { try await acked(pipeline).count >= 20 }
+            // A later message the function does not take moves the mark past the acknowledgements.
+            try await pipeline.pubsub.createTopic("elsewhere")
+            let ids = try await pipeline.pubsub.publish(
+                topic: "elsewhere",
+                [PubsubMessage(messageID: "", publishTime: .init(microseconds: 0), attributes: ["kind": "x"])])
+            let later =
+                try await pipeline.log.query(EventQuery(types: ["message.published"], limit: 1_000))
+                .events.last?.position ?? 0
+            #expect(ids.count == 1)
+            try await waitUntil { try await DispatcherCheckpoint.latest(in: pipeline.log) >= later }
+        }
+        #expect(try await acked(pipeline).count == 20)
+
+        let counting = DeliveryRecordCountingLog(pipeline.log)
+        try await pipeline.running(
+            runtimes: FunctionDispatcherTests.runtimes, checkpointInterval: Self.interval, dispatcherLog: counting
+        ) {
+            _ = try await publish(pipeline, kind: "fast")
+            try await waitUntil { try await acked(pipeline).count >= 21 }
+        }
+        #expect(try await acked(pipeline).count == 21)
+        #expect(counting.deliveryRecordsRead <= 1, "the restart read the records of checkpointed messages")
+    }
+
+    @Test("a message redriven before the checkpoint and again after a restart is recorded under its third round")
+    func redriveCountSurvivesTheCheckpoint() async throws {
+        let pipeline = try PipelineTests.Pipeline()
+        try await FunctionDispatcherTests().deploy(
+            pipeline, ["/bin/sh", "-c", "cat > /dev/null; exit 3"], retry: false)
+        try await pipeline.running(runtimes: FunctionDispatcherTests.runtimes, checkpointInterval: Self.interval) {
+            _ = try await publish(pipeline, kind: "once")
+            try await waitUntil { try await failures(pipeline) >= 1 }
+            let first = try await DeadLetterRedrive.redrive(
+                "eventarc-worker", log: pipeline.log, principal: "alice", reason: "first try")
+            #expect(first.messageIDs.count == 1)
+            try await waitUntil { try await failures(pipeline) >= 2 }
+            let redrive = try #require(first.position)
+            try await waitUntil { try await DispatcherCheckpoint.latest(in: pipeline.log) >= redrive }
+            #expect(try await DispatcherCheckpoint.latest(in: pipeline.log) >= redrive, "the first redrive is finished")
+        }
+        #expect(try await failures(pipeline) == 2)
+
+        let second = try await DeadLetterRedrive.redrive(
+            "eventarc-worker", log: pipeline.log, principal: "alice", reason: "second try")
+        #expect(second.messageIDs.count == 1)
+        try await pipeline.running(runtimes: FunctionDispatcherTests.runtimes, checkpointInterval: Self.interval) {
+            try await waitUntil { try await failures(pipeline) >= 3 }
+        }
+        #expect(try await failures(pipeline) == 3, "the third round's failure was taken for the second's")
+    }
 }

@@ -64,16 +64,18 @@ struct PipelineTests {
             runtimes: @escaping FunctionDispatcher.Runtimes = { _ in nil },
             checkpointInterval: Duration = .seconds(2),
             retryPolicy: RetryPolicy = RetryPolicy(minimumBackoffSeconds: 0, maximumBackoffSeconds: 0),
+            dispatcherLog: (any EventLog)? = nil,
             _ body: @Sendable () async throws -> T
         ) async throws -> T {
             let logger = Logger(label: "test")
+            let dispatcherLog = dispatcherLog ?? log
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     try await NotificationEmitter(log: log, pubsub: pubsub, logger: logger).run()
                 }
                 group.addTask {
                     try await FunctionDispatcher(
-                        log: log, runner: runner, catalog: catalog, runtimes: runtimes,
+                        log: dispatcherLog, runner: runner, catalog: catalog, runtimes: runtimes,
                         retryPolicy: retryPolicy, checkpointInterval: checkpointInterval, logger: logger
                     ).run()
                 }

@@ -60,8 +60,8 @@ public struct FunctionDispatcher: Sendable {
     /// the low-water mark moves.
     public func run() async throws {
         let limiter = InstanceLimiter()
-        let progress = DeliveryLedger(log: log)
         let start = try await DispatcherCheckpoint.latest(in: log)
+        let progress = DeliveryLedger(log: log, checkpoint: start)
         let watermark = DispatchWatermark(after: start)
         var functions = try await configurations(through: start)
         if start > 0 {

@@ -1,0 +1,58 @@
+import SluiceCore
+import SluiceEngine
+import SluiceLog
+import Synchronization
+
+/// A log that counts the function delivery records (`delivery.acked`, `delivery.failed`) its
+/// queries return, to show what a restarted dispatcher reads.
+final class DeliveryRecordCountingLog: EventLog {
+    let base: any EventLog
+    private let counted = Mutex(0)
+
+    init(_ base: any EventLog) {
+        self.base = base
+    }
+
+    /// Delivery records returned by queries so far.
+    var deliveryRecordsRead: Int { counted.withLock { $0 } }
+
+    func query(_ query: EventQuery) async throws(SluiceError) -> EventPage {
+        let page = try await base.query(query)
+        let records = page.events.filter {
+            $0.type == FunctionDelivery.TypeName.acked || $0.type == FunctionDelivery.TypeName.failed
+        }
+        counted.withLock { $0 += records.count }
+        return page
+    }
+
+    func append(_ events: [NewEvent], to stream: StreamName, expectedVersion: ExpectedVersion, idempotencyKey: String?)
+        async throws(SluiceError) -> AppendResult
+    {
+        try await base.append(events, to: stream, expectedVersion: expectedVersion, idempotencyKey: idempotencyKey)
+    }
+
+    func readStream(_ stream: StreamName, from version: Int64, limit: Int) async throws(SluiceError) -> [RecordedEvent]
+    {
+        try await base.readStream(stream, from: version, limit: limit)
+    }
+
+    func readAll(from position: Int64, limit: Int) async throws(SluiceError) -> [RecordedEvent] {
+        try await base.readAll(from: position, limit: limit)
+    }
+
+    func streamVersion(_ stream: StreamName) async throws(SluiceError) -> Int64 {
+        try await base.streamVersion(stream)
+    }
+
+    func streamNames(prefix: String, from: String?, limit: Int) async throws(SluiceError) -> [StreamName] {
+        try await base.streamNames(prefix: prefix, from: from, limit: limit)
+    }
+
+    func headPosition() async throws(SluiceError) -> Int64 {
+        try await base.headPosition()
+    }
+
+    func waitForAppend(after position: Int64, timeout: Duration) async {
+        await base.waitForAppend(after: position, timeout: timeout)
+    }
+}
