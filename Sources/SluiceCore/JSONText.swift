@@ -35,6 +35,25 @@ package enum JSONText {
         out.append("\"")
     }
 
+    /// Appends `text` as a JSON string literal to UTF-8 bytes, copying runs that need no escape
+    /// from the string's contiguous storage.
+    package static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if runStart != index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+                out.append(contentsOf: escape(byte).utf8)
+                runStart = index + 1
+            }
+            if runStart != bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
     /// The escape of a quote, a backslash or a control character.
     private static func escape(_ byte: UInt8) -> String {
         switch byte {

@@ -19,6 +19,9 @@ struct JSONTextTests {
         ])
     func quoting(_ text: String, _ expected: String) {
         #expect(Array(JSONText.quote(text).utf8) == Array(expected.utf8))
+        var bytes: [UInt8] = [UInt8(ascii: "x")]
+        JSONText.appendQuoted(text, to: &bytes)
+        #expect(bytes == [UInt8(ascii: "x")] + Array(expected.utf8), "quoting into bytes writes the same")
     }
 
     @Test("every quoted string decodes back to itself")

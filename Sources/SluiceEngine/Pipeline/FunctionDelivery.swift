@@ -55,10 +55,7 @@ public enum FunctionDelivery {
     }
 
     static func event(_ payload: some Encodable, type: String, metadata: EventMetadata) -> NewEvent {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(payload)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        return NewEvent(type: type, data: data, metadata: metadata)
+        NewEvent(type: type, data: (try? SortedJSONEncoder.encode(payload)) ?? "{}", metadata: metadata)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ event: RecordedEvent) throws(SluiceError) -> T {

@@ -30,11 +30,7 @@ struct PullDeliveryRecord: Sendable {
             var attempt: Int
             var error: String
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data =
-            (try? encoder.encode(Failed(messageId: messageID, attempt: attempt, error: error)))
-            .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let data = (try? SortedJSONEncoder.encode(Failed(messageId: messageID, attempt: attempt, error: error))) ?? "{}"
         return NewEvent(type: TypeName.pushFailed, data: data, metadata: EventMetadata(principal: "sluice-engine"))
     }
 
@@ -114,10 +110,8 @@ struct PullDeliveryRecord: Sendable {
         _ type: String, _ ids: [String], attempts: [Int]? = nil, reason: String? = nil,
         metadata: EventMetadata = EventMetadata(principal: "sluice-engine")
     ) -> NewEvent {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let payload = Payload(messageIds: ids, attempts: attempts, reason: reason)
-        let data = (try? encoder.encode(payload)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let data = (try? SortedJSONEncoder.encode(payload)) ?? "{}"
         return NewEvent(type: type, data: data, metadata: metadata)
     }
 }

@@ -1,4 +1,5 @@
 internal import Foundation
+import SluiceCore
 
 /// A message a notification config publishes for an object change, before the topic assigns
 /// its id and publish time.
@@ -69,10 +70,8 @@ public enum NotificationPlanner {
 
     /// The `JSON_API_V1` payload: the object resource as compact JSON with sorted keys.
     public static func resourceJSON(_ object: ObjectVersion, links: ObjectLinks = .google) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            return Array(try encoder.encode(ObjectResource(object, links: links)))
+            return Array(try SortedJSONEncoder.encode(ObjectResource(object, links: links)).utf8)
         } catch {
             preconditionFailure("the object resource is plain strings and always encodes: \(error)")
         }

@@ -5,10 +5,8 @@ import SluiceCore
 /// the same fact always has the same bytes.
 enum EventCoding {
     static func encode(_ payload: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            return String(decoding: try encoder.encode(payload), as: UTF8.self)
+            return try SortedJSONEncoder.encode(payload)
         } catch {
             preconditionFailure("resource payloads are plain Codable values and always encode: \(error)")
         }
