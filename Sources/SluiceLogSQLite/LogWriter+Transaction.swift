@@ -52,20 +52,11 @@ extension LogWriter {
                 VersionConflict(stream: append.stream, expected: append.expectedVersion, actual: current).error)
         }
         let timestamp = max(now(), state.lastTimestamp)
-        let insert = try connection.statement(
-            """
-            INSERT INTO events_recent (position, stream_id, version, type_id, recorded_at, event_id, correlation_id,
-                causation_id, principal, extra, data, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        )
-        let index = try connection.statement(
-            """
-            INSERT INTO event_positions (position, stream_id, version, type_id, correlation_id, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """
-        )
+        let insert = statements.insertRecent
+        let index = statements.insertPosition
         let firstPosition = state.headPosition + 1
-        for (offset, event) in append.events.enumerated() {
+        for offset in append.events.indices {
+            let event = append.events[offset]
             let position = firstPosition + Int64(offset)
             let version = current + Int64(offset) + 1
             let hash = EventHasher.chain(
@@ -79,26 +70,26 @@ extension LogWriter {
             let correlationID = try event.metadata.correlationID.map { (value) throws(SluiceError) in
                 try internCorrelation(value)
             }
-            insert.reset()
+            insert.rewind()
             insert.bind(position, at: 1)
             insert.bind(streamID, at: 2)
             insert.bind(version, at: 3)
             insert.bind(typeID, at: 4)
             insert.bind(timestamp, at: 5)
             withUnsafeBytes(of: (event.id.high.bigEndian, event.id.low.bigEndian)) { insert.bind(bytes: $0, at: 6) }
-            if let correlationID { insert.bind(correlationID, at: 7) }
+            insert.bind(correlationID, at: 7)
             insert.bind(event.metadata.causationID, at: 8)
             insert.bind(event.metadata.principal, at: 9)
             insert.bind(event.extraJSON, at: 10)
             insert.bind(event.data, at: 11)
             hash.withUnsafeBytes { insert.bind(bytes: $0, at: 12) }
             try insert.step()
-            index.reset()
+            index.rewind()
             index.bind(position, at: 1)
             index.bind(streamID, at: 2)
             index.bind(version, at: 3)
             index.bind(typeID, at: 4)
-            if let correlationID { index.bind(correlationID, at: 5) }
+            index.bind(correlationID, at: 5)
             index.bind(timestamp, at: 6)
             try index.step()
             state.headPosition = position
@@ -118,8 +109,8 @@ extension LogWriter {
                 )
             }
         }
-        insert.reset()
-        index.reset()
+        insert.rewind()
+        index.rewind()
         state.lastTimestamp = timestamp
         let lastVersion = current + Int64(append.events.count)
         state.streamVersions[streamID] = lastVersion
@@ -190,17 +181,21 @@ extension LogWriter {
         return id
     }
 
+    /// Inserts first and looks up only when the value was already there: a value missing from
+    /// the writer's caches is usually new (a new object's stream, a new journey's correlation id).
     private func intern(_ value: String, table: String, column: String) throws(SluiceError) -> Int64 {
-        if let id = try connection.scalarInteger("SELECT id FROM \(table) WHERE \(column) = ?", [.text(value)]) {
-            return id
-        }
         // Not `RETURNING id`: SQLite builds and tears down an ephemeral table for every RETURNING
         // statement, which cost the writer more than the insert itself (`id` is the rowid).
-        let insert = try connection.statement("INSERT INTO \(table) (\(column)) VALUES (?)")
+        let insert = try connection.statement("INSERT OR IGNORE INTO \(table) (\(column)) VALUES (?)")
         defer { insert.reset() }
         insert.bind(value, at: 1)
         try insert.step()
-        return connection.lastInsertRowID
+        if connection.changes == 1 { return connection.lastInsertRowID }
+        guard let id = try connection.scalarInteger("SELECT id FROM \(table) WHERE \(column) = ?", [.text(value)])
+        else {
+            throw SluiceError(.storageFailure, "interning \(value) into \(table) stored nothing and found nothing")
+        }
+        return id
     }
 
     private func storedIdempotentResult(_ key: String) throws(SluiceError) -> AppendResult? {

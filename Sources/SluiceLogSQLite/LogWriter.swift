@@ -28,6 +28,7 @@ final class LogWriter: @unchecked Sendable {
     lazy var rows = EventRows(connection: connection)
     lazy var tiers = TieredReads(connection: connection, rows: rows)
     lazy var projectionDatabase = ConnectionProjectionDatabase(connection: connection)
+    let statements: AppendStatements
 
     private let condition = NSCondition()
     private var queue: [Job] = []
@@ -49,6 +50,7 @@ final class LogWriter: @unchecked Sendable {
         self.signal = signal
         self.statistics = statistics
         self.logger = configuration.logger
+        statements = try AppendStatements(connection: connection)
         checkpointer =
             configuration.walAutocheckpointPages > 0
             ? try WALCheckpointer(
@@ -152,10 +154,11 @@ final class LogWriter: @unchecked Sendable {
                 continue
             }
             var batch: [PendingAppend] = []
-            while batch.count < Self.maximumBatchAppends, let first = queue.first, case .append(let append) = first {
+            for job in queue.prefix(Self.maximumBatchAppends) {
+                guard case .append(let append) = job else { break }
                 batch.append(append)
-                queue.removeFirst()
             }
+            queue.removeFirst(batch.count)
             condition.unlock()
             idleStalled = false
             let events = process(batch)

@@ -27,6 +27,12 @@ final class SQLiteStatement {
         sqlite3_clear_bindings(pointer)
     }
 
+    /// Makes the statement ready to run again and keeps its bindings: for hot loops that bind
+    /// every parameter each time, where clearing them first is wasted work.
+    func rewind() {
+        sqlite3_reset(pointer)
+    }
+
     /// Binds positional arguments starting at parameter 1.
     func bind(_ arguments: [SQLiteArgument]) throws(SluiceError) {
         for (offset, argument) in arguments.enumerated() {
@@ -67,6 +73,15 @@ final class SQLiteStatement {
         text.withUTF8 { bytes in
             _ = sqlite3_bind_text(pointer, index, bytes.baseAddress, Int32(bytes.count), sqliteTransient)
         }
+    }
+
+    /// Binds an integer or NULL without wrapping it (the append hot path).
+    func bind(_ value: Int64?, at index: Int32) {
+        guard let value else {
+            sqlite3_bind_null(pointer, index)
+            return
+        }
+        sqlite3_bind_int64(pointer, index, value)
     }
 
     /// Binds raw bytes (the append hot path).
