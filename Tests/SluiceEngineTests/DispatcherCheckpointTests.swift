@@ -162,7 +162,7 @@ struct DispatcherCheckpointTests {
         }
         #expect(try await acked(pipeline).count == 20)
 
-        let counting = DeliveryRecordCountingLog(pipeline.log)
+        let counting = ReadCountingLog(pipeline.log)
         try await pipeline.running(
             runtimes: FunctionDispatcherTests.runtimes, checkpointInterval: Self.interval, dispatcherLog: counting
         ) {

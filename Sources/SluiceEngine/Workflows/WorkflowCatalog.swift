@@ -67,6 +67,9 @@ public actor WorkflowCatalog {
     public func latestRevision(of name: String) async throws(SluiceError) -> Int64 {
         let stream = Self.stream(name)
         let version = try await log.streamVersion(stream)
+        // A cached definition at this version proves the event there is a deploy (events never
+        // change), so a busy workflow's executions skip reading it again.
+        if version > 0, definitions["\(name)@\(version)"] != nil { return version }
         guard version > 0, try await log.readStream(stream, from: version, limit: 1).first?.type == Self.deployedType
         else { throw SluiceError(.notFound, "workflow \(name) is not deployed") }
         return version

@@ -3,11 +3,13 @@ import SluiceEngine
 import SluiceLog
 import Synchronization
 
-/// A log that counts the function delivery records (`delivery.acked`, `delivery.failed`) its
-/// queries return, to show what a restarted dispatcher reads.
-final class DeliveryRecordCountingLog: EventLog {
+/// A log that counts what its readers read: the function delivery records (`delivery.acked`,
+/// `delivery.failed`) its queries return, to show what a restarted dispatcher reads, and the
+/// `readStream` calls per stream, to show which reads a cache saves.
+final class ReadCountingLog: EventLog {
     let base: any EventLog
     private let counted = Mutex(0)
+    private let streamReadCounts = Mutex<[StreamName: Int]>([:])
 
     init(_ base: any EventLog) {
         self.base = base
@@ -15,6 +17,9 @@ final class DeliveryRecordCountingLog: EventLog {
 
     /// Delivery records returned by queries so far.
     var deliveryRecordsRead: Int { counted.withLock { $0 } }
+
+    /// `readStream` calls on `stream` so far.
+    func streamReads(of stream: StreamName) -> Int { streamReadCounts.withLock { $0[stream, default: 0] } }
 
     func query(_ query: EventQuery) async throws(SluiceError) -> EventPage {
         let page = try await base.query(query)
@@ -33,7 +38,8 @@ final class DeliveryRecordCountingLog: EventLog {
 
     func readStream(_ stream: StreamName, from version: Int64, limit: Int) async throws(SluiceError) -> [RecordedEvent]
     {
-        try await base.readStream(stream, from: version, limit: limit)
+        streamReadCounts.withLock { $0[stream, default: 0] += 1 }
+        return try await base.readStream(stream, from: version, limit: limit)
     }
 
     func readAll(from position: Int64, limit: Int) async throws(SluiceError) -> [RecordedEvent] {
