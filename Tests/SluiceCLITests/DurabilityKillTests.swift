@@ -32,7 +32,7 @@ struct DurabilityKillTests {
                 round % 6 == 0
                 ? UInt32.random(in: 0..<30_000, using: &generator)
                 : UInt32.random(in: 80_000..<400_000, using: &generator)
-            await OffPool.run { usleep(delay) }
+            _ = await OffPool.run { usleep(delay) }
             let printed = await child.kill()
             acknowledged += try printed.map { try JSONDecoder().decode(Acknowledgement.self, from: Data($0.utf8)) }
 
