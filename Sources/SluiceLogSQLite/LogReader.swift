@@ -10,12 +10,36 @@ final class LogReader: @unchecked Sendable {
     let rows: EventRows
     let queue: DispatchQueue
     let lock = Mutex(())
+    /// Set while `lock` is held, so an inline read can pass a busy reader by without trying its
+    /// lock: a contended `Mutex` try-lock on Linux is a futex system call.
+    let busy = Atomic<Bool>(false)
 
     init(path: String, index: Int) throws(SluiceError) {
         connection = try SQLiteConnection(path: path, readOnly: true)
         try connection.execute("PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824; PRAGMA query_only = 1")
         rows = EventRows(connection: connection)
         queue = DispatchQueue(label: "sluice-log-reader-\(index)")
+    }
+
+    /// Runs `body` holding the lock, blocking until it is free.
+    func withReader<T: Sendable>(_ body: @Sendable (LogReader) throws(SluiceError) -> T) -> Result<T, SluiceError> {
+        lock.withLock { _ in
+            busy.store(true, ordering: .relaxed)
+            defer { busy.store(false, ordering: .relaxed) }
+            return Result { () throws(SluiceError) -> T in try body(self) }
+        }
+    }
+
+    /// Runs `body` holding the lock if the reader is free now; nil when it is busy.
+    func withReaderIfFree<T: Sendable>(
+        _ body: @Sendable (LogReader) throws(SluiceError) -> T
+    ) -> Result<T, SluiceError>? {
+        guard !busy.load(ordering: .relaxed) else { return nil }
+        return lock.withLockIfAvailable { _ in
+            busy.store(true, ordering: .relaxed)
+            defer { busy.store(false, ordering: .relaxed) }
+            return Result { () throws(SluiceError) -> T in try body(self) }
+        }
     }
 }
 
@@ -38,8 +62,7 @@ final class LogReaderPool: Sendable {
         let reader = readers[index % readers.count]
         let result: Result<T, SluiceError> = await withCheckedContinuation { continuation in
             reader.queue.async {
-                let result = reader.lock.withLock { _ in Result { () throws(SluiceError) -> T in try body(reader) } }
-                continuation.resume(returning: result)
+                continuation.resume(returning: reader.withReader(body))
             }
         }
         return try result.get()
@@ -54,10 +77,7 @@ final class LogReaderPool: Sendable {
         let start = next.add(1, ordering: .relaxed).oldValue
         for offset in 0..<readers.count {
             let reader = readers[(start + offset) % readers.count]
-            let attempt: Result<T, SluiceError>? = reader.lock.withLockIfAvailable { _ in
-                Result { () throws(SluiceError) -> T in try body(reader) }
-            }
-            if let attempt { return try attempt.get() }
+            if let attempt = reader.withReaderIfFree(body) { return try attempt.get() }
         }
         return try await read(body)
     }

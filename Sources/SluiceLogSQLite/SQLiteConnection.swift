@@ -22,8 +22,15 @@ final class SQLiteConnection: @unchecked Sendable {
     /// The most interned ids kept before the cache starts over.
     static let internedIDLimit = 65_536
 
+    /// Process-wide SQLite settings, applied once before the first connection opens.
+    private static let processConfigured: Bool = {
+        _ = sluice_sqlite3_disable_memory_statistics()
+        return true
+    }()
+
     /// Opens (and for the writer, creates) the database file at `path`.
     init(path: String, readOnly: Bool) throws(SluiceError) {
+        _ = Self.processConfigured
         var handle: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &handle, flags, nil)
