@@ -31,8 +31,14 @@ public enum AppendValidation {
             guard JSONSyntax.isValid(event.data) else {
                 throw SluiceError(.invalidArgument, "the data of event \(index) (type \(event.type)) is not valid JSON")
             }
-            for value in [event.metadata.correlationID, event.metadata.causationID, event.metadata.principal] {
-                if let value { try checkName(value, what: "a metadata value of event \(index)") }
+            if let value = event.metadata.correlationID {
+                try checkName(value, what: "a metadata value of event \(index)")
+            }
+            if let value = event.metadata.causationID {
+                try checkName(value, what: "a metadata value of event \(index)")
+            }
+            if let value = event.metadata.principal {
+                try checkName(value, what: "a metadata value of event \(index)")
             }
             for (key, value) in event.metadata.extra {
                 try checkName(key, what: "a metadata key of event \(index)")
@@ -43,9 +49,10 @@ public enum AppendValidation {
         }
     }
 
-    private static func checkName(_ value: String, what: String) throws(SluiceError) {
+    /// `what` is built only for the error: every append checks several names per event.
+    private static func checkName(_ value: String, what: @autoclosure () -> String) throws(SluiceError) {
         guard !value.isEmpty, value.utf8.count <= maximumNameBytes else {
-            throw SluiceError(.invalidArgument, "\(what) must be 1 to \(maximumNameBytes) bytes long")
+            throw SluiceError(.invalidArgument, "\(what()) must be 1 to \(maximumNameBytes) bytes long")
         }
     }
 }

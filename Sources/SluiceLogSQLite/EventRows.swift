@@ -5,17 +5,26 @@ import SluiceCore
 /// Interned ids never change once committed, so each connection caches them; one instance
 /// belongs to one connection and so to one thread.
 final class EventRows {
+    private static let names = [
+        "stream_id", "version", "position", "type_id", "recorded_at", "event_id", "correlation_id", "causation_id",
+        "principal", "extra", "data",
+    ]
+
     /// The columns every event read selects, in the order `decode` expects.
-    static let columns = columns(of: nil)
+    static let columns = names.joined(separator: ", ")
+
+    /// The two tiers' qualified lists, built once: every query's SQL names one.
+    private static let tierColumns = Dictionary(
+        uniqueKeysWithValues: ["events", "events_recent"].map { ($0, qualified($0)) })
 
     /// ``columns`` qualified with a table name, for reads that join the payload to `event_positions`.
     static func columns(of table: String?) -> String {
-        let names = [
-            "stream_id", "version", "position", "type_id", "recorded_at", "event_id", "correlation_id", "causation_id",
-            "principal", "extra", "data",
-        ]
-        guard let table else { return names.joined(separator: ", ") }
-        return names.map { "\(table).\($0)" }.joined(separator: ", ")
+        guard let table else { return columns }
+        return tierColumns[table] ?? qualified(table)
+    }
+
+    private static func qualified(_ table: String) -> String {
+        names.map { "\(table).\($0)" }.joined(separator: ", ")
     }
 
     private let connection: SQLiteConnection

@@ -59,6 +59,15 @@ extension EventLogConformance {
             check("an empty append is refused") { (log: any EventLog) async throws in
                 #expect(await thrownError { _ = try await log.append([], to: stream("s")) }?.code == .invalidArgument)
             },
+            check("an over-long metadata value is refused with a message naming its event") {
+                (log: any EventLog) async throws in
+                let oversized = NewEvent(
+                    type: "thing.happened", metadata: EventMetadata(principal: String(repeating: "p", count: 1_025)))
+                let failure = await thrownError { _ = try await log.append([event(), oversized], to: stream("s")) }
+                #expect(failure?.code == .invalidArgument)
+                #expect(failure?.message == "a metadata value of event 1 must be 1 to 1024 bytes long")
+                #expect(try await log.headPosition() == 0)
+            },
             check("an append repeated with the same idempotency key returns the original result and writes nothing") {
                 (log: any EventLog) async throws in
                 let original = try await log.append(
