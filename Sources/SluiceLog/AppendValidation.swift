@@ -31,15 +31,9 @@ public enum AppendValidation {
             guard JSONSyntax.isValid(event.data) else {
                 throw SluiceError(.invalidArgument, "the data of event \(index) (type \(event.type)) is not valid JSON")
             }
-            if let value = event.metadata.correlationID {
-                try checkName(value, what: "a metadata value of event \(index)")
-            }
-            if let value = event.metadata.causationID {
-                try checkName(value, what: "a metadata value of event \(index)")
-            }
-            if let value = event.metadata.principal {
-                try checkName(value, what: "a metadata value of event \(index)")
-            }
+            try checkMetadataValue(event.metadata.correlationID, event: index)
+            try checkMetadataValue(event.metadata.causationID, event: index)
+            try checkMetadataValue(event.metadata.principal, event: index)
             for (key, value) in event.metadata.extra {
                 try checkName(key, what: "a metadata key of event \(index)")
                 guard value.utf8.count <= maximumDataBytes else {
@@ -47,6 +41,10 @@ public enum AppendValidation {
                 }
             }
         }
+    }
+
+    private static func checkMetadataValue(_ value: String?, event index: Int) throws(SluiceError) {
+        if let value { try checkName(value, what: "a metadata value of event \(index)") }
     }
 
     /// `what` is built only for the error: every append checks several names per event.

@@ -23,11 +23,7 @@ final class LogReader: @unchecked Sendable {
 
     /// Runs `body` holding the lock, blocking until it is free.
     func withReader<T: Sendable>(_ body: @Sendable (LogReader) throws(SluiceError) -> T) -> Result<T, SluiceError> {
-        lock.withLock { _ in
-            busy.store(true, ordering: .relaxed)
-            defer { busy.store(false, ordering: .relaxed) }
-            return Result { () throws(SluiceError) -> T in try body(self) }
-        }
+        lock.withLock { _ in markedBusy(body) }
     }
 
     /// Runs `body` holding the lock if the reader is free now; nil when it is busy.
@@ -35,11 +31,16 @@ final class LogReader: @unchecked Sendable {
         _ body: @Sendable (LogReader) throws(SluiceError) -> T
     ) -> Result<T, SluiceError>? {
         guard !busy.load(ordering: .relaxed) else { return nil }
-        return lock.withLockIfAvailable { _ in
-            busy.store(true, ordering: .relaxed)
-            defer { busy.store(false, ordering: .relaxed) }
-            return Result { () throws(SluiceError) -> T in try body(self) }
-        }
+        return lock.withLockIfAvailable { _ in markedBusy(body) }
+    }
+
+    /// Runs `body` for a caller that holds the lock, with `busy` set meanwhile.
+    private func markedBusy<T: Sendable>(
+        _ body: @Sendable (LogReader) throws(SluiceError) -> T
+    ) -> Result<T, SluiceError> {
+        busy.store(true, ordering: .relaxed)
+        defer { busy.store(false, ordering: .relaxed) }
+        return Result { () throws(SluiceError) -> T in try body(self) }
     }
 }
 
