@@ -113,10 +113,17 @@ final class SQLiteStatement {
     func columnType(_ column: Int32) -> Int32 { sqlite3_column_type(pointer, column) }
 
     /// The column as text; NULL reads as nil.
+    ///
+    /// Read through `sqlite3_column_blob`, which hands out a text value's bytes where they lie;
+    /// `sqlite3_column_text` must NUL-terminate them first, and for a value read from a page
+    /// that means a malloc and a copy per column per row.
     func text(_ column: Int32) -> String? {
-        guard let raw = sqlite3_column_text(pointer, column) else { return nil }
+        guard let raw = sqlite3_column_blob(pointer, column) else {
+            // No pointer for both NULL and a zero-length value.
+            return sqlite3_column_type(pointer, column) == SQLITE_NULL ? nil : ""
+        }
         let count = Int(sqlite3_column_bytes(pointer, column))
-        return String(decoding: UnsafeBufferPointer(start: raw, count: count), as: UTF8.self)
+        return String(decoding: UnsafeRawBufferPointer(start: raw, count: count), as: UTF8.self)
     }
 
     /// The column's bytes, handed to `body` without copying.

@@ -86,6 +86,7 @@ struct LogBenchmark: AsyncParsableCommand {
             makeData: LogWorkload.data
         )
         let batches = after.commits - before.commits
+        let commitSeconds = Double(after.commitNanoseconds - before.commitNanoseconds) / 1e9
         BenchFigure.report(
             [
                 BenchFigure(
@@ -111,6 +112,12 @@ struct LogBenchmark: AsyncParsableCommand {
                     name: "group_commit_mean_batch_events",
                     value: batches == 0 ? 0 : Double(after.events - before.events) / Double(batches),
                     unit: "events"),
+                BenchFigure(
+                    name: "group_commit_mean_ms",
+                    value: batches == 0 ? 0 : commitSeconds * 1_000 / Double(batches), unit: "ms"),
+                // The share of the measured phase the writer spent inside append transactions:
+                // near 1, the writer is the bottleneck; well below, the callers are.
+                BenchFigure(name: "writer_commit_busy_ratio", value: commitSeconds / appendSeconds, unit: "ratio"),
                 BenchFigure(name: "in_flight_per_writer", value: Double(inFlightPerWriter), unit: "appends"),
                 BenchFigure(name: "log_size_events", value: Double(head), unit: "events"),
             ],
