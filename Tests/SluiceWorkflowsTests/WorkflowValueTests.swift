@@ -34,3 +34,17 @@ func aValueIsJSONEncodableExactlyWhenItsJSONTextCanBeWritten(value: WorkflowValu
     #expect(!value.isJSONEncodable)
     #expect((try? value.jsonString()) == nil)
 }
+
+@Test func indentedJSONPutsEachMemberOnItsOwnLineWithThePrefixAndOneIndentPerLevel() throws {
+    let value: WorkflowValue = ["a": [1, 2.0], "b": [:], "c": []]
+    let layout = WorkflowValue.JSONLayout(prefix: "> ", indent: "  ")
+    #expect(
+        try value.jsonString(layout: layout)
+            == "{\n>   \"a\": [\n>     1,\n>     2.0\n>   ],\n>   \"b\": {},\n>   \"c\": []\n> }")
+}
+
+@Test func jsonTextEscapesQuotesBackslashesAndControlsAndKeepsOtherCharactersAsTheyAre() throws {
+    let value: WorkflowValue = ["k\"\\": "tab\there\u{1}, caf\u{e9} \u{1F600}"]
+    #expect(try value.jsonString() == #"{"k\"\\":"tab\there\u0001, café 😀"}"#)
+    #expect(try JSONReader.parse(try value.jsonString()) == value)
+}

@@ -21,10 +21,15 @@ extension WorkflowValue {
     }
 
     /// Encodes the value as JSON text; throws ValueError for bytes and non-finite doubles.
+    ///
+    /// The text is built as UTF-8 bytes and made a String once: appending to a String checks its
+    /// storage and flags on every piece, which cost more than the bytes themselves for the
+    /// many-small-pieces shape of event payloads.
     public func jsonString(layout: JSONLayout = .compact) throws(WorkflowError) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         try Self.write(self, into: &out, layout: layout, level: 0)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether ``jsonString(layout:)`` succeeds: no bytes, no non-finite double, no nesting past
@@ -44,49 +49,51 @@ extension WorkflowValue {
     }
 
     private static func write(
-        _ value: WorkflowValue, into out: inout String, layout: JSONLayout, level: Int
+        _ value: WorkflowValue, into out: inout [UInt8], layout: JSONLayout, level: Int
     ) throws(WorkflowError) {
         guard level < JSONReader.maximumDepth else {
             throw .resourceLimit("value nested deeper than \(JSONReader.maximumDepth) levels cannot be encoded")
         }
         switch value {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d):
             guard d.isFinite else { throw .valueError("cannot encode a non-finite double as JSON") }
-            out += formatDouble(d)
-        case .string(let s): writeString(s, into: &out)
+            out.append(contentsOf: formatDouble(d).utf8)
+        case .string(let s): JSONText.appendQuoted(s, to: &out)
         case .bytes: throw .valueError("bytes are not JSON encodable")
         case .list(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (n, item) in items.enumerated() {
-                if n > 0 { out += "," }
+                if n > 0 { out.append(UInt8(ascii: ",")) }
                 newline(into: &out, layout: layout, level: level + 1)
                 try write(item, into: &out, layout: layout, level: level + 1)
             }
             if !items.isEmpty { newline(into: &out, layout: layout, level: level) }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .map(let map):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             var first = true
             for (key, item) in map {
-                if !first { out += "," }
+                if !first { out.append(UInt8(ascii: ",")) }
                 first = false
                 newline(into: &out, layout: layout, level: level + 1)
-                writeString(key, into: &out)
-                out += layout.indent == nil ? ":" : ": "
+                JSONText.appendQuoted(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                if layout.indent != nil { out.append(UInt8(ascii: " ")) }
                 try write(item, into: &out, layout: layout, level: level + 1)
             }
             if !map.isEmpty { newline(into: &out, layout: layout, level: level) }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func newline(into out: inout String, layout: JSONLayout, level: Int) {
+    private static func newline(into out: inout [UInt8], layout: JSONLayout, level: Int) {
         guard let indent = layout.indent else { return }
-        out += "\n" + layout.prefix
-        for _ in 0..<level { out += indent }
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: layout.prefix.utf8)
+        for _ in 0..<level { out.append(contentsOf: indent.utf8) }
     }
 
     /// Formats a double the way GCP prints it: shortest round-trip form, always with a fraction or exponent.
@@ -95,9 +102,5 @@ extension WorkflowValue {
             return String(Int64(d)) + ".0"
         }
         return "\(d)"
-    }
-
-    static func writeString(_ s: String, into out: inout String) {
-        JSONText.appendQuoted(s, to: &out)
     }
 }
