@@ -201,6 +201,14 @@ struct StorageAPITests {
         arguments: [
             ("/upload/storage/v1/b/uploads/o?uploadType=media&name=..", "INVALID_ARGUMENT"),
             ("/upload/storage/v1/b/uploads/o?uploadType=media&name=a%0Ab", "INVALID_ARGUMENT"),
+            ("/upload/storage/v1/b/uploads/o?uploadType=media&name=..%2F..%2Fetc%2Fpasswd", "INVALID_ARGUMENT"),
+            ("/upload/storage/v1/b/uploads/o?uploadType=media&name=%2Fetc%2Fpasswd", "INVALID_ARGUMENT"),
+            ("/upload/storage/v1/b/uploads/o?uploadType=media&name=a%00b", "INVALID_ARGUMENT"),
+            (
+                "/upload/storage/v1/b/uploads/o?uploadType=media&name=" + String(repeating: "x", count: 1_025),
+                "INVALID_ARGUMENT"
+            ),
+            ("/upload/storage/v1/b/uploads/o?uploadType=resumable&name=a%2F..%2F..%2Fb", "INVALID_ARGUMENT"),
             ("/upload/storage/v1/b/nope/o?uploadType=media&name=x", "NOT_FOUND"),
             ("/upload/storage/v1/b/uploads/o?uploadType=weird&name=x", "INVALID_ARGUMENT"),
         ])
@@ -214,6 +222,23 @@ struct StorageAPITests {
             }
         }
         #expect(await fixture.log.headPosition() == head)
+    }
+
+    @Test("an object stored under a name that uploads now refuse stays readable and deletable")
+    func legacyObjectNamesStayReachable() async throws {
+        let fixture = try StorageFixture()
+        try await fixture.storage.createBucket("uploads")
+        let stored = try await LocalObjectStore(directory: fixture.directory).write(Array("old".utf8))
+        _ = try await fixture.storage.finalize(
+            try BucketName("uploads"), try ObjectName("../legacy"), stored, "text/plain", [:], .none, .empty)
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/storage/v1/b/uploads/o/..%2Flegacy?alt=media", method: .get) { response in
+                #expect(String(buffer: response.body) == "old")
+            }
+            try await client.execute(uri: "/storage/v1/b/uploads/o/..%2Flegacy", method: .delete) { response in
+                #expect(response.status == .noContent)
+            }
+        }
     }
 
     @Test("a body over the limit is 413")

@@ -43,6 +43,16 @@ import Testing
         #expect(throws: SluiceError(.invalidArgument, "")) { try ObjectName(name) }
     }
 
+    @Test(arguments: ["../../etc/passwd", "a/../b", "photos/..", "..", "/etc/passwd", "/", "nul\u{0}byte"])
+    func namesThatReadAsPathsOutOfADirectoryAreRefusedForNewObjects(_ name: String) {
+        #expect(throws: SluiceError(.invalidArgument, "")) { try ObjectName.forNewObject(name) }
+    }
+
+    @Test(arguments: ["a..b", "..hidden", "a/.../b", "a/./b", "photos/cat.png", "tab\there", "dir/", "a//b"])
+    func namesWithDotsThatAreNotPathSegmentsAreAcceptedForNewObjects(_ name: String) throws {
+        #expect(try ObjectName.forNewObject(name).rawValue == name)
+    }
+
     @Test func objectStreamsEscapeControlCharactersAndPercentSigns() throws {
         let bucket = try BucketName("uploads")
         #expect(try ResourceStreams.object(bucket, ObjectName("a/b.png")).rawValue == "object/uploads/a/b.png")

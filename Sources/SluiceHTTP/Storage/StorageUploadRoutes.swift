@@ -106,7 +106,7 @@ public struct StorageUploadRoutes: Sendable {
             throw GoogleErrorResponse.invalidArgument("the upload names no object")
         }
         do {
-            _ = try ObjectName(name)
+            _ = try ObjectName.forNewObject(name)
             _ = try await storage.bucket(bucket)
             let contentType =
                 metadata.contentType ?? request.headers[StorageHTTP.header("x-upload-content-type")]

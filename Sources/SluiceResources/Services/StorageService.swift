@@ -167,7 +167,7 @@ public struct StorageService: Sendable {
         metadata: EventMetadata = .empty
     ) async throws(SluiceError) -> ObjectVersion {
         let bucket = try BucketName(name)
-        let object = try ObjectName(objectName)
+        let object = try ObjectName.forNewObject(objectName)
         let stored = try await objects.write(bytes)
         if let expectedCRC32C, expectedCRC32C != stored.crc32cBase64 {
             throw SluiceError(
@@ -193,7 +193,7 @@ public struct StorageService: Sendable {
         metadata: EventMetadata = .empty
     ) async throws(SluiceError) -> ObjectVersion {
         let bucket = try BucketName(name)
-        let object = try ObjectName(objectName)
+        let object = try ObjectName.forNewObject(objectName)
         let stored = try await objects.write(chunks: chunks)
         if let expectedCRC32C, expectedCRC32C != stored.crc32cBase64 {
             throw SluiceError(

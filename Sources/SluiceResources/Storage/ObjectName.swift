@@ -29,6 +29,26 @@ public struct ObjectName: Sendable, Hashable, Comparable, Codable, CustomStringC
         self.rawValue = rawValue
     }
 
+    /// Validates the name of an object being created: Google's rules plus Sluice's refusal of
+    /// names that read as paths escaping a directory, a segment `..` or a leading `/`, and of NUL.
+    ///
+    /// Google accepts these. Sluice never uses a name as a file path (bytes are stored under
+    /// their digest), but clients that mirror a bucket into a directory do, and a name like
+    /// `../../.bashrc` turns such a download into a write outside it. Only creation is refused:
+    /// objects already stored under such names stay readable and deletable.
+    public static func forNewObject(_ rawValue: String) throws(SluiceError) -> ObjectName {
+        let name = try ObjectName(rawValue)
+        func fail(_ why: String) -> SluiceError { SluiceError(.invalidArgument, "invalid object name: \(why)") }
+        guard !rawValue.utf8.contains(0) else { throw fail("an object name cannot contain NUL") }
+        guard !rawValue.hasPrefix("/") else {
+            throw fail("an object name cannot start with '/', which reads as an absolute path")
+        }
+        guard !rawValue.split(separator: "/", omittingEmptySubsequences: false).contains("..") else {
+            throw fail("an object name cannot have a '..' segment, which reads as a path out of its directory")
+        }
+        return name
+    }
+
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         do {
