@@ -30,6 +30,24 @@ struct PubSubAPITests {
         }
     }
 
+    @Test("resource names in the path are percent-decoded, as Google decodes them")
+    func pathNamesArePercentDecoded() async throws {
+        try await withServer { client in
+            try await client.execute(uri: Self.project + "/topics/a%2Bb", method: .put) { response in
+                #expect(StorageFixture.json(response.body)["name"] as? String == "projects/p/topics/a+b")
+            }
+            try await client.execute(uri: Self.project + "/topics/a+b", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: Self.project + "/topics/Bad%20Name", method: .put) { response in
+                #expect(StorageFixture.errorStatus(response.body) == "INVALID_ARGUMENT")
+            }
+            try await client.execute(uri: Self.project + "/topics/bad%zz", method: .put) { response in
+                #expect(StorageFixture.errorStatus(response.body) == "INVALID_ARGUMENT")
+            }
+        }
+    }
+
     @Test("a published message is pulled with its data, attributes and id, and acknowledged once")
     func publishPullAcknowledge() async throws {
         try await withServer { client in

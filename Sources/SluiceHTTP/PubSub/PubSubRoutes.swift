@@ -34,7 +34,7 @@ public struct PubSubRoutes: Sendable {
             } catch { throw GoogleErrorResponse(error) }
         }
         routes(.viewer).get("/v1/projects/:project/topics") { _, context in
-            let project = try context.parameters.require("project")
+            let project = try context.parameters.decoded("project")
             do {
                 let topics = try await pubsub.listTopics().map { ["name": "projects/\(project)/topics/\($0)"] }
                 return try StorageHTTP.json(["topics": topics])
@@ -97,7 +97,7 @@ public struct PubSubRoutes: Sendable {
             } catch { throw GoogleErrorResponse(error) }
         }
         routes(.viewer).get("/v1/projects/:project/subscriptions") { _, context in
-            let project = try context.parameters.require("project")
+            let project = try context.parameters.decoded("project")
             do {
                 let all = try await pubsub.listSubscriptions().map {
                     PubSubJSON.subscription($0.config, project: project)
@@ -181,7 +181,7 @@ public struct PubSubRoutes: Sendable {
     }
 
     static func names(_ context: some RequestContext, _ kind: String) throws -> (project: String, name: String) {
-        (try context.parameters.require("project"), try context.parameters.require(kind))
+        (try context.parameters.decoded("project"), try context.parameters.decoded(kind))
     }
 
     static func object(_ request: Request) async throws -> [String: Any] {

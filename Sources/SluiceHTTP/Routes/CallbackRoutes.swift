@@ -27,8 +27,8 @@ struct CallbackRoutes: Sendable {
     }
 
     private func receive(_ request: Request, context: SluiceRequestContext) async throws -> Response {
-        let execution = try context.parameters.require("execution")
-        let callback = try context.parameters.require("callback")
+        let execution = try context.parameters.decoded("execution")
+        let callback = try context.parameters.decoded("callback")
         let history: ExecutionHistory
         do { history = try await runner.history(of: try ExecutionID(execution)) } catch {
             throw GoogleErrorResponse(error)

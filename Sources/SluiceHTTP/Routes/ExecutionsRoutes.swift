@@ -16,7 +16,7 @@ struct ExecutionsRoutes: Sendable {
         let base = "/v1/projects/:project/locations/:location/workflows/:workflow/executions"
         routes(.invoker).post(RouterPath(base)) { request, context in
             let (project, location) = try WorkflowsRoutes.scope(context)
-            let workflow = try context.parameters.require("workflow")
+            let workflow = try context.parameters.decoded("workflow")
             let argument = try await Self.argument(request, limit: context.maxUploadSize)
             let id = try ExecutionID(UUID().uuidString.lowercased())
             do {
@@ -31,12 +31,12 @@ struct ExecutionsRoutes: Sendable {
         }
         routes(.viewer).get(RouterPath("\(base)/:execution")) { _, context in
             let (project, location) = try WorkflowsRoutes.scope(context)
-            let id = try Self.executionID(try context.parameters.require("execution"))
+            let id = try Self.executionID(try context.parameters.decoded("execution"))
             return try await resource(id, project: project, location: location)
         }
         routes(.invoker).post(RouterPath("\(base)/:execution")) { _, context in
             let (project, location) = try WorkflowsRoutes.scope(context)
-            let target = try context.parameters.require("execution")
+            let target = try context.parameters.decoded("execution")
             guard target.hasSuffix(":cancel") else { throw GoogleErrorResponse.notFound("no method \(target)") }
             let id = try Self.executionID(String(target.dropLast(":cancel".count)))
             do {
@@ -49,7 +49,7 @@ struct ExecutionsRoutes: Sendable {
         }
         routes(.viewer).get(RouterPath(base)) { request, context in
             let (project, location) = try WorkflowsRoutes.scope(context)
-            let workflow = try context.parameters.require("workflow")
+            let workflow = try context.parameters.decoded("workflow")
             let pageSize = min(max(Int(request.uri.queryParameters.get("pageSize") ?? "") ?? 100, 1), 1_000)
             let before = Int64(request.uri.queryParameters.get("pageToken") ?? "")
             let page: EventPage

@@ -15,7 +15,7 @@ struct PredictionRoutes: Sendable {
         for collection in ["endpoints", "models"] {
             let path = "/v1/projects/:project/locations/:location/\(collection)/:target"
             routes(.invoker).post(RouterPath(path)) { request, context in
-                let target = try context.parameters.require("target")
+                let target = try context.parameters.decoded("target")
                 guard target.hasSuffix(":predict") else {
                     throw GoogleErrorResponse.notFound("no method \(target) on \(collection)")
                 }

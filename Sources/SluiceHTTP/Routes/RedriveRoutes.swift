@@ -12,7 +12,7 @@ struct RedriveRoutes: Sendable {
 
     func add(to routes: RoleRoutes) {
         routes(.editor).post("/v1/sluice/subscriptions/:target") { request, context in
-            let target = try context.parameters.require("target")
+            let target = try context.parameters.decoded("target")
             guard target.hasSuffix(":redrive") else { throw GoogleErrorResponse.notFound("no method \(target)") }
             let subscription = String(target.dropLast(":redrive".count))
             let body = try await request.body.collect(upTo: 64 * 1024)

@@ -37,7 +37,7 @@ struct ReplayRoutes: Sendable {
 
     func add(to routes: RoleRoutes) {
         routes(.invoker).post("/v1/sluice/executions/:target") { request, context in
-            let target = try context.parameters.require("target")
+            let target = try context.parameters.decoded("target")
             guard target.hasSuffix(":replay") else { throw GoogleErrorResponse.notFound("no method \(target)") }
             let body = try await Self.body(request, limit: context.maxUploadSize)
             let settings = try Settings(body)

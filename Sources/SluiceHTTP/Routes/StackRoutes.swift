@@ -33,13 +33,13 @@ struct StackRoutes: Sendable {
             return JSONObject.response(Self.render(plan, of: desired))
         }
         routes(.viewer).get("/v1/sluice/stacks/:name") { _, context in
-            let name = try context.parameters.require("name")
+            let name = try context.parameters.decoded("name")
             let owned = try await WorkflowsRoutes.mapped { try await applier.owned(by: name) }
             return JSONObject.response(
                 JSONObject(["stack": .string(name), "resources": .array(owned.map(JSONField.string))]))
         }
         routes(.editor).post("/v1/sluice/stacks/:name") { _, context in
-            let target = try context.parameters.require("name")
+            let target = try context.parameters.decoded("name")
             guard target.hasSuffix(":destroy") else { throw GoogleErrorResponse.notFound("no method \(target)") }
             let name = String(target.dropLast(":destroy".count))
             let acting = applier.acting(as: context.principal)

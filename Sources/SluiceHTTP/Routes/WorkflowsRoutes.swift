@@ -26,7 +26,7 @@ struct WorkflowsRoutes: Sendable {
         }
         routes(.editor).patch(RouterPath("\(base)/workflows/:workflow")) { request, context in
             let (project, location) = try Self.scope(context)
-            let name = try context.parameters.require("workflow")
+            let name = try context.parameters.decoded("workflow")
             let current = try await summary(name)
             let body = try await WorkflowBody(request, context: context)
             let mask = request.uri.queryParameters.get("updateMask").map { $0.split(separator: ",").map(String.init) }
@@ -37,13 +37,13 @@ struct WorkflowsRoutes: Sendable {
         }
         routes(.editor).delete(RouterPath("\(base)/workflows/:workflow")) { _, context in
             let (project, location) = try Self.scope(context)
-            let name = try context.parameters.require("workflow")
+            let name = try context.parameters.decoded("workflow")
             let deletion = try await Self.mapped { try await catalog.delete(name: name, principal: context.principal) }
             return JSONObject.response(Self.deleteOperation(deletion, project: project, location: location))
         }
         routes(.viewer).get(RouterPath("\(base)/workflows/:workflow")) { request, context in
             let (project, location) = try Self.scope(context)
-            let target = try context.parameters.require("workflow")
+            let target = try context.parameters.decoded("workflow")
             if target.hasSuffix(":listRevisions") {
                 let name = String(target.dropLast(":listRevisions".count))
                 let revisions = try await Self.mapped { try await catalog.revisions(of: name) }
@@ -76,7 +76,7 @@ struct WorkflowsRoutes: Sendable {
         routes(.viewer).get(RouterPath("\(base)/operations/:operation")) { _, context in
             let (project, location) = try Self.scope(context)
             return JSONObject.response(
-                try await operation(try context.parameters.require("operation"), project: project, location: location))
+                try await operation(try context.parameters.decoded("operation"), project: project, location: location))
         }
     }
 
@@ -122,7 +122,7 @@ struct WorkflowsRoutes: Sendable {
     }
 
     static func scope(_ context: some RequestContext) throws -> (String, String) {
-        (try context.parameters.require("project"), try context.parameters.require("location"))
+        (try context.parameters.decoded("project"), try context.parameters.decoded("location"))
     }
 
     /// `pageSize` items from the `pageToken` offset; the token of the next page, if any.

@@ -42,7 +42,7 @@ enum StorageHTTP {
     }
 
     static func bucket(_ context: some RequestContext) throws -> String {
-        try context.parameters.require("bucket")
+        try context.parameters.decoded("bucket")
     }
 
     static func int64(_ request: Request, _ name: String) throws -> Int64? {

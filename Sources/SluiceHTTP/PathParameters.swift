@@ -1,0 +1,15 @@
+import Foundation
+import Hummingbird
+
+extension Parameters {
+    /// A path parameter, percent-decoded: Google's front end decodes a resource path before it
+    /// reads names from it, so `topics/a%2Bb` names the topic `a+b`, and `topics/Bad%20Name` is
+    /// refused as a name with a space rather than stored with a literal `%20`.
+    func decoded(_ key: String) throws -> String {
+        let raw = try require(key)
+        guard let value = raw.removingPercentEncoding else {
+            throw GoogleErrorResponse.invalidArgument("the path segment '\(raw)' is not valid percent-encoding")
+        }
+        return value
+    }
+}
