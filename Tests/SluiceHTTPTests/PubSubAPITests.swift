@@ -140,6 +140,78 @@ struct PubSubAPITests {
         }
     }
 
+    @Test(
+        "fields of the wrong type are INVALID_ARGUMENT and store nothing, instead of being read as absent",
+        arguments: [
+            ("/topics/jobs:publish", #"{"messages": [{"data": "aGk=", "attributes": {"k": 1}}]}"#),
+            ("/topics/jobs:publish", #"{"messages": [{"data": 42}]}"#),
+            ("/topics/jobs:publish", #"{"messages": [{"data": "aGk=", "orderingKey": ["k"]}]}"#),
+            ("/subscriptions/watch:pull", #"{"maxMessages": "ten"}"#),
+            ("/subscriptions/watch:pull", #"{"maxMessages": 0}"#),
+            ("/subscriptions/watch:pull", #"{"maxMessages": true}"#),
+            ("/subscriptions/watch:modifyAckDeadline", #"{"ackIds": ["a"], "ackDeadlineSeconds": "soon"}"#),
+            ("/subscriptions/watch:modifyAckDeadline", #"{"ackIds": ["a"]}"#),
+            ("/subscriptions/watch:acknowledge", #"{"ackIds": "a"}"#),
+        ])
+    func wronglyTypedFieldsAreRefused(_ path: String, _ body: String) async throws {
+        try await withServer { client in
+            try await client.execute(uri: Self.project + "/topics/jobs", method: .put) { _ in }
+            try await client.execute(
+                uri: Self.project + "/subscriptions/watch", method: .put,
+                body: ByteBuffer(string: #"{"topic": "projects/p/topics/jobs"}"#)
+            ) { #expect($0.status == .ok) }
+            try await client.execute(uri: Self.project + path, method: .post, body: ByteBuffer(string: body)) {
+                #expect(StorageFixture.errorStatus($0.body) == "INVALID_ARGUMENT")
+            }
+            try await client.execute(
+                uri: Self.project + "/subscriptions/watch:pull", method: .post,
+                body: ByteBuffer(string: #"{"returnImmediately": true}"#)
+            ) { #expect(StorageFixture.json($0.body).isEmpty) }
+        }
+    }
+
+    @Test("integers written as strings, as proto3 JSON allows, are read")
+    func integersAsStringsAreRead() async throws {
+        try await withServer { client in
+            try await Self.publishOne(client, options: "")
+            try await client.execute(
+                uri: Self.project + "/subscriptions/watch:pull", method: .post,
+                body: ByteBuffer(string: #"{"maxMessages": "1"}"#)
+            ) { response in
+                #expect((StorageFixture.json(response.body)["receivedMessages"] as? [Any])?.count == 1)
+            }
+        }
+    }
+
+    @Test("an empty message is refused with a message that says which rule it broke")
+    func emptyMessageErrorReadsWell() async throws {
+        try await withServer { client in
+            try await client.execute(uri: Self.project + "/topics/jobs", method: .put) { _ in }
+            try await client.execute(
+                uri: Self.project + "/topics/jobs:publish", method: .post,
+                body: ByteBuffer(string: #"{"messages": [{}]}"#)
+            ) { response in
+                let error = StorageFixture.json(response.body)["error"] as? [String: Any]
+                #expect(error?["message"] as? String == "a message has neither data nor attributes")
+            }
+        }
+    }
+
+    @Test("a subscription whose topic was deleted shows _deleted-topic_, as Pub/Sub does")
+    func subscriptionOfADeletedTopic() async throws {
+        try await withServer { client in
+            try await Self.publishOne(client, options: "")
+            try await client.execute(uri: Self.project + "/topics/jobs", method: .delete) { #expect($0.status == .ok) }
+            try await client.execute(uri: Self.project + "/subscriptions/watch", method: .get) { response in
+                #expect(StorageFixture.json(response.body)["topic"] as? String == "_deleted-topic_")
+            }
+            try await client.execute(uri: Self.project + "/subscriptions", method: .get) { response in
+                let all = StorageFixture.json(response.body)["subscriptions"] as? [[String: Any]]
+                #expect(all?.map { $0["topic"] as? String } == ["_deleted-topic_"])
+            }
+        }
+    }
+
     /// Pulls one message (waiting for it) and returns its ack id and delivery attempt.
     static func pullOne(_ client: any TestClientProtocol) async throws -> (ackID: String, attempt: Int)? {
         try await client.execute(

@@ -11,8 +11,15 @@ enum PubSubJSON {
             throw GoogleErrorResponse.invalidArgument("a publish carries a non-empty messages list")
         }
         return try list.enumerated().map { index, item in
+            func field<T>(_ key: String, as type: T.Type, _ what: String) throws -> T? {
+                guard let value = item[key], !(value is NSNull) else { return nil }
+                guard let typed = value as? T else {
+                    throw GoogleErrorResponse.invalidArgument("messages[\(index)].\(key) must be \(what)")
+                }
+                return typed
+            }
             var data: [UInt8] = []
-            if let text = item["data"] as? String {
+            if let text = try field("data", as: String.self, "a base64 string") {
                 guard let decoded = Data(base64Encoded: text) else {
                     throw GoogleErrorResponse.invalidArgument("messages[\(index)].data is not base64")
                 }
@@ -20,9 +27,33 @@ enum PubSubJSON {
             }
             return PubsubMessage(
                 messageID: "", publishTime: Timestamp(microseconds: 0),
-                attributes: item["attributes"] as? [String: String] ?? [:], data: data,
-                orderingKey: item["orderingKey"] as? String ?? "")
+                attributes: try field("attributes", as: [String: String].self, "an object of strings") ?? [:],
+                data: data,
+                orderingKey: try field("orderingKey", as: String.self, "a string") ?? "")
         }
+    }
+
+    /// An integer field as proto3 JSON writes one: a number, or a string holding one; nil when
+    /// absent. Anything else (a fraction, a Boolean, words) is INVALID_ARGUMENT, not a default.
+    static func integer(_ value: Any?, _ name: String) throws -> Int? {
+        guard let value, !(value is NSNull) else { return nil }
+        // JSONSerialization gives Booleans as NSNumbers of ObjC type "c" (char).
+        if let number = value as? NSNumber, String(cString: number.objCType) != "c",
+            let integer = Int(exactly: number.doubleValue)
+        {
+            return integer
+        }
+        if let text = value as? String, let integer = Int(text) { return integer }
+        throw GoogleErrorResponse.invalidArgument("\(name) must be an integer")
+    }
+
+    /// The `ackIds` of an acknowledge or modifyAckDeadline request.
+    static func ackIDs(_ body: [String: Any]) throws -> [String] {
+        guard let value = body["ackIds"], !(value is NSNull) else { return [] }
+        guard let ids = value as? [String] else {
+            throw GoogleErrorResponse.invalidArgument("ackIds must be a list of strings")
+        }
+        return ids
     }
 
     static func message(_ message: PubsubMessage) -> [String: Any] {
@@ -112,10 +143,11 @@ enum PubSubJSON {
         return PushConfig.OIDCToken(serviceAccountEmail: email, audience: audience as? String ?? "")
     }
 
-    static func subscription(_ config: SubscriptionConfig, project: String) -> [String: Any] {
+    /// `detached`: the subscription's topic was deleted, which Pub/Sub shows as `_deleted-topic_`.
+    static func subscription(_ config: SubscriptionConfig, project: String, detached: Bool = false) -> [String: Any] {
         var json: [String: Any] = [
             "name": "projects/\(project)/subscriptions/\(config.name.rawValue)",
-            "topic": "projects/\(project)/topics/\(config.topic.rawValue)",
+            "topic": detached ? "_deleted-topic_" : "projects/\(project)/topics/\(config.topic.rawValue)",
             "ackDeadlineSeconds": config.ackDeadlineSeconds,
             "messageRetentionDuration": "\(config.messageRetentionSeconds)s",
             "enableMessageOrdering": config.enableMessageOrdering,

@@ -92,15 +92,26 @@ public struct PubSubRoutes: Sendable {
         routes(.viewer).get(RouterPath(subscription)) { _, context in
             let (project, name) = try Self.names(context, "subscription")
             do {
-                return try PubSubJSON.response(
-                    PubSubJSON.subscription(try await pubsub.subscription(name), project: project))
+                let config = try await pubsub.subscription(name)
+                let detached = try await !pubsub.topicExists(config.topic.rawValue)
+                return try PubSubJSON.response(PubSubJSON.subscription(config, project: project, detached: detached))
             } catch { throw GoogleErrorResponse(error) }
         }
         routes(.viewer).get("/v1/projects/:project/subscriptions") { _, context in
             let project = try context.parameters.decoded("project")
             do {
-                let all = try await pubsub.listSubscriptions().map {
-                    PubSubJSON.subscription($0.config, project: project)
+                var all: [[String: Any]] = []
+                var liveTopics: [String: Bool] = [:]
+                for state in try await pubsub.listSubscriptions() {
+                    let topic = state.config.topic.rawValue
+                    let live: Bool
+                    if let known = liveTopics[topic] {
+                        live = known
+                    } else {
+                        live = try await pubsub.topicExists(topic)
+                        liveTopics[topic] = live
+                    }
+                    all.append(PubSubJSON.subscription(state.config, project: project, detached: !live))
                 }
                 return try PubSubJSON.response(["subscriptions": all])
             } catch { throw GoogleErrorResponse(error) }
@@ -123,7 +134,7 @@ public struct PubSubRoutes: Sendable {
                 switch target[target.index(after: colon)...] {
                 case "pull": return try await pull(name, body)
                 case "acknowledge":
-                    let refused = try await hub.acknowledge(name, ackIDs: body["ackIds"] as? [String] ?? [])
+                    let refused = try await hub.acknowledge(name, ackIDs: try PubSubJSON.ackIDs(body))
                     if !refused.isEmpty { throw Self.ackIDFailure(refused) }
                     return try StorageHTTP.json([String: String]())
                 case "modifyPushConfig":
@@ -140,9 +151,10 @@ public struct PubSubRoutes: Sendable {
                         config, fields: ["pushConfig"], metadata: EventMetadata(principal: context.principal))
                     return try StorageHTTP.json([String: String]())
                 case "modifyAckDeadline":
-                    let seconds = (body["ackDeadlineSeconds"] as? NSNumber)?.int64Value ?? 0
+                    guard let seconds = try PubSubJSON.integer(body["ackDeadlineSeconds"], "ackDeadlineSeconds")
+                    else { throw GoogleErrorResponse.invalidArgument("modifyAckDeadline needs ackDeadlineSeconds") }
                     let refused = try await hub.modifyAckDeadline(
-                        name, ackIDs: body["ackIds"] as? [String] ?? [], seconds: seconds)
+                        name, ackIDs: try PubSubJSON.ackIDs(body), seconds: Int64(seconds))
                     if !refused.isEmpty { throw Self.ackIDFailure(refused) }
                     return try StorageHTTP.json([String: String]())
                 default: throw GoogleErrorResponse.notFound("no method \(target)")
@@ -169,7 +181,8 @@ public struct PubSubRoutes: Sendable {
 
     private func pull(_ name: String, _ body: [String: Any]) async throws -> Response {
         let config = try await pubsub.subscription(name)
-        let maxMessages = (body["maxMessages"] as? NSNumber)?.intValue ?? 100
+        let maxMessages = try PubSubJSON.integer(body["maxMessages"], "maxMessages") ?? 100
+        guard maxMessages > 0 else { throw GoogleErrorResponse.invalidArgument("maxMessages must be positive") }
         let immediately = body["returnImmediately"] as? Bool ?? false
         let deliveries = try await hub.pull(name, maxMessages: maxMessages, wait: immediately ? .zero : .seconds(10))
         let received = deliveries.map { delivery -> [String: Any] in

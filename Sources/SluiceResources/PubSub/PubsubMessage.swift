@@ -44,18 +44,21 @@ public struct PubsubMessage: Sendable, Hashable, Codable {
         case publishTime, attributes, data, orderingKey
     }
 
+    /// How errors name the message: by id once it has one (a publish validates before ids exist).
+    private var described: String { messageID.isEmpty ? "a message" : "message \(messageID)" }
+
     /// Checks the publish-time rules: data or at least one attribute, and the size limits.
     public func validate() throws(SluiceError) {
         guard !data.isEmpty || !attributes.isEmpty else {
-            throw SluiceError(.invalidArgument, "message \(messageID) has neither data nor attributes")
+            throw SluiceError(.invalidArgument, "\(described) has neither data nor attributes")
         }
         try Self.validate(attributes: attributes)
         guard orderingKey.utf8.count <= Self.maximumOrderingKeyBytes else {
-            throw SluiceError(.invalidArgument, "message \(messageID) has an ordering key over 1024 bytes")
+            throw SluiceError(.invalidArgument, "\(described) has an ordering key over 1024 bytes")
         }
         let size = data.count + attributes.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
         guard size <= Self.maximumSize else {
-            throw SluiceError(.invalidArgument, "message \(messageID) is \(size) bytes; the limit is 10 MB")
+            throw SluiceError(.invalidArgument, "\(described) is \(size) bytes; the limit is 10 MB")
         }
     }
 
