@@ -39,4 +39,19 @@ struct EventsAPITests {
             }
         }
     }
+
+    @Test(
+        "a limit or cursor that is not an integer is INVALID_ARGUMENT, not the default",
+        arguments: ["limit=abc", "limit=0", "after=two", "after=-1", "limit=99999999999999999999"])
+    func nonIntegerPagingIsRefused(_ query: String) async throws {
+        let fixture = APIFixture()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/v1/sluice/events?" + query, method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(
+                    (APIFixture.json(response.body)["error"] as? [String: Any])?["status"] as? String
+                        == "INVALID_ARGUMENT")
+            }
+        }
+    }
 }

@@ -33,6 +33,13 @@ struct EventsRoutes: Sendable {
             }
             return micros
         }
+        func integer(_ name: String, default value: Int64) throws -> Int64 {
+            guard let text = parameters.get(name) else { return value }
+            guard let number = Int64(text) else {
+                throw GoogleErrorResponse.invalidArgument("\(name) '\(text)' is not an integer")
+            }
+            return number
+        }
         do {
             return try EventQuery(
                 stream: parameters.get("stream").map { name throws(SluiceError) in try StreamName(name) },
@@ -44,8 +51,8 @@ struct EventsRoutes: Sendable {
                 predicates: parameters.getAll("where").map { text throws(SluiceError) in
                     try FieldPredicate(parsing: text)
                 },
-                after: Int64(parameters.get("after") ?? "0") ?? 0,
-                limit: Int(parameters.get("limit") ?? "100") ?? 100
+                after: try integer("after", default: 0),
+                limit: Int(clamping: try integer("limit", default: 100))
             ).validated()
         } catch let error as SluiceError {
             throw GoogleErrorResponse(error)
