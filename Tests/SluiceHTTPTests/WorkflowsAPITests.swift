@@ -125,6 +125,44 @@ struct WorkflowsAPITests {
         }
     }
 
+    @Test(
+        "a page size or token that is not one this server would accept is INVALID_ARGUMENT",
+        arguments: [
+            "/workflows/double/executions?pageToken=zzz", "/workflows/double/executions?pageSize=-1",
+            "/workflows/double/executions?pageSize=ten", "/workflows/double:listRevisions?pageToken=-4",
+        ])
+    func badPagingIsRefused(_ path: String) async throws {
+        let fixture = APIFixture()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: APIFixture.base + "/workflows?workflowId=double", method: .post,
+                body: ByteBuffer(string: APIFixture.doubling)
+            ) { #expect($0.status == .ok) }
+            try await client.execute(uri: APIFixture.base + path, method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(
+                    (APIFixture.json(response.body)["error"] as? [String: Any])?["status"] as? String
+                        == "INVALID_ARGUMENT")
+            }
+        }
+    }
+
+    @Test("a page size of 0 means the default and one past the maximum is lowered to it, as Google does")
+    func zeroAndHugePageSizesAreAccepted() async throws {
+        let fixture = APIFixture()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: APIFixture.base + "/workflows?workflowId=double", method: .post,
+                body: ByteBuffer(string: APIFixture.doubling)
+            ) { #expect($0.status == .ok) }
+            for size in ["0", "5000"] {
+                try await client.execute(
+                    uri: APIFixture.base + "/workflows/double/executions?pageSize=\(size)", method: .get
+                ) { #expect($0.status == .ok) }
+            }
+        }
+    }
+
     @Test("cancelling an active execution makes it CANCELLED")
     func cancelMakesItCancelled() async throws {
         let fixture = APIFixture()

@@ -50,8 +50,8 @@ struct ExecutionsRoutes: Sendable {
         routes(.viewer).get(RouterPath(base)) { request, context in
             let (project, location) = try WorkflowsRoutes.scope(context)
             let workflow = try context.parameters.decoded("workflow")
-            let pageSize = min(max(Int(request.uri.queryParameters.get("pageSize") ?? "") ?? 100, 1), 1_000)
-            let before = Int64(request.uri.queryParameters.get("pageToken") ?? "")
+            let pageSize = try ListPaging.pageSize(request.uri.queryParameters.get("pageSize"))
+            let before = try ListPaging.pageToken(request.uri.queryParameters.get("pageToken"))
             let page: EventPage
             do {
                 page = try await log.query(

@@ -47,7 +47,7 @@ struct WorkflowsRoutes: Sendable {
             if target.hasSuffix(":listRevisions") {
                 let name = String(target.dropLast(":listRevisions".count))
                 let revisions = try await Self.mapped { try await catalog.revisions(of: name) }
-                let page = Self.page(revisions, request.uri.queryParameters)
+                let page = try Self.page(revisions, request.uri.queryParameters)
                 var body = JSONObject([
                     "workflows": .array(
                         page.items.map { .object(Self.resource($0, project: project, location: location)) })
@@ -126,9 +126,9 @@ struct WorkflowsRoutes: Sendable {
     }
 
     /// `pageSize` items from the `pageToken` offset; the token of the next page, if any.
-    private static func page<T>(_ items: [T], _ parameters: Parameters) -> (items: ArraySlice<T>, next: Int?) {
-        let size = min(max(Int(parameters.get("pageSize") ?? "") ?? 100, 1), 1_000)
-        let start = min(max(Int(parameters.get("pageToken") ?? "") ?? 0, 0), items.count)
+    private static func page<T>(_ items: [T], _ parameters: Parameters) throws -> (items: ArraySlice<T>, next: Int?) {
+        let size = try ListPaging.pageSize(parameters.get("pageSize"))
+        let start = Int(clamping: min(try ListPaging.pageToken(parameters.get("pageToken")) ?? 0, Int64(items.count)))
         let end = min(start + size, items.count)
         return (items[start..<end], end < items.count ? end : nil)
     }
