@@ -48,7 +48,7 @@ public enum AppendValidation {
     }
 
     /// `what` is built only for the error: every append checks several names per event.
-    private static func checkName(_ value: String, what: @autoclosure () -> String) throws(SluiceError) {
+    static func checkName(_ value: String, what: @autoclosure () -> String) throws(SluiceError) {
         guard !value.isEmpty, value.utf8.count <= maximumNameBytes else {
             throw SluiceError(.invalidArgument, "\(what()) must be 1 to \(maximumNameBytes) bytes long")
         }

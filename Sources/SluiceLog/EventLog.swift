@@ -22,6 +22,15 @@ public protocol EventLog: Sendable {
         idempotencyKey: String?
     ) async throws(SluiceError) -> AppendResult
 
+    /// Appends to several streams as one step: every part's stream is at its expected version
+    /// and all the parts' events are stored, positions contiguous in part order, or nothing is.
+    ///
+    /// A conflict on any part throws `wrongExpectedVersion` naming that part's stream. The
+    /// idempotency key covers the whole append; a repeat returns every part's original result.
+    /// A part without events only checks its stream's version (see ``StreamAppend``) and
+    /// reports positions 0. Results come in part order.
+    func append(_ parts: [StreamAppend], idempotencyKey: String?) async throws(SluiceError) -> [AppendResult]
+
     /// Reads a stream forward, starting at `version` (1 is the first event).
     func readStream(_ stream: StreamName, from version: Int64, limit: Int) async throws(SluiceError) -> [RecordedEvent]
 

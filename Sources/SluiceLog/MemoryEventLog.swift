@@ -28,7 +28,45 @@ public actor MemoryEventLog: EventLog {
         guard expectedVersion.isSatisfied(by: current) else {
             throw VersionConflict(stream: stream, expected: expectedVersion, actual: current).error
         }
+        let result = store(newEvents, to: stream, current: current, timestamp: max(now(), events.last?.timestamp ?? 0))
+        if let idempotencyKey { idempotencyKeys[idempotencyKey] = result }
+        return result
+    }
+
+    public func append(_ parts: [StreamAppend], idempotencyKey: String?) throws(SluiceError) -> [AppendResult] {
+        try AppendValidation.validate(parts, idempotencyKey: idempotencyKey)
+        if let idempotencyKey, idempotencyKeys[idempotencyKey] != nil {
+            return parts.indices.map { index in
+                idempotencyKeys[StreamAppend.partKey(idempotencyKey, index: index)]?.asDuplicate
+                    ?? StreamAppend.conditionResult(at: 0, duplicate: true)
+            }
+        }
+        var versions: [Int64] = []
+        for part in parts {
+            let current = Int64(streams[part.stream]?.count ?? 0)
+            guard part.expectedVersion.isSatisfied(by: current) else {
+                throw VersionConflict(stream: part.stream, expected: part.expectedVersion, actual: current).error
+            }
+            versions.append(current)
+        }
         let timestamp = max(now(), events.last?.timestamp ?? 0)
+        var results: [AppendResult] = []
+        for (index, part) in parts.enumerated() {
+            guard !part.events.isEmpty else {
+                results.append(StreamAppend.conditionResult(at: versions[index], duplicate: false))
+                continue
+            }
+            let result = store(part.events, to: part.stream, current: versions[index], timestamp: timestamp)
+            if let idempotencyKey { idempotencyKeys[StreamAppend.partKey(idempotencyKey, index: index)] = result }
+            results.append(result)
+        }
+        return results
+    }
+
+    /// Stores checked events at the end of the log and of `stream`, which is at `current`.
+    private func store(_ newEvents: [NewEvent], to stream: StreamName, current: Int64, timestamp: Int64)
+        -> AppendResult
+    {
         let firstPosition = Int64(events.count) + 1
         for (offset, event) in newEvents.enumerated() {
             let recorded = RecordedEvent(
@@ -44,15 +82,13 @@ public actor MemoryEventLog: EventLog {
             streams[stream, default: []].append(events.count)
             events.append(recorded)
         }
-        let result = AppendResult(
+        return AppendResult(
             firstPosition: firstPosition,
             lastPosition: Int64(events.count),
             firstVersion: current + 1,
             lastVersion: current + Int64(newEvents.count),
             wasDuplicate: false
         )
-        if let idempotencyKey { idempotencyKeys[idempotencyKey] = result }
-        return result
     }
 
     public func readStream(_ stream: StreamName, from version: Int64, limit: Int) -> [RecordedEvent] {

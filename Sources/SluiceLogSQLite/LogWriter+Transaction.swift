@@ -4,11 +4,11 @@ import SluiceLog
 extension LogWriter {
     /// Writes a batch in one transaction. A version conflict fails only its own append; any
     /// other error rolls back the whole batch and is thrown.
-    func commit(_ batch: [PendingAppend]) throws(SluiceError) -> [Result<AppendResult, SluiceError>] {
+    func commit(_ batch: [PendingAppend]) throws(SluiceError) -> [Result<[AppendResult], SluiceError>] {
         try connection.statement("BEGIN IMMEDIATE").step()
         do {
             try reloadIfChangedElsewhere()
-            var results: [Result<AppendResult, SluiceError>] = []
+            var results: [Result<[AppendResult], SluiceError>] = []
             results.reserveCapacity(batch.count)
             var batchKeys: [String: AppendResult] = [:]
             var appended: [RecordedEvent] = []
@@ -32,31 +32,77 @@ extension LogWriter {
         }
     }
 
+    /// Writes one append: every part's version is checked before anything is written, so a
+    /// conflict on any part leaves the transaction as it was for the rest of the batch.
     private func write(
         _ append: PendingAppend,
         batchKeys: inout [String: AppendResult],
         appended: inout [RecordedEvent]
-    ) throws(SluiceError) -> Result<AppendResult, SluiceError> {
-        if let key = append.idempotencyKey {
-            if let original = batchKeys[key] {
-                return .success(original.asDuplicate)
+    ) throws(SluiceError) -> Result<[AppendResult], SluiceError> {
+        if let key = append.idempotencyKey, let original = try idempotentResult(key, batchKeys: batchKeys) {
+            var results = [original.asDuplicate]
+            for index in append.parts.indices.dropFirst() {
+                let partKey = StreamAppend.partKey(key, index: index)
+                results.append(
+                    try idempotentResult(partKey, batchKeys: batchKeys)?.asDuplicate
+                        ?? StreamAppend.conditionResult(at: 0, duplicate: true))
             }
-            if let original = try storedIdempotentResult(key) {
-                return .success(original.asDuplicate)
-            }
+            return .success(results)
         }
-        let streamID = try internStream(append.stream.rawValue)
-        let current = try streamVersion(streamID)
-        guard append.expectedVersion.isSatisfied(by: current) else {
-            return .failure(
-                VersionConflict(stream: append.stream, expected: append.expectedVersion, actual: current).error)
+        var currents: [(streamID: Int64, version: Int64)] = []
+        currents.reserveCapacity(append.parts.count)
+        for part in append.parts {
+            let streamID = try internStream(part.stream.rawValue)
+            let current = try streamVersion(streamID)
+            guard part.expectedVersion.isSatisfied(by: current) else {
+                return .failure(
+                    VersionConflict(stream: part.stream, expected: part.expectedVersion, actual: current).error)
+            }
+            currents.append((streamID, current))
         }
         let timestamp = max(now(), state.lastTimestamp)
+        var results: [AppendResult] = []
+        results.reserveCapacity(append.parts.count)
+        for (index, part) in append.parts.enumerated() {
+            let (streamID, current) = currents[index]
+            guard !part.events.isEmpty else {
+                results.append(StreamAppend.conditionResult(at: current, duplicate: false))
+                continue
+            }
+            let result = try insert(
+                part, streamID: streamID, current: current, timestamp: timestamp, appended: &appended)
+            if let key = append.idempotencyKey {
+                let partKey = StreamAppend.partKey(key, index: index)
+                try storeIdempotentResult(partKey, result)
+                batchKeys[partKey] = result
+            }
+            results.append(result)
+        }
+        state.lastTimestamp = timestamp
+        return .success(results)
+    }
+
+    /// The result an idempotency key stored, in this batch or an earlier commit.
+    private func idempotentResult(_ key: String, batchKeys: [String: AppendResult]) throws(SluiceError)
+        -> AppendResult?
+    {
+        if let original = batchKeys[key] { return original }
+        return try storedIdempotentResult(key)
+    }
+
+    /// Inserts a part's events at the head of the log, its stream at version `current`.
+    private func insert(
+        _ part: PendingAppend.Part,
+        streamID: Int64,
+        current: Int64,
+        timestamp: Int64,
+        appended: inout [RecordedEvent]
+    ) throws(SluiceError) -> AppendResult {
         let insert = statements.insertRecent
         let index = statements.insertPosition
         let firstPosition = state.headPosition + 1
-        for offset in append.events.indices {
-            let event = append.events[offset]
+        for offset in part.events.indices {
+            let event = part.events[offset]
             let position = firstPosition + Int64(offset)
             let version = current + Int64(offset) + 1
             let hash = EventHasher.chain(
@@ -98,7 +144,7 @@ extension LogWriter {
                 appended.append(
                     RecordedEvent(
                         position: position,
-                        stream: append.stream,
+                        stream: part.stream,
                         version: version,
                         type: event.type,
                         data: event.data,
@@ -111,21 +157,15 @@ extension LogWriter {
         }
         insert.rewind()
         index.rewind()
-        state.lastTimestamp = timestamp
-        let lastVersion = current + Int64(append.events.count)
+        let lastVersion = current + Int64(part.events.count)
         state.streamVersions[streamID] = lastVersion
-        let result = AppendResult(
+        return AppendResult(
             firstPosition: firstPosition,
             lastPosition: state.headPosition,
             firstVersion: current + 1,
             lastVersion: lastVersion,
             wasDuplicate: false
         )
-        if let key = append.idempotencyKey {
-            try storeIdempotentResult(key, result)
-            batchKeys[key] = result
-        }
-        return .success(result)
     }
 
     /// Reloads the head when another process committed since our last transaction.

@@ -213,7 +213,7 @@ final class LogWriter: @unchecked Sendable {
     /// append cannot fail its neighbours.
     private func process(_ batch: [PendingAppend]) -> Int {
         let started = ContinuousClock.now
-        let events = batch.reduce(0) { $0 + $1.events.count }
+        let events = batch.reduce(0) { $0 + $1.eventCount }
         do {
             let results = try commit(batch)
             statistics.recordCommit(appends: batch.count, events: events, since: started)

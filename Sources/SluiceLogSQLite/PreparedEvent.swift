@@ -30,11 +30,20 @@ struct PreparedEvent: Sendable {
     }
 }
 
-/// One append on its way to the writer.
+/// One append on its way to the writer: one part for a plain append, several for an append
+/// that spans streams, which the writer stores all together or not at all.
 struct PendingAppend: Sendable {
-    let stream: StreamName
-    let expectedVersion: ExpectedVersion
+    struct Part: Sendable {
+        let stream: StreamName
+        let expectedVersion: ExpectedVersion
+        /// Empty for a part that only checks its stream's version.
+        let events: [PreparedEvent]
+    }
+
+    let parts: [Part]
     let idempotencyKey: String?
-    let events: [PreparedEvent]
-    let completion: @Sendable (Result<AppendResult, SluiceError>) -> Void
+    /// One result per part, in part order.
+    let completion: @Sendable (Result<[AppendResult], SluiceError>) -> Void
+
+    var eventCount: Int { parts.reduce(0) { $0 + $1.events.count } }
 }

@@ -103,17 +103,36 @@ public final class SQLiteEventLog: EventLog {
         try AppendValidation.validate(events, idempotencyKey: idempotencyKey)
         var generator = SystemRandomNumberGenerator()
         let now = configuration.now()
-        let prepared = events.map { PreparedEvent($0, stream: stream, nowMicros: now, generator: &generator) }
-        let result: Result<AppendResult, SluiceError> = await withCheckedContinuation { continuation in
+        let part = PendingAppend.Part(
+            stream: stream, expectedVersion: expectedVersion,
+            events: events.map { PreparedEvent($0, stream: stream, nowMicros: now, generator: &generator) })
+        return try await enqueue([part], idempotencyKey: idempotencyKey)[0]
+    }
+
+    public func append(_ parts: [StreamAppend], idempotencyKey: String?) async throws(SluiceError) -> [AppendResult] {
+        try AppendValidation.validate(parts, idempotencyKey: idempotencyKey)
+        var generator = SystemRandomNumberGenerator()
+        let now = configuration.now()
+        let pending = parts.map { part in
+            PendingAppend.Part(
+                stream: part.stream, expectedVersion: part.expectedVersion,
+                events: part.events.map {
+                    PreparedEvent($0, stream: part.stream, nowMicros: now, generator: &generator)
+                }
+            )
+        }
+        return try await enqueue(pending, idempotencyKey: idempotencyKey)
+    }
+
+    /// Hands prepared parts to the writer and waits until they are durable or refused.
+    private func enqueue(_ parts: [PendingAppend.Part], idempotencyKey: String?) async throws(SluiceError)
+        -> [AppendResult]
+    {
+        let result: Result<[AppendResult], SluiceError> = await withCheckedContinuation { continuation in
             writer.enqueue(
                 PendingAppend(
-                    stream: stream,
-                    expectedVersion: expectedVersion,
-                    idempotencyKey: idempotencyKey,
-                    events: prepared,
-                    completion: { continuation.resume(returning: $0) }
-                )
-            )
+                    parts: parts, idempotencyKey: idempotencyKey,
+                    completion: { continuation.resume(returning: $0) }))
         }
         return try result.get()
     }

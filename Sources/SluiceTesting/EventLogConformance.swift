@@ -17,7 +17,7 @@ public enum EventLogConformance {
     }
 
     /// Every check, in a stable order.
-    public static var all: [Check] { appending + reading + querying }
+    public static var all: [Check] { appending + multiStream + reading + querying }
 
     static func check(_ name: String, _ body: @escaping @Sendable (any EventLog) async throws -> Void) -> Check {
         Check(name: name, body: body)

@@ -36,6 +36,10 @@ final class ReadCountingLog: EventLog {
         try await base.append(events, to: stream, expectedVersion: expectedVersion, idempotencyKey: idempotencyKey)
     }
 
+    func append(_ parts: [StreamAppend], idempotencyKey: String?) async throws(SluiceError) -> [AppendResult] {
+        try await base.append(parts, idempotencyKey: idempotencyKey)
+    }
+
     func readStream(_ stream: StreamName, from version: Int64, limit: Int) async throws(SluiceError) -> [RecordedEvent]
     {
         streamReadCounts.withLock { $0[stream, default: 0] += 1 }
