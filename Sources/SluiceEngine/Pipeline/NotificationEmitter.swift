@@ -49,7 +49,8 @@ public struct NotificationEmitter: Sendable {
                         }
                         return
                     }
-                    guard let bucket = Self.bucketStream(ofObject: event.stream), let state = buckets[bucket],
+                    guard !InlineNotifications.wereInline(event),
+                        let bucket = Self.bucketStream(ofObject: event.stream), let state = buckets[bucket],
                         state.exists, !state.notifications.isEmpty
                     else { return }
                     let configs = state.notificationConfigs

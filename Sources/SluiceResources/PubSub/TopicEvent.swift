@@ -28,6 +28,17 @@ public enum TopicEvent: Sendable, Hashable {
         }
     }
 
+    /// The event that publishes `draft` at `now`: the topic's stream version becomes its id.
+    public static func publishing(_ draft: PubsubMessage, at now: Timestamp, metadata: EventMetadata)
+        throws(SluiceError) -> NewEvent
+    {
+        var message = draft
+        message.messageID = ""
+        message.publishTime = now
+        try message.validate()
+        return TopicEvent.messagePublished(message).newEvent(metadata: metadata)
+    }
+
     /// The event ready to append.
     public func newEvent(metadata: EventMetadata = .empty) -> NewEvent {
         let data =

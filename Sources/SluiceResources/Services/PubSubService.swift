@@ -37,10 +37,7 @@ public struct PubSubService: Sendable {
 
     /// Whether the topic exists, without reading its messages.
     public func topicExists(_ name: String) async throws(SluiceError) -> Bool {
-        let stream = ResourceStreams.topic(try TopicName(name))
-        guard try await log.streamVersion(stream) > 0 else { return false }
-        let deleted = try await log.query(EventQuery(stream: stream, types: [TopicEvent.TypeName.deleted], limit: 1))
-        return deleted.events.isEmpty
+        try await log.topicExists(try TopicName(name))
     }
 
     /// Deletes a topic. Its subscriptions stay, detached, as in Pub/Sub.
@@ -81,13 +78,7 @@ public struct PubSubService: Sendable {
         guard try await topicExists(name) else { throw SluiceError(.notFound, "topic \(name) does not exist") }
         let now = clock()
         var events: [NewEvent] = []
-        for draft in drafts {
-            var message = draft
-            message.messageID = ""
-            message.publishTime = now
-            try message.validate()
-            events.append(TopicEvent.messagePublished(message).newEvent(metadata: metadata))
-        }
+        for draft in drafts { events.append(try TopicEvent.publishing(draft, at: now, metadata: metadata)) }
         let result = try await log.append(
             events, to: ResourceStreams.topic(topic), expectedVersion: .any, idempotencyKey: idempotencyKey)
         return (result.firstVersion...result.lastVersion).map { String($0) }

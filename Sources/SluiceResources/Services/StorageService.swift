@@ -11,16 +11,20 @@ public struct StorageService: Sendable {
     let objects: any ObjectStore
     let clock: @Sendable () -> Timestamp
     let appender: ResourceAppender
+    let notifications: InlineNotifications
 
+    /// `links` is where notification payloads' `selfLink` and `mediaLink` point.
     public init(
         log: any EventLog,
         objects: any ObjectStore,
+        links: ObjectLinks = .google,
         clock: @escaping @Sendable () -> Timestamp = { Timestamp(microseconds: WallClock.microsecondsSinceEpoch()) }
     ) {
         self.log = log
         self.objects = objects
         self.clock = clock
         appender = ResourceAppender(log: log)
+        notifications = InlineNotifications(log: log, links: links)
     }
 
     // MARK: Buckets
@@ -204,6 +208,10 @@ public struct StorageService: Sendable {
     }
 
     /// Records an object whose bytes are already in the object store (a resumable upload).
+    ///
+    /// The bucket's notification messages are appended with the object's events, in one step
+    /// (``InlineNotifications``). A lost race with another writer of the object or a change to
+    /// the bucket's configs re-reads both and decides again.
     public func finalize(
         _ bucket: BucketName,
         _ object: ObjectName,
@@ -214,7 +222,6 @@ public struct StorageService: Sendable {
         _ metadata: EventMetadata,
         idempotencyKey: String? = nil
     ) async throws(SluiceError) -> ObjectVersion {
-        let bucketState = try await self.bucket(bucket.rawValue)
         let stream = try ResourceStreams.object(bucket, object)
         var metadata = metadata
         if metadata.correlationID == nil {
@@ -224,29 +231,61 @@ public struct StorageService: Sendable {
         let upload = ObjectUpload(
             contentType: contentType, metadata: customMetadata, size: stored.size, md5Hash: stored.md5Base64,
             crc32c: stored.crc32cBase64, digest: stored.digest, inlineContent: stored.inline)
-        let decider = ObjectDecider(bucket: bucket, name: object, versioningEnabled: bucketState.versioningEnabled)
-        return try await appender.change(
-            stream, load: { () async throws(SluiceError) in try await log.loadObject(bucket, object) },
-            metadata: metadata, idempotencyKey: idempotencyKey,
-            duplicate: { (result) async throws(SluiceError) in
+        var lastConflict: SluiceError?
+        for _ in 0..<ResourceAppender.attempts {
+            let bucketLoaded = try await log.loadBucket(bucket)
+            guard bucketLoaded.state.exists else { throw SluiceError(.notFound, "bucket \(bucket) does not exist") }
+            let loaded = try await log.loadObject(bucket, object)
+            let now = clock()
+            let generation = max(now.microseconds, loaded.state.highestGeneration + 1)
+            let decider = ObjectDecider(
+                bucket: bucket, name: object, versioningEnabled: bucketLoaded.state.versioningEnabled)
+            let decided = try decider.finalize(
+                upload, state: loaded.state, generation: generation, now: now, preconditions: preconditions)
+            guard case .finalized(let finalized) = decided.first else {
+                throw SluiceError(.internalFailure, "an upload decided no new generation")
+            }
+            var generator = SystemRandomNumberGenerator()
+            let identified = decided.map {
+                ($0, EventID(unixMilliseconds: now.microseconds / 1_000, using: &generator))
+            }
+            let alongside = try await notifications.parts(
+                for: identified, before: loaded.state, bucket: bucketLoaded, bucketName: bucket, metadata: metadata,
+                now: now)
+            var eventMetadata = metadata
+            if alongside != nil {
+                eventMetadata.extra[InlineNotifications.marker.key] = InlineNotifications.marker.value
+            }
+            let events = identified.map { event, id in
+                var new = event.newEvent(metadata: eventMetadata)
+                new.id = id
+                return new
+            }
+            do throws(SluiceError) {
+                let result: AppendResult
+                if let alongside {
+                    let objectPart = StreamAppend(events, to: stream, expectedVersion: loaded.expectedVersion)
+                    result = try await log.append([objectPart] + alongside, idempotencyKey: idempotencyKey)[0]
+                } else {
+                    result = try await log.append(
+                        events, to: stream, expectedVersion: loaded.expectedVersion, idempotencyKey: idempotencyKey)
+                }
+                guard result.wasDuplicate else { return finalized.object }
                 // A retried upload (same key) answers with the generation the first one made.
                 let first = try await log.readStream(stream, from: result.firstVersion, limit: 1)
-                guard let event = first.first, case .finalized(let finalized) = try ObjectEvent(event) else {
+                guard let event = first.first, case .finalized(let original) = try ObjectEvent(event) else {
                     throw SluiceError(
                         .corruptStore, "the upload recorded under \(idempotencyKey ?? "") is not a finalize")
                 }
-                return finalized.object
+                return original.object
+            } catch  where error.code == .wrongExpectedVersion {
+                lastConflict = error
             }
-        ) { (loaded) throws(SluiceError) in
-            let now = clock()
-            let generation = max(now.microseconds, loaded.state.highestGeneration + 1)
-            let events = try decider.finalize(
-                upload, state: loaded.state, generation: generation, now: now, preconditions: preconditions)
-            guard case .finalized(let finalized) = events.first else {
-                throw SluiceError(.internalFailure, "an upload decided no new generation")
-            }
-            return (events.map { $0.newEvent() }, finalized.object)
         }
+        throw SluiceError(
+            .wrongExpectedVersion,
+            "\(stream) kept changing under \(ResourceAppender.attempts) attempts: \(lastConflict?.message ?? "conflict")"
+        )
     }
 
     /// The live object, or `generation` of it; NOT_FOUND when there is none.

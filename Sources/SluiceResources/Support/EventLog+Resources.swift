@@ -22,6 +22,15 @@ extension EventLog {
         return LoadedState(state: state, version: version)
     }
 
+    /// Whether the topic was created and not deleted (a deleted topic's name is never reused),
+    /// without reading its messages.
+    public func topicExists(_ topic: TopicName) async throws(SluiceError) -> Bool {
+        let stream = ResourceStreams.topic(topic)
+        guard try await streamVersion(stream) > 0 else { return false }
+        let deleted = try await query(EventQuery(stream: stream, types: [TopicEvent.TypeName.deleted], limit: 1))
+        return deleted.events.isEmpty
+    }
+
     /// Folds `object/BUCKET/NAME`.
     public func loadObject(_ bucket: BucketName, _ name: ObjectName) async throws(SluiceError) -> LoadedState<
         ObjectState
