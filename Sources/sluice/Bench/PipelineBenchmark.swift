@@ -72,12 +72,34 @@ struct PipelineBenchmark: AsyncParsableCommand {
                     .run()
             }
             group.addTask { try await completions.follow(log) }
+            let before = log.statistics.snapshot
             let figures = try await measure(resources.storage, sample: sample, completions: completions)
             group.cancelAll()
             return figures
+                + Self.commitFigures(log.statistics.snapshot, since: before, pipelines: uploads + pacedUploads)
         }
         await log.close()
         BenchFigure.report(figures, json: json)
+    }
+
+    /// How the pipelines' appends shared commits, over both phases: fewer, fuller commits cost
+    /// fewer fsyncs and page writes per event.
+    static func commitFigures(
+        _ after: WriterStatistics.Snapshot, since before: WriterStatistics.Snapshot, pipelines: Int
+    )
+        -> [BenchFigure]
+    {
+        let commits = after.commits - before.commits
+        let appends = after.appends - before.appends
+        return [
+            BenchFigure(
+                name: "appends_per_pipeline", value: Double(appends) / Double(max(1, pipelines)), unit: "appends"),
+            BenchFigure(
+                name: "commits_per_pipeline", value: Double(commits) / Double(max(1, pipelines)), unit: "commits"),
+            BenchFigure(
+                name: "group_commit_mean_batch_appends", value: Double(appends) / Double(max(1, commits)),
+                unit: "appends"),
+        ]
     }
 
     /// Runs both phases with in-process uploads, each under its key as correlation id.
