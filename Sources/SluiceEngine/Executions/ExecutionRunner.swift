@@ -41,13 +41,26 @@ public struct ExecutionRunner: Sendable {
 
     /// Records a new execution. Starting an id that exists records nothing and returns false, which
     /// is what makes a redelivered message start no second execution.
+    ///
+    /// `alongside` is appended in the same step as the start, under `idempotencyKey`: the
+    /// function dispatcher acknowledges the delivery that started the execution this way, so a
+    /// start is never left unacknowledged. Its parts must not conflict (expect `.any`); when the
+    /// execution exists or the key was used, nothing is appended and the result is false.
     @discardableResult
-    public func start(_ id: ExecutionID, _ start: ExecutionStart, metadata: EventMetadata = .empty)
-        async throws(SluiceError) -> Bool
-    {
+    public func start(
+        _ id: ExecutionID, _ start: ExecutionStart, metadata: EventMetadata = .empty,
+        alongside: [StreamAppend] = [], idempotencyKey: String? = nil
+    ) async throws(SluiceError) -> Bool {
         let event = try ExecutionEvents.started(start, metadata: metadata)
         do {
-            _ = try await log.append([event], to: id.stream, expectedVersion: .noStream)
+            let result =
+                alongside.isEmpty
+                ? try await log.append(
+                    [event], to: id.stream, expectedVersion: .noStream, idempotencyKey: idempotencyKey)
+                : try await log.append(
+                    [StreamAppend([event], to: id.stream, expectedVersion: .noStream)] + alongside,
+                    idempotencyKey: idempotencyKey)[0]
+            if result.wasDuplicate { return false }
             metrics.started()
             launches.announce(id)
             return true

@@ -242,8 +242,12 @@ public struct FunctionDispatcher: Sendable {
         switch config.target {
         case .startWorkflow(let workflow):
             do {
-                executionID = try await startWorkflow(
-                    workflow, cloudEvent: cloudEvent, config: config, topic: topic, metadata: metadata)
+                let start = try await startWorkflow(
+                    workflow, cloudEvent: cloudEvent, config: config, topic: topic, attempt: attempt,
+                    started: started, metadata: metadata)
+                // A new execution was started and its delivery acknowledged by one append.
+                if start.acknowledged { return nil }
+                executionID = start.id
                 outcome = FunctionOutcome(status: .succeeded, duration: ContinuousClock.now - started)
             } catch {
                 outcome = FunctionOutcome(status: .failed(error.message), duration: ContinuousClock.now - started)
@@ -266,18 +270,37 @@ public struct FunctionDispatcher: Sendable {
             executionID: executionID, metadata: metadata)
     }
 
+    /// Starts the execution for a message, acknowledging the delivery in the same append.
+    /// `acknowledged` is false when the execution already existed (a redelivery after a crash):
+    /// then nothing was appended and the caller records the acknowledgement.
     private func startWorkflow(
-        _ workflow: String, cloudEvent: CloudEvent, config: FunctionConfig, topic: String, metadata: EventMetadata
-    ) async throws(SluiceError) -> String {
+        _ workflow: String, cloudEvent: CloudEvent, config: FunctionConfig, topic: String, attempt: Int,
+        started: ContinuousClock.Instant, metadata: EventMetadata
+    ) async throws(SluiceError) -> (id: String, acknowledged: Bool) {
         let argument: WorkflowValue
         do { argument = try JSONReader.parse(cloudEvent.data) } catch {
             throw SluiceError(.internalFailure, "the CloudEvent data is not JSON")
         }
         let id = ExecutionID.forMessage(subscription: "\(config.name.rawValue)-\(topic)", messageID: cloudEvent.id)
         let revision = try await catalog.latestRevision(of: workflow)
-        _ = try await runner.start(
-            id, ExecutionStart(workflow: workflow, revision: revision, argument: argument), metadata: metadata)
-        return id.rawValue
+        let elapsed = ContinuousClock.now - started
+        let acked = FunctionDelivery.Acked(
+            messageId: cloudEvent.id, topic: topic, attempt: attempt, executionId: id.rawValue,
+            durationMs: Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15)
+        let acknowledged = try await runner.start(
+            id, ExecutionStart(workflow: workflow, revision: revision, argument: argument), metadata: metadata,
+            alongside: [
+                StreamAppend(
+                    [FunctionDelivery.event(acked, type: FunctionDelivery.TypeName.acked, metadata: metadata)],
+                    to: ResourceStreams.function(config.name))
+            ],
+            idempotencyKey: Self.ackKey(config: config, topic: topic, messageID: cloudEvent.id))
+        return (id.rawValue, acknowledged)
+    }
+
+    /// The idempotency key of a message's acknowledgement by a function: one per message.
+    static func ackKey(config: FunctionConfig, topic: String, messageID: String) -> String {
+        "ack/\(config.name.rawValue)/\(topic)/\(messageID)"
     }
 
     private func record(
@@ -305,7 +328,7 @@ public struct FunctionDispatcher: Sendable {
                 messageId: messageID, topic: topic, attempt: attempt, executionId: executionID, durationMs: milliseconds
             )
             events.append(FunctionDelivery.event(acked, type: FunctionDelivery.TypeName.acked, metadata: metadata))
-            key = "ack/\(config.name.rawValue)/\(topic)/\(messageID)"
+            key = Self.ackKey(config: config, topic: topic, messageID: messageID)
         case .failed, .unreachable, .timedOut:
             let why: String
             switch outcome.status {
