@@ -7,6 +7,7 @@ import SluiceEngine
 import SluiceHTTP
 import SluiceLog
 import SluiceStack
+import Testing
 
 /// The production router on an in-memory log, with its own metrics registry and models, driven
 /// the way Google's clients call it.
@@ -66,6 +67,19 @@ struct APIFixture {
     /// The `error` object of a Google error body.
     static func error(_ buffer: ByteBuffer) -> [String: Any] {
         json(buffer)["error"] as? [String: Any] ?? [:]
+    }
+
+    /// Deploys workflow `double` (``doubling``) through the API and expects it to succeed.
+    static func deployDoubling(_ client: some TestClientProtocol) async throws {
+        try await client.execute(
+            uri: base + "/workflows?workflowId=double", method: .post, body: ByteBuffer(string: doubling)
+        ) { #expect($0.status == .ok) }
+    }
+
+    /// Expects a Google error body with status INVALID_ARGUMENT and HTTP 400.
+    static func expectInvalidArgument(_ response: TestResponse) {
+        #expect(response.status == .badRequest)
+        #expect(error(response.body)["status"] as? String == "INVALID_ARGUMENT")
     }
 
     static let base = "/v1/projects/demo/locations/local"

@@ -13,10 +13,7 @@ struct AuthAPITests {
     func noAuthNeedsNoToken() async throws {
         let fixture = APIFixture()
         try await fixture.app().test(.router) { client in
-            try await client.execute(
-                uri: APIFixture.base + "/workflows?workflowId=double", method: .post,
-                body: ByteBuffer(string: APIFixture.doubling)
-            ) { #expect($0.status == .ok) }
+            try await APIFixture.deployDoubling(client)
         }
         let events = try await fixture.log.readStream(StreamName("workflow/double"), from: 1, limit: 1)
         #expect(events.first?.metadata.principal == "api")

@@ -32,10 +32,7 @@ struct EventsAPITests {
                 #expect((APIFixture.json(response.body)["events"] as? [Any])?.count == 1)
             }
             try await client.execute(uri: "/v1/sluice/events?where=nonsense", method: .get) { response in
-                #expect(response.status == .badRequest)
-                #expect(
-                    (APIFixture.json(response.body)["error"] as? [String: Any])?["status"] as? String
-                        == "INVALID_ARGUMENT")
+                APIFixture.expectInvalidArgument(response)
             }
         }
     }
@@ -47,10 +44,7 @@ struct EventsAPITests {
         let fixture = APIFixture()
         try await fixture.app().test(.router) { client in
             try await client.execute(uri: "/v1/sluice/events?" + query, method: .get) { response in
-                #expect(response.status == .badRequest)
-                #expect(
-                    (APIFixture.json(response.body)["error"] as? [String: Any])?["status"] as? String
-                        == "INVALID_ARGUMENT")
+                APIFixture.expectInvalidArgument(response)
             }
         }
     }

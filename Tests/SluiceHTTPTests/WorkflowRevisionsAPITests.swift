@@ -11,10 +11,7 @@ struct WorkflowRevisionsAPITests {
 
     /// Deploys `double` twice: revision 1 doubles, revision 2 triples.
     private func deployTwice(_ client: some TestClientProtocol) async throws {
-        try await client.execute(
-            uri: APIFixture.base + "/workflows?workflowId=double", method: .post,
-            body: ByteBuffer(string: APIFixture.doubling)
-        ) { #expect($0.status == .ok) }
+        try await APIFixture.deployDoubling(client)
         try await client.execute(uri: Self.workflow, method: .patch, body: ByteBuffer(string: APIFixture.tripling)) {
             #expect($0.status == .ok)
         }

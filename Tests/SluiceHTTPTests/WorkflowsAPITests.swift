@@ -134,15 +134,9 @@ struct WorkflowsAPITests {
     func badPagingIsRefused(_ path: String) async throws {
         let fixture = APIFixture()
         try await fixture.app().test(.router) { client in
-            try await client.execute(
-                uri: APIFixture.base + "/workflows?workflowId=double", method: .post,
-                body: ByteBuffer(string: APIFixture.doubling)
-            ) { #expect($0.status == .ok) }
+            try await APIFixture.deployDoubling(client)
             try await client.execute(uri: APIFixture.base + path, method: .get) { response in
-                #expect(response.status == .badRequest)
-                #expect(
-                    (APIFixture.json(response.body)["error"] as? [String: Any])?["status"] as? String
-                        == "INVALID_ARGUMENT")
+                APIFixture.expectInvalidArgument(response)
             }
         }
     }
@@ -151,10 +145,7 @@ struct WorkflowsAPITests {
     func zeroAndHugePageSizesAreAccepted() async throws {
         let fixture = APIFixture()
         try await fixture.app().test(.router) { client in
-            try await client.execute(
-                uri: APIFixture.base + "/workflows?workflowId=double", method: .post,
-                body: ByteBuffer(string: APIFixture.doubling)
-            ) { #expect($0.status == .ok) }
+            try await APIFixture.deployDoubling(client)
             for size in ["0", "5000"] {
                 try await client.execute(
                     uri: APIFixture.base + "/workflows/double/executions?pageSize=\(size)", method: .get
