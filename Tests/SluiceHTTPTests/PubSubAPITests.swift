@@ -150,7 +150,6 @@ struct PubSubAPITests {
             ("/subscriptions/watch:pull", #"{"maxMessages": 0}"#),
             ("/subscriptions/watch:pull", #"{"maxMessages": true}"#),
             ("/subscriptions/watch:modifyAckDeadline", #"{"ackIds": ["a"], "ackDeadlineSeconds": "soon"}"#),
-            ("/subscriptions/watch:modifyAckDeadline", #"{"ackIds": ["a"]}"#),
             ("/subscriptions/watch:acknowledge", #"{"ackIds": "a"}"#),
         ])
     func wronglyTypedFieldsAreRefused(_ path: String, _ body: String) async throws {
@@ -167,6 +166,21 @@ struct PubSubAPITests {
                 uri: Self.project + "/subscriptions/watch:pull", method: .post,
                 body: ByteBuffer(string: #"{"returnImmediately": true}"#)
             ) { #expect(StorageFixture.json($0.body).isEmpty) }
+        }
+    }
+
+    @Test("modifyAckDeadline without ackDeadlineSeconds is a nack, as proto3 JSON leaves out a 0")
+    func modifyAckDeadlineWithoutSecondsIsANack() async throws {
+        try await withServer { client in
+            try await Self.publishOne(client, options: "")
+            let first = try #require(try await Self.pullOne(client))
+            try await client.execute(
+                uri: Self.project + "/subscriptions/watch:modifyAckDeadline", method: .post,
+                body: ByteBuffer(string: #"{"ackIds": ["\#(first.ackID)"]}"#)
+            ) { #expect($0.status == .ok) }
+            let again = try await Self.pullOne(client)
+            #expect(again != nil)
+            #expect(again?.ackID != first.ackID)
         }
     }
 

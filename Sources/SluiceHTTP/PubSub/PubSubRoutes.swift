@@ -151,8 +151,9 @@ public struct PubSubRoutes: Sendable {
                         config, fields: ["pushConfig"], metadata: EventMetadata(principal: context.principal))
                     return try StorageHTTP.json([String: String]())
                 case "modifyAckDeadline":
-                    guard let seconds = try PubSubJSON.integer(body["ackDeadlineSeconds"], "ackDeadlineSeconds")
-                    else { throw GoogleErrorResponse.invalidArgument("modifyAckDeadline needs ackDeadlineSeconds") }
+                    // proto3 JSON leaves out a field at its default: no ackDeadlineSeconds is 0, a nack,
+                    // which is how google-cloud-pubsub sends one.
+                    let seconds = try PubSubJSON.integer(body["ackDeadlineSeconds"], "ackDeadlineSeconds") ?? 0
                     let refused = try await hub.modifyAckDeadline(
                         name, ackIDs: try PubSubJSON.ackIDs(body), seconds: Int64(seconds))
                     if !refused.isEmpty { throw Self.ackIDFailure(refused) }
