@@ -7,6 +7,7 @@ extension Parameters {
     /// refused as a name with a space rather than stored with a literal `%20`.
     func decoded(_ key: String) throws -> String {
         let raw = try require(key)
+        guard raw.utf8.contains(UInt8(ascii: "%")) else { return raw }
         guard let value = raw.removingPercentEncoding else {
             throw GoogleErrorResponse.invalidArgument("the path segment '\(raw)' is not valid percent-encoding")
         }

@@ -103,8 +103,10 @@ public actor SubscriptionHub {
             }
             return
         }
-        guard case .messagePublished(let message) = try TopicEvent(event) else { return }
         let topic = String(event.stream.rawValue.dropFirst("topic/".count))
+        // Most messages go to topics no pull or push subscription follows (a function's trigger
+        // topic, say): those are passed by without decoding.
+        guard topics.values.contains(topic), case .messagePublished(let message) = try TopicEvent(event) else { return }
         for (name, subscribed) in topics where subscribed == topic {
             guard records[name]?.settled.contains(message.messageID) != true, var machine = machines[name] else {
                 continue

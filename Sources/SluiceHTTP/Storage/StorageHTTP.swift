@@ -19,13 +19,12 @@ enum StorageHTTP {
         return header
     }
 
+    /// `value` as a JSON response, written by ``SortedJSONEncoder`` (the bytes `JSONEncoder` writes
+    /// with sorted keys, several times faster: every upload answers with an object resource).
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        return Response(
+        Response(
             status: status, headers: [.contentType: "application/json; charset=UTF-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+            body: ResponseBody(byteBuffer: ByteBuffer(string: try SortedJSONEncoder.encode(value))))
     }
 
     static func empty(_ status: HTTPResponse.Status = .noContent) -> Response {
