@@ -25,8 +25,7 @@ public struct ResourceAppender: Sendable {
         duplicate: ((AppendResult) async throws(SluiceError) -> Decision)? = nil,
         decide: (LoadedState<State>) throws(SluiceError) -> (events: [NewEvent], result: Decision)
     ) async throws(SluiceError) -> Decision {
-        var lastConflict: SluiceError?
-        for _ in 0..<Self.attempts {
+        try await Self.retryingConflicts(on: stream) { () async throws(SluiceError) -> Decision in
             let loaded = try await load()
             let decision = try decide(loaded)
             guard !decision.events.isEmpty else { return decision.result }
@@ -35,17 +34,29 @@ public struct ResourceAppender: Sendable {
                 event.metadata = metadata
                 return event
             }
+            let result = try await log.append(
+                events, to: stream, expectedVersion: loaded.expectedVersion, idempotencyKey: idempotencyKey)
+            if result.wasDuplicate, let duplicate { return try await duplicate(result) }
+            return decision.result
+        }
+    }
+
+    /// Runs `attempt` (which reads, decides and appends) again each time its append loses a race
+    /// (`wrongExpectedVersion`), up to ``attempts`` times, then gives up with a conflict naming
+    /// `stream`. Only appends throw that code, so a read or a refused decision ends at once.
+    public static func retryingConflicts<Decision>(
+        on stream: StreamName, _ attempt: () async throws(SluiceError) -> Decision
+    ) async throws(SluiceError) -> Decision {
+        var lastConflict: SluiceError?
+        for _ in 0..<attempts {
             do {
-                let result = try await log.append(
-                    events, to: stream, expectedVersion: loaded.expectedVersion, idempotencyKey: idempotencyKey)
-                if result.wasDuplicate, let duplicate { return try await duplicate(result) }
-                return decision.result
+                return try await attempt()
             } catch  where error.code == .wrongExpectedVersion {
                 lastConflict = error
             }
         }
         throw SluiceError(
             .wrongExpectedVersion,
-            "\(stream) kept changing under \(Self.attempts) attempts: \(lastConflict?.message ?? "conflict")")
+            "\(stream) kept changing under \(attempts) attempts: \(lastConflict?.message ?? "conflict")")
     }
 }

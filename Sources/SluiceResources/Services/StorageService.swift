@@ -231,8 +231,8 @@ public struct StorageService: Sendable {
         let upload = ObjectUpload(
             contentType: contentType, metadata: customMetadata, size: stored.size, md5Hash: stored.md5Base64,
             crc32c: stored.crc32cBase64, digest: stored.digest, inlineContent: stored.inline)
-        var lastConflict: SluiceError?
-        for _ in 0..<ResourceAppender.attempts {
+        return try await ResourceAppender.retryingConflicts(on: stream) {
+            () async throws(SluiceError) -> ObjectVersion in
             let bucketLoaded = try await log.loadBucket(bucket)
             guard bucketLoaded.state.exists else { throw SluiceError(.notFound, "bucket \(bucket) does not exist") }
             let loaded = try await log.loadObject(bucket, object)
@@ -261,31 +261,23 @@ public struct StorageService: Sendable {
                 new.id = id
                 return new
             }
-            do throws(SluiceError) {
-                let result: AppendResult
-                if let alongside {
-                    let objectPart = StreamAppend(events, to: stream, expectedVersion: loaded.expectedVersion)
-                    result = try await log.append([objectPart] + alongside, idempotencyKey: idempotencyKey)[0]
-                } else {
-                    result = try await log.append(
-                        events, to: stream, expectedVersion: loaded.expectedVersion, idempotencyKey: idempotencyKey)
-                }
-                guard result.wasDuplicate else { return finalized.object }
-                // A retried upload (same key) answers with the generation the first one made.
-                let first = try await log.readStream(stream, from: result.firstVersion, limit: 1)
-                guard let event = first.first, case .finalized(let original) = try ObjectEvent(event) else {
-                    throw SluiceError(
-                        .corruptStore, "the upload recorded under \(idempotencyKey ?? "") is not a finalize")
-                }
-                return original.object
-            } catch  where error.code == .wrongExpectedVersion {
-                lastConflict = error
+            let result: AppendResult
+            if let alongside {
+                let objectPart = StreamAppend(events, to: stream, expectedVersion: loaded.expectedVersion)
+                result = try await log.append([objectPart] + alongside, idempotencyKey: idempotencyKey)[0]
+            } else {
+                result = try await log.append(
+                    events, to: stream, expectedVersion: loaded.expectedVersion, idempotencyKey: idempotencyKey)
             }
+            guard result.wasDuplicate else { return finalized.object }
+            // A retried upload (same key) answers with the generation the first one made.
+            let first = try await log.readStream(stream, from: result.firstVersion, limit: 1)
+            guard let event = first.first, case .finalized(let original) = try ObjectEvent(event) else {
+                throw SluiceError(
+                    .corruptStore, "the upload recorded under \(idempotencyKey ?? "") is not a finalize")
+            }
+            return original.object
         }
-        throw SluiceError(
-            .wrongExpectedVersion,
-            "\(stream) kept changing under \(ResourceAppender.attempts) attempts: \(lastConflict?.message ?? "conflict")"
-        )
     }
 
     /// The live object, or `generation` of it; NOT_FOUND when there is none.
