@@ -14,11 +14,14 @@ final class LogReader: @unchecked Sendable {
     /// lock: a contended `Mutex` try-lock on Linux is a futex system call.
     let busy = Atomic<Bool>(false)
 
-    init(path: String, index: Int) throws(SluiceError) {
+    /// `memoryMapBytes` 0 reads pages with `pread` into the connection's page cache; more maps
+    /// that much of the file and reads it in place (see ``LogReaderPool`` for which suits what).
+    init(path: String, label: String, memoryMapBytes: Int) throws(SluiceError) {
         connection = try SQLiteConnection(path: path, readOnly: true)
-        try connection.execute("PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824; PRAGMA query_only = 1")
+        try connection.execute(
+            "PRAGMA cache_size = -65536; PRAGMA mmap_size = \(max(0, memoryMapBytes)); PRAGMA query_only = 1")
         rows = EventRows(connection: connection)
-        queue = DispatchQueue(label: "sluice-log-reader-\(index)")
+        queue = DispatchQueue(label: label)
     }
 
     /// Runs `body` holding the lock, blocking until it is free.
@@ -44,21 +47,69 @@ final class LogReader: @unchecked Sendable {
     }
 }
 
-/// Reader connections handed out round-robin; WAL lets them read beside the writer.
+/// Reader connections handed out round-robin, in two sets: one for scans, one for point reads.
+///
+/// They differ in memory mapping. A mapped connection reads a long scan in place, without a copy
+/// per page (a 1,000-event replay takes about half the time). But SQLite drops a connection's
+/// whole mapping at the start of every read transaction that finds the WAL changed, and under
+/// live appends that is nearly every one; a short read then pays `munmap` and page faults for the
+/// few pages it touches, which cost more than reading them. So point reads and queries (the
+/// engine's tails) read through `pread`, and long stream reads map. Measured with
+/// `sluice bench pipeline --uploads 3000` (4 alternating pairs): 4,510 ms of CPU with every reader
+/// mapped, 4,177 ms with this split.
 final class LogReaderPool: Sendable {
-    private let readers: [LogReader]
+    /// How much of the file a scan reader maps.
+    static let scanMemoryMapBytes = 1 << 30
+
+    private let scanReaders: [LogReader]
+    private let pointReaders: [LogReader]
     private let next = Atomic<Int>(0)
 
     init(path: String, count: Int) throws(SluiceError) {
-        var readers: [LogReader] = []
-        for index in 0..<max(1, count) { readers.append(try LogReader(path: path, index: index)) }
-        self.readers = readers
+        var scanReaders: [LogReader] = []
+        var pointReaders: [LogReader] = []
+        for index in 0..<max(1, count) {
+            scanReaders.append(
+                try LogReader(
+                    path: path, label: "sluice-log-scan-reader-\(index)", memoryMapBytes: Self.scanMemoryMapBytes))
+            pointReaders.append(
+                try LogReader(path: path, label: "sluice-log-point-reader-\(index)", memoryMapBytes: 0))
+        }
+        self.scanReaders = scanReaders
+        self.pointReaders = pointReaders
     }
 
-    /// Runs `body` on the next reader's queue and returns its result.
+    /// Runs a scan on the next scan reader's queue and returns its result.
     func read<T: Sendable>(_ body: @escaping @Sendable (LogReader) throws(SluiceError) -> T) async throws(SluiceError)
         -> T
     {
+        try await read(body, on: scanReaders)
+    }
+
+    /// Runs a short, bounded read (one stream's few events, a version) on the calling thread when
+    /// a point reader is free: it costs tens of microseconds, less than the two thread switches a
+    /// queue hop costs. Falls back to a point reader's queue when every one is busy.
+    func readInline<T: Sendable>(_ body: @escaping @Sendable (LogReader) throws(SluiceError) -> T)
+        async throws(SluiceError) -> T
+    {
+        let start = next.add(1, ordering: .relaxed).oldValue
+        for offset in 0..<pointReaders.count {
+            let reader = pointReaders[(start + offset) % pointReaders.count]
+            if let attempt = reader.withReaderIfFree(body) { return try attempt.get() }
+        }
+        return try await read(body, on: pointReaders)
+    }
+
+    /// Runs a read on the next point reader's queue.
+    func readPoints<T: Sendable>(_ body: @escaping @Sendable (LogReader) throws(SluiceError) -> T)
+        async throws(SluiceError) -> T
+    {
+        try await read(body, on: pointReaders)
+    }
+
+    private func read<T: Sendable>(
+        _ body: @escaping @Sendable (LogReader) throws(SluiceError) -> T, on readers: [LogReader]
+    ) async throws(SluiceError) -> T {
         let index = next.add(1, ordering: .relaxed).oldValue
         let reader = readers[index % readers.count]
         let result: Result<T, SluiceError> = await withCheckedContinuation { continuation in
@@ -67,19 +118,5 @@ final class LogReaderPool: Sendable {
             }
         }
         return try result.get()
-    }
-
-    /// Runs a short, bounded read (one stream's few events, a version) on the calling thread when
-    /// a reader is free: it costs tens of microseconds, less than the two thread switches a
-    /// queue hop costs. Falls back to a queue when every reader is busy.
-    func readInline<T: Sendable>(_ body: @escaping @Sendable (LogReader) throws(SluiceError) -> T)
-        async throws(SluiceError) -> T
-    {
-        let start = next.add(1, ordering: .relaxed).oldValue
-        for offset in 0..<readers.count {
-            let reader = readers[(start + offset) % readers.count]
-            if let attempt = reader.withReaderIfFree(body) { return try attempt.get() }
-        }
-        return try await read(body)
     }
 }

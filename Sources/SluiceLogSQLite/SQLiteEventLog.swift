@@ -153,7 +153,7 @@ public final class SQLiteEventLog: EventLog {
 
     public func query(_ query: EventQuery) async throws(SluiceError) -> EventPage {
         let query = try query.validated()
-        return try await readers.read { reader throws(SluiceError) in try reader.query(query) }
+        return try await readers.readPoints { reader throws(SluiceError) in try reader.query(query) }
     }
 
     public func streamVersion(_ stream: StreamName) async throws(SluiceError) -> Int64 {
