@@ -12,6 +12,7 @@ public struct StorageService: Sendable {
     let clock: @Sendable () -> Timestamp
     let appender: ResourceAppender
     let notifications: InlineNotifications
+    let bucketStates = BucketStateCache()
 
     /// `links` is where notification payloads' `selfLink` and `mediaLink` point.
     public init(
@@ -101,7 +102,8 @@ public struct StorageService: Sendable {
         _ bucket: BucketName, metadata: EventMetadata,
         decide: (LoadedState<BucketState>) throws(SluiceError) -> (events: [NewEvent], result: Decision)
     ) async throws(SluiceError) -> Decision {
-        try await appender.change(
+        defer { bucketStates.forget(bucket) }
+        return try await appender.change(
             ResourceStreams.bucket(bucket), load: { () async throws(SluiceError) in try await log.loadBucket(bucket) },
             metadata: metadata, decide: decide)
     }
@@ -233,7 +235,9 @@ public struct StorageService: Sendable {
             crc32c: stored.crc32cBase64, digest: stored.digest, inlineContent: stored.inline)
         return try await ResourceAppender.retryingConflicts(on: stream) {
             () async throws(SluiceError) -> ObjectVersion in
-            let bucketLoaded = try await log.loadBucket(bucket)
+            let bucketLoaded = try await bucketStates.state(of: bucket) { () async throws(SluiceError) in
+                try await log.loadBucket(bucket)
+            }
             guard bucketLoaded.state.exists else { throw SluiceError(.notFound, "bucket \(bucket) does not exist") }
             let loaded = try await log.loadObject(bucket, object)
             let now = clock()
@@ -261,13 +265,17 @@ public struct StorageService: Sendable {
                 new.id = id
                 return new
             }
+            // The bucket's version is a condition either way: the object was decided on that state
+            // of the bucket (perhaps cached), and a bucket changed since makes this attempt retry.
+            let others =
+                alongside ?? [StreamAppend.condition(ResourceStreams.bucket(bucket), atVersion: bucketLoaded.version)]
+            let objectPart = StreamAppend(events, to: stream, expectedVersion: loaded.expectedVersion)
             let result: AppendResult
-            if let alongside {
-                let objectPart = StreamAppend(events, to: stream, expectedVersion: loaded.expectedVersion)
-                result = try await log.append([objectPart] + alongside, idempotencyKey: idempotencyKey)[0]
-            } else {
-                result = try await log.append(
-                    events, to: stream, expectedVersion: loaded.expectedVersion, idempotencyKey: idempotencyKey)
+            do throws(SluiceError) {
+                result = try await log.append([objectPart] + others, idempotencyKey: idempotencyKey)[0]
+            } catch  where error.code == .wrongExpectedVersion {
+                bucketStates.forget(bucket)
+                throw error
             }
             guard result.wasDuplicate else { return finalized.object }
             // A retried upload (same key) answers with the generation the first one made.
