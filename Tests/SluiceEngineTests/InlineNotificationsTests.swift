@@ -89,6 +89,20 @@ struct InlineNotificationsTests {
         #expect(count == 0)
     }
 
+    @Test("a topic deleted after uploads were notified through it is seen as gone once a second has passed")
+    func deletedTopicIsSeenWithinASecond() async throws {
+        let pipeline = try PipelineTests.Pipeline()
+        try await pipeline.setUp()
+        try await pipeline.storage.upload(bucket: "uploads", object: "before.png", bytes: [1])
+        try await pipeline.pubsub.deleteTopic("uploads-finalized")
+        try await Task.sleep(for: TopicExistenceCache.lifetime + .milliseconds(100))
+        try await pipeline.storage.upload(bucket: "uploads", object: "after.png", bytes: [1])
+        let object = try #require(
+            try await pipeline.log.readStream(StreamName("object/uploads/after.png"), from: 1, limit: 1).first)
+        #expect(!InlineNotifications.wereInline(object))
+        #expect(try await Self.messages(pipeline.log).count == 1)
+    }
+
     @Test("a retried upload with the same idempotency key publishes no second message")
     func retriedUploadPublishesOnce() async throws {
         let pipeline = try PipelineTests.Pipeline()

@@ -9,13 +9,15 @@ public import SluiceLog
 /// makes it retry with the new configs, as the emitter (which applies configs in log order)
 /// would have decided. The object events are marked (``marker``) and the emitter passes them by.
 /// When a config's topic does not exist, nothing is planned and the emitter handles the change,
-/// dropping that message with a warning as before.
+/// dropping that message with a warning as before. (Existence is remembered for a second:
+/// ``TopicExistenceCache``.)
 public struct InlineNotifications: Sendable {
     /// The metadata key and value that mark object events whose messages were published with them.
     public static let marker = (key: "notifications", value: "inline")
 
     let log: any EventLog
     let links: ObjectLinks
+    let existingTopics = TopicExistenceCache()
 
     public init(log: any EventLog, links: ObjectLinks = .google) {
         self.log = log
@@ -57,7 +59,7 @@ public struct InlineNotifications: Sendable {
             try state.apply(event)
         }
         for topic in topics {
-            guard try await log.topicExists(topic) else { return nil }
+            guard try await existingTopics.exists(topic, in: log) else { return nil }
             parts.append(StreamAppend(byTopic[topic] ?? [], to: ResourceStreams.topic(topic)))
         }
         return parts
