@@ -95,7 +95,7 @@ struct ObjectListingTests {
         var pages: [ObjectPage] = []
         var listing = listing
         while pages.count < 100 {
-            let page = StorageService.page(versions, listing)
+            let page = StorageService.page(versions, listing, after: try StorageService.tokenKey(listing.pageToken))
             pages.append(page)
             guard let token = page.nextPageToken else { break }
             listing.pageToken = token

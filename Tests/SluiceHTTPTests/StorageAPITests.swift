@@ -168,6 +168,20 @@ struct StorageAPITests {
         }
     }
 
+    @Test("a page token no listing returned is INVALID_ARGUMENT, not a listing from the start")
+    func unknownPageTokenIsRefused() async throws {
+        let fixture = try StorageFixture()
+        try await fixture.storage.createBucket("uploads")
+        try await fixture.storage.upload(bucket: "uploads", object: "a.txt", bytes: [1])
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/storage/v1/b/uploads/o?pageToken=%21%21not-a-token", method: .get) {
+                response in
+                #expect(response.status == .badRequest)
+                #expect(StorageFixture.errorStatus(response.body) == "INVALID_ARGUMENT")
+            }
+        }
+    }
+
     @Test("a metadata patch bumps the metageneration, a null removes a key, and a failed precondition is 412")
     func patchAndPreconditions() async throws {
         let fixture = try StorageFixture()

@@ -41,7 +41,7 @@ extension StorageService {
         guard (1...5_000).contains(listing.maxResults) else {
             throw SluiceError(.invalidArgument, "maxResults must be between 1 and 5000")
         }
-        let token = Self.tokenKey(listing.pageToken)
+        let token = try Self.tokenKey(listing.pageToken)
         var versions: [ObjectVersion] = []
         var entries = 0
         var lastPrefix: String?
@@ -68,7 +68,7 @@ extension StorageService {
             // One entry past the page tells `page` that another page follows.
             if entries > listing.maxResults { break }
         }
-        return Self.page(versions, listing)
+        return Self.page(versions, listing, after: token)
     }
 
     /// Every object name under `prefix` that has events, in the order listings use.
@@ -102,16 +102,20 @@ extension StorageService {
         return String(name[..<range.upperBound])
     }
 
-    /// The last key of the previous page, from its opaque token.
-    static func tokenKey(_ pageToken: String?) -> String? {
-        pageToken.flatMap { Base64.decode($0) }.map { String(decoding: $0, as: UTF8.self) }
+    /// The last key of the previous page, from its opaque token. A token no listing made is
+    /// refused: read as "no token" it would restart the listing, and a client would loop forever.
+    static func tokenKey(_ pageToken: String?) throws(SluiceError) -> String? {
+        guard let pageToken, !pageToken.isEmpty else { return nil }
+        guard let bytes = Base64.decode(pageToken), let key = String(validating: bytes, as: UTF8.self) else {
+            throw SluiceError(.invalidArgument, "pageToken \(pageToken) is not a token a listing returned")
+        }
+        return key
     }
 
-    static func page(_ versions: [ObjectVersion], _ listing: ObjectListing) -> ObjectPage {
+    static func page(_ versions: [ObjectVersion], _ listing: ObjectListing, after token: String?) -> ObjectPage {
         var objects: [ObjectVersion] = []
         var prefixes: [String] = []
         var last: String?
-        let token = tokenKey(listing.pageToken)
         for version in versions {
             let (key, isPrefix) = entry(version, listing)
             if let token, key <= token { continue }
