@@ -7,21 +7,9 @@ import Testing
 
 @Suite("An upload decides on its bucket's current state, even when another writer changed the bucket")
 struct BucketStateCacheTests {
-    /// Two services on one log, as two processes on one database would be: what one changes, the
-    /// other has not seen.
-    static func twoServices() async throws -> (first: StorageService, second: StorageService) {
-        let log = MemoryEventLog()
-        let objects = try LocalObjectStore(
-            directory: FileManager.default.temporaryDirectory.appendingPathComponent("sluice-bucket-cache-\(UUID())")
-                .path)
-        let first = StorageService(log: log, objects: objects)
-        try await first.createBucket("uploads")
-        return (first, StorageService(log: log, objects: objects))
-    }
-
     @Test("versioning turned on elsewhere keeps the overwritten generation of the next upload")
     func versioningTurnedOnElsewhereIsApplied() async throws {
-        let (first, second) = try await Self.twoServices()
+        let (first, second) = try await TwoStorageWriters.make()
         let original = try await first.upload(bucket: "uploads", object: "cat.png", bytes: [1])
         try await second.setVersioning(true, bucket: "uploads")
         try await first.upload(bucket: "uploads", object: "cat.png", bytes: [2])
@@ -31,7 +19,7 @@ struct BucketStateCacheTests {
 
     @Test("a bucket deleted elsewhere refuses the next upload with NOT_FOUND")
     func bucketDeletedElsewhereRefusesUploads() async throws {
-        let (first, second) = try await Self.twoServices()
+        let (first, second) = try await TwoStorageWriters.make()
         try await first.upload(bucket: "uploads", object: "cat.png", bytes: [1])
         try await second.deleteObject(bucket: "uploads", object: "cat.png")
         try await second.deleteBucket("uploads")

@@ -7,20 +7,9 @@ import Testing
 
 @Suite("An upload overwrites a name another writer stored as it would its own")
 struct ObjectOverwriteTests {
-    /// Two services on one log, as two processes on one database would be: the second has never
-    /// seen what the first stored.
-    static func twoServices(versioned: Bool) async throws -> (first: StorageService, second: StorageService) {
-        let log = MemoryEventLog()
-        let objects = try LocalObjectStore(
-            directory: FileManager.default.temporaryDirectory.appendingPathComponent("sluice-overwrite-\(UUID())").path)
-        let first = StorageService(log: log, objects: objects)
-        try await first.createBucket("uploads", versioningEnabled: versioned)
-        return (first, StorageService(log: log, objects: objects))
-    }
-
     @Test("in an unversioned bucket the new generation replaces the one stored elsewhere")
     func overwriteReplacesInAnUnversionedBucket() async throws {
-        let (first, second) = try await Self.twoServices(versioned: false)
+        let (first, second) = try await TwoStorageWriters.make(versioned: false)
         let original = try await first.upload(bucket: "uploads", object: "cat.png", bytes: [1])
         let replacement = try await second.upload(bucket: "uploads", object: "cat.png", bytes: [2, 2])
         #expect(replacement.generation > original.generation)
@@ -34,7 +23,7 @@ struct ObjectOverwriteTests {
 
     @Test("in a versioned bucket the generation stored elsewhere is kept as noncurrent")
     func overwriteKeepsTheOldGenerationInAVersionedBucket() async throws {
-        let (first, second) = try await Self.twoServices(versioned: true)
+        let (first, second) = try await TwoStorageWriters.make(versioned: true)
         let original = try await first.upload(bucket: "uploads", object: "cat.png", bytes: [1])
         try await second.upload(bucket: "uploads", object: "cat.png", bytes: [2, 2])
         let kept = try await second.object(bucket: "uploads", object: "cat.png", generation: original.generation)
@@ -43,7 +32,7 @@ struct ObjectOverwriteTests {
 
     @Test("ifGenerationMatch 0 refuses a name stored elsewhere with FAILED_PRECONDITION")
     func createOnlyRefusesANameStoredElsewhere() async throws {
-        let (first, second) = try await Self.twoServices(versioned: false)
+        let (first, second) = try await TwoStorageWriters.make(versioned: false)
         try await first.upload(bucket: "uploads", object: "cat.png", bytes: [1])
         let error = await #expect(throws: SluiceError.self) {
             try await second.upload(
@@ -51,5 +40,19 @@ struct ObjectOverwriteTests {
                 preconditions: ObjectPreconditions(ifGenerationMatch: 0))
         }
         #expect(error?.code == .failedPrecondition)
+    }
+}
+
+/// Two storage services on one log, as two processes on one database would be: what one stored or
+/// changed, the other has not seen.
+enum TwoStorageWriters {
+    static func make(versioned: Bool = false) async throws -> (first: StorageService, second: StorageService) {
+        let log = MemoryEventLog()
+        let objects = try LocalObjectStore(
+            directory: FileManager.default.temporaryDirectory.appendingPathComponent("sluice-two-writers-\(UUID())")
+                .path)
+        let first = StorageService(log: log, objects: objects)
+        try await first.createBucket("uploads", versioningEnabled: versioned)
+        return (first, StorageService(log: log, objects: objects))
     }
 }
