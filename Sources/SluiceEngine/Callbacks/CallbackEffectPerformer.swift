@@ -38,6 +38,10 @@ public struct CallbackEffectPerformer: EffectPerformer {
         }
     }
 
+    public func plan(_ request: EffectRequest, context: EffectContext) async -> PlannedEffect? {
+        await next.plan(request, context: context)
+    }
+
     public func isReplaySafe(_ request: EffectRequest) async -> Bool {
         switch request.function {
         case "events.create_callback_endpoint": true

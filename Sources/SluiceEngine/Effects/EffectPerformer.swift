@@ -10,11 +10,20 @@ public protocol EffectPerformer: Sendable {
     /// then records such an effect with the next event it must append anyway, instead of before
     /// and after performing it, and simply performs it again if it crashes in between.
     func isReplaySafe(_ request: EffectRequest) async -> Bool
+
+    /// Decides `request` without performing it, when it is a write to the log itself (a storage
+    /// insert): the runner then appends the write in the same step as the execution's own
+    /// progress, so the write and its record become durable together. Nil when the effect must be
+    /// performed (or cannot be decided; performing it then reports why).
+    func plan(_ request: EffectRequest, context: EffectContext) async -> PlannedEffect?
 }
 
 extension EffectPerformer {
     /// Effects are recorded before they run unless the performer says otherwise.
     public func isReplaySafe(_ request: EffectRequest) async -> Bool { false }
+
+    /// Effects are performed unless the performer can plan them.
+    public func plan(_ request: EffectRequest, context: EffectContext) async -> PlannedEffect? { nil }
 }
 
 /// What a performer knows about the effect beyond its arguments.

@@ -46,6 +46,10 @@ public struct SystemEffectPerformer: EffectPerformer {
         }
     }
 
+    public func plan(_ request: EffectRequest, context: EffectContext) async -> PlannedEffect? {
+        await next.plan(request, context: context)
+    }
+
     public func isReplaySafe(_ request: EffectRequest) async -> Bool {
         switch request.function {
         // Nothing outside saw the first value, so a different one after a crash is as good.

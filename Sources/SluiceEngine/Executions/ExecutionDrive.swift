@@ -32,6 +32,12 @@ final class ExecutionDrive {
     private static let maximumUnrecordedEffects = 64
     private var effectsPerformed = 0
     private var effectsReused = 0
+    /// Whether log writes are planned and appended with the execution's progress (false after
+    /// such an append lost a race, so the run that follows performs every effect).
+    private let planning: Bool
+    /// A planned write whose record is in `unrecordedEffects`: appended just before them, in the
+    /// same step, and before any other effect is performed, so the execution reads its own writes.
+    private var pendingWrite: PlannedEffect?
 
     init(
         execution: WorkflowExecution,
@@ -42,7 +48,8 @@ final class ExecutionDrive {
         log: any EventLog,
         performer: any EffectPerformer,
         now: @escaping @Sendable () -> Int64,
-        metrics: ExecutionMetrics
+        metrics: ExecutionMetrics,
+        planning: Bool = true
     ) {
         self.execution = execution
         self.id = id
@@ -53,6 +60,7 @@ final class ExecutionDrive {
         self.performer = performer
         self.now = now
         self.metrics = metrics
+        self.planning = planning
         version = history.version
         stepsToSkip = history.stepsRecorded
     }
@@ -66,10 +74,16 @@ final class ExecutionDrive {
         var ending: ExecutionHistory.Ending
     }
 
+    /// Why the loop stopped early: a planned write lost a race, so what the workflow went on with
+    /// was decided on a state that no longer holds. Nothing of it was stored.
+    private struct PlannedWriteLost: Error {}
+
     /// What a performed effect hands back to the loop: its id, result and how long it took.
     private typealias Performed = (id: String, result: Result<WorkflowValue, WorkflowError>, tookMicros: Int64)
 
-    func run() async throws(SluiceError) -> ExecutionOutcome {
+    /// How the run ended, or nil when it must run again from the history without planning
+    /// writes (a planned write lost a race).
+    func run() async throws(SluiceError) -> ExecutionOutcome? {
         do {
             return try await withThrowingTaskGroup(of: Performed.self) { group in
                 let outcome = try await self.loop(group: &group)
@@ -78,6 +92,8 @@ final class ExecutionDrive {
             }
         } catch let ended as EndedElsewhere {
             return outcome(ended.ending)
+        } catch is PlannedWriteLost {
+            return nil
         } catch let error as SluiceError {
             throw error
         } catch {
@@ -119,6 +135,10 @@ final class ExecutionDrive {
                         live.append((request, context(request, requestedAt: earlier.requestedAt)))
                     } else {
                         let requestedAt = now()
+                        if try await planned(request, requestedAt: requestedAt) {
+                            resolved = true
+                            continue
+                        }
                         if await performer.isReplaySafe(request) {
                             unrecordedRequests[request.id] = (request, requestedAt)
                         } else {
@@ -129,7 +149,7 @@ final class ExecutionDrive {
                         live.append((request, context(request, requestedAt: requestedAt)))
                     }
                 }
-                if !events.isEmpty { try await append(events) }
+                if !events.isEmpty || (pendingWrite != nil && !live.isEmpty) { try await append(events) }
                 for (request, context) in live {
                     inFlight.insert(request.id)
                     effectsPerformed += 1
@@ -175,6 +195,31 @@ final class ExecutionDrive {
         }
     }
 
+    /// Plans `request` when the performer can and no other planned write is pending: its
+    /// record joins the unrecorded effects and its write waits for the next append. Returns
+    /// whether it did.
+    private func planned(_ request: EffectRequest, requestedAt: Int64) async throws -> Bool {
+        guard planning, pendingWrite == nil else { return false }
+        let started = ContinuousClock.now
+        guard let planned = await performer.plan(request, context: context(request, requestedAt: requestedAt)) else {
+            return false
+        }
+        let elapsed = ContinuousClock.now - started
+        metrics.effect(function: request.function, result: .success(planned.result), elapsed: elapsed)
+        unrecordedEffects.append(
+            try ExecutionEvents.effectRequested(
+                request, idempotencyKey: key(request), requestedAt: requestedAt, metadata: metadata))
+        unrecordedEffects.append(
+            try ExecutionEvents.effectResult(
+                id: request.id, .success(planned.result), reusedFrom: nil,
+                tookMicros: elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000,
+                metadata: metadata))
+        pendingWrite = planned
+        effectsPerformed += 1
+        execution.complete(effectID: request.id, with: .success(planned.result))
+        return true
+    }
+
     /// Keeps steps the history does not hold yet; they go out with the next append.
     private func collectSteps(_ steps: [StepProgress]) {
         reuse?.observe(steps: steps)
@@ -200,15 +245,29 @@ final class ExecutionDrive {
         if !unrecordedSteps.isEmpty {
             batch.insert(try ExecutionEvents.stepsStarted(unrecordedSteps, metadata: metadata), at: 0)
         }
+        let progress = StreamAppend(batch, to: id.stream, expectedVersion: .exact(version))
         let appended: AppendResult
         do {
-            appended = try await log.append(batch, to: id.stream, expectedVersion: .exact(version))
+            appended =
+                if let pendingWrite {
+                    // The write first, so the log reads in the order things happened: the object
+                    // stored, then the execution's record of it.
+                    try await log.append(pendingWrite.parts + [progress], idempotencyKey: nil)[
+                        pendingWrite.parts.count]
+                } else {
+                    try await log.append(batch, to: id.stream, expectedVersion: .exact(version))
+                }
         } catch {
             guard error.code == .wrongExpectedVersion else { throw error }
             let current = try await ExecutionRunnerHistory.read(id, log: log)
             if let ending = current.ending { throw EndedElsewhere(ending: ending) }
+            if let pendingWrite, current.version == version {
+                pendingWrite.forget()
+                throw PlannedWriteLost()
+            }
             throw SluiceError(.failedPrecondition, "execution \(id) is being advanced by another runner")
         }
+        pendingWrite = nil
         version = appended.lastVersion
         unrecordedSteps.removeAll(keepingCapacity: true)
         unrecordedEffects.removeAll(keepingCapacity: true)

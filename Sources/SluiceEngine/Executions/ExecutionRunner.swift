@@ -93,11 +93,25 @@ public struct ExecutionRunner: Sendable {
             throw SluiceError(.failedPrecondition, "execution \(id) is already being advanced in this process")
         }
         defer { claims.release(id) }
-        let history = try await history(of: id)
-        guard let start = history.start else { throw SluiceError(.notFound, "execution \(id) does not exist") }
-        if let ending = history.ending {
-            return ExecutionOutcome(executionID: id.rawValue, ending: ending, effectsPerformed: 0, effectsReused: 0)
+        // A run whose planned write lost a race stored nothing since its last append; the run
+        // after it starts again from the history and performs every effect.
+        var planning = true
+        while true {
+            let history = try await history(of: id)
+            guard let start = history.start else { throw SluiceError(.notFound, "execution \(id) does not exist") }
+            if let ending = history.ending {
+                return ExecutionOutcome(executionID: id.rawValue, ending: ending, effectsPerformed: 0, effectsReused: 0)
+            }
+            let drive = try await drive(id, start: start, history: history, planning: planning)
+            if let outcome = try await drive.run() { return outcome }
+            logger.debug("a planned write lost a race; running again", metadata: ["execution.id": "\(id)"])
+            planning = false
         }
+    }
+
+    private func drive(_ id: ExecutionID, start: ExecutionStart, history: ExecutionHistory, planning: Bool)
+        async throws(SluiceError) -> ExecutionDrive
+    {
         let definition = try await catalog.definition(of: start.workflow, revision: start.revision)
         var reuse: ReusedResults?
         if let source = start.replayOf {
@@ -114,7 +128,7 @@ public struct ExecutionRunner: Sendable {
             environment: WorkflowEnvironment(variables: variables)
         )
         execution.recordsStepProgress = true
-        let drive = ExecutionDrive(
+        return ExecutionDrive(
             execution: execution,
             id: id,
             start: start,
@@ -123,8 +137,8 @@ public struct ExecutionRunner: Sendable {
             log: log,
             performer: performer,
             now: now,
-            metrics: metrics
+            metrics: metrics,
+            planning: planning
         )
-        return try await drive.run()
     }
 }

@@ -98,6 +98,15 @@ public struct GoogleEffectRouter: EffectPerformer {
         }
     }
 
+    public func plan(_ request: EffectRequest, context: EffectContext) async -> PlannedEffect? {
+        switch GoogleRoute.classify(request) {
+        case .notGoogle: return await next.plan(request, context: context)
+        case .storage("insert", let arguments):
+            return await storage?.planInsert(arguments, correlationID: context.correlationID)
+        default: return nil
+        }
+    }
+
     public func isReplaySafe(_ request: EffectRequest) async -> Bool {
         switch GoogleRoute.classify(request) {
         case .notGoogle: return await next.isReplaySafe(request)

@@ -57,6 +57,33 @@ public struct StorageConnector: Sendable {
     private func insert(_ arguments: WorkflowValue, idempotencyKey: String, metadata: EventMetadata)
         async throws(SluiceError) -> WorkflowValue
     {
+        let (bytes, contentType) = try Self.body(arguments)
+        let object = try await storage.upload(
+            bucket: try Self.text(arguments, "bucket"), object: try Self.name(arguments, "name"), bytes: bytes,
+            contentType: contentType, idempotencyKey: "workflow/" + idempotencyKey, metadata: metadata)
+        return try Self.resource(object)
+    }
+
+    /// An insert decided and its bytes stored, for the runner to append with the execution's
+    /// progress; nil when it cannot be decided (performing the insert then reports why).
+    func planInsert(_ arguments: WorkflowValue, correlationID: String?) async -> PlannedEffect? {
+        do throws(SluiceError) {
+            let (bytes, contentType) = try Self.body(arguments)
+            let planned = try await storage.planUpload(
+                bucket: try Self.text(arguments, "bucket"), object: try Self.name(arguments, "name"), bytes: bytes,
+                contentType: contentType, metadata: EventMetadata(correlationID: correlationID, principal: "workflow"))
+            let storage = self.storage
+            return PlannedEffect(
+                result: try Self.resource(planned.object), parts: planned.parts,
+                forget: { storage.forgetPlanned(planned) })
+        } catch {
+            return nil
+        }
+    }
+
+    /// An insert's bytes and content type: a string body as text, bytes as they are, anything
+    /// else as JSON; `contentType` overrides the type.
+    private static func body(_ arguments: WorkflowValue) throws(SluiceError) -> (bytes: [UInt8], contentType: String) {
         let body = arguments["body"] ?? .null
         var contentType = "application/json"
         let bytes: [UInt8]
@@ -72,11 +99,7 @@ public struct StorageConnector: Sendable {
                 throw SluiceError(.invalidArgument, "the object body cannot be written as JSON")
             }
         }
-        let object = try await storage.upload(
-            bucket: try Self.text(arguments, "bucket"), object: try Self.name(arguments, "name"), bytes: bytes,
-            contentType: arguments["contentType"]?.stringValue ?? contentType,
-            idempotencyKey: "workflow/" + idempotencyKey, metadata: metadata)
-        return try Self.resource(object)
+        return (bytes, arguments["contentType"]?.stringValue ?? contentType)
     }
 
     private func list(_ arguments: WorkflowValue) async throws(SluiceError) -> WorkflowValue {

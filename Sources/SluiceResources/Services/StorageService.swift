@@ -225,59 +225,18 @@ public struct StorageService: Sendable {
         idempotencyKey: String? = nil
     ) async throws(SluiceError) -> ObjectVersion {
         let stream = try ResourceStreams.object(bucket, object)
-        var metadata = metadata
-        if metadata.correlationID == nil {
-            // Every upload starts a journey that its notification, message and execution share.
-            metadata.correlationID = "upload-" + UUID().uuidString.lowercased()
-        }
-        let upload = ObjectUpload(
-            contentType: contentType, metadata: customMetadata, size: stored.size, md5Hash: stored.md5Base64,
-            crc32c: stored.crc32cBase64, digest: stored.digest, inlineContent: stored.inline)
+        let metadata = Self.journey(metadata)
         return try await ResourceAppender.retryingConflicts(on: stream) {
             () async throws(SluiceError) -> ObjectVersion in
-            let bucketLoaded = try await bucketStates.state(of: bucket) { () async throws(SluiceError) in
-                try await log.loadBucket(bucket)
-            }
-            guard bucketLoaded.state.exists else { throw SluiceError(.notFound, "bucket \(bucket) does not exist") }
-            let loaded = try await log.loadObject(bucket, object)
-            let now = clock()
-            let generation = max(now.microseconds, loaded.state.highestGeneration + 1)
-            let decider = ObjectDecider(
-                bucket: bucket, name: object, versioningEnabled: bucketLoaded.state.versioningEnabled)
-            let decided = try decider.finalize(
-                upload, state: loaded.state, generation: generation, now: now, preconditions: preconditions)
-            guard case .finalized(let finalized) = decided.first else {
-                throw SluiceError(.internalFailure, "an upload decided no new generation")
-            }
-            var generator = SystemRandomNumberGenerator()
-            let identified = decided.map {
-                ($0, EventID(unixMilliseconds: now.microseconds / 1_000, using: &generator))
-            }
-            let alongside = try await notifications.parts(
-                for: identified, before: loaded.state, bucket: bucketLoaded, bucketName: bucket, metadata: metadata,
-                now: now)
-            var eventMetadata = metadata
-            if alongside != nil {
-                eventMetadata.extra[InlineNotifications.marker.key] = InlineNotifications.marker.value
-            }
-            let events = identified.map { event, id in
-                var new = event.newEvent(metadata: eventMetadata)
-                new.id = id
-                return new
-            }
-            // The bucket's version is a condition either way: the object was decided on that state
-            // of the bucket (perhaps cached), and a bucket changed since makes this attempt retry.
-            let others =
-                alongside ?? [StreamAppend.condition(ResourceStreams.bucket(bucket), atVersion: bucketLoaded.version)]
-            let objectPart = StreamAppend(events, to: stream, expectedVersion: loaded.expectedVersion)
+            let planned = try await plan(bucket, object, stored, contentType, customMetadata, preconditions, metadata)
             let result: AppendResult
             do throws(SluiceError) {
-                result = try await log.append([objectPart] + others, idempotencyKey: idempotencyKey)[0]
+                result = try await log.append(planned.parts, idempotencyKey: idempotencyKey)[0]
             } catch  where error.code == .wrongExpectedVersion {
-                bucketStates.forget(bucket)
+                forgetPlanned(planned)
                 throw error
             }
-            guard result.wasDuplicate else { return finalized.object }
+            guard result.wasDuplicate else { return planned.object }
             // A retried upload (same key) answers with the generation the first one made.
             let first = try await log.readStream(stream, from: result.firstVersion, limit: 1)
             guard let event = first.first, case .finalized(let original) = try ObjectEvent(event) else {
@@ -286,6 +245,85 @@ public struct StorageService: Sendable {
             }
             return original.object
         }
+    }
+
+    /// Stores the bytes and decides their new object generation without appending it: the caller
+    /// appends ``PlannedUpload/parts`` in a step of its own (an execution, with its own progress),
+    /// and when that append loses a race on any of them, calls ``forgetPlanned(_:)`` and plans again.
+    public func planUpload(
+        bucket name: String, object objectName: String, bytes: [UInt8], contentType: String,
+        metadata: EventMetadata
+    ) async throws(SluiceError) -> PlannedUpload {
+        let bucket = try BucketName(name)
+        let object = try ObjectName.forNewObject(objectName)
+        let stored = try await objects.write(bytes)
+        return try await plan(bucket, object, stored, contentType, [:], .none, Self.journey(metadata))
+    }
+
+    /// Drops what a lost race may have made stale (the bucket's cached state).
+    public func forgetPlanned(_ planned: PlannedUpload) {
+        bucketStates.forget(planned.bucket)
+    }
+
+    /// Every upload starts a journey that its notification, message and execution share.
+    private static func journey(_ metadata: EventMetadata) -> EventMetadata {
+        guard metadata.correlationID == nil else { return metadata }
+        var metadata = metadata
+        metadata.correlationID = "upload-" + UUID().uuidString.lowercased()
+        return metadata
+    }
+
+    /// Decides an upload on the object's and its bucket's current state: the object's events
+    /// (expecting the object's version), then its notification messages, or a bare condition on the
+    /// bucket's version when there are none. The bucket is a condition either way: the object was
+    /// decided on that state of it (perhaps cached), and a bucket changed since fails the append.
+    private func plan(
+        _ bucket: BucketName,
+        _ object: ObjectName,
+        _ stored: StoredBlob,
+        _ contentType: String,
+        _ customMetadata: [String: String],
+        _ preconditions: ObjectPreconditions,
+        _ metadata: EventMetadata
+    ) async throws(SluiceError) -> PlannedUpload {
+        let upload = ObjectUpload(
+            contentType: contentType, metadata: customMetadata, size: stored.size, md5Hash: stored.md5Base64,
+            crc32c: stored.crc32cBase64, digest: stored.digest, inlineContent: stored.inline)
+        let bucketLoaded = try await bucketStates.state(of: bucket) { () async throws(SluiceError) in
+            try await log.loadBucket(bucket)
+        }
+        guard bucketLoaded.state.exists else { throw SluiceError(.notFound, "bucket \(bucket) does not exist") }
+        let loaded = try await log.loadObject(bucket, object)
+        let now = clock()
+        let generation = max(now.microseconds, loaded.state.highestGeneration + 1)
+        let decider = ObjectDecider(
+            bucket: bucket, name: object, versioningEnabled: bucketLoaded.state.versioningEnabled)
+        let decided = try decider.finalize(
+            upload, state: loaded.state, generation: generation, now: now, preconditions: preconditions)
+        guard case .finalized(let finalized) = decided.first else {
+            throw SluiceError(.internalFailure, "an upload decided no new generation")
+        }
+        var generator = SystemRandomNumberGenerator()
+        let identified = decided.map {
+            ($0, EventID(unixMilliseconds: now.microseconds / 1_000, using: &generator))
+        }
+        let alongside = try await notifications.parts(
+            for: identified, before: loaded.state, bucket: bucketLoaded, bucketName: bucket, metadata: metadata,
+            now: now)
+        var eventMetadata = metadata
+        if alongside != nil {
+            eventMetadata.extra[InlineNotifications.marker.key] = InlineNotifications.marker.value
+        }
+        let events = identified.map { event, id in
+            var new = event.newEvent(metadata: eventMetadata)
+            new.id = id
+            return new
+        }
+        let others =
+            alongside ?? [StreamAppend.condition(ResourceStreams.bucket(bucket), atVersion: bucketLoaded.version)]
+        let objectPart = StreamAppend(
+            events, to: try ResourceStreams.object(bucket, object), expectedVersion: loaded.expectedVersion)
+        return PlannedUpload(object: finalized.object, bucket: bucket, parts: [objectPart] + others)
     }
 
     /// The live object, or `generation` of it; NOT_FOUND when there is none.
