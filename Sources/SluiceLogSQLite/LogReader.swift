@@ -47,7 +47,7 @@ final class LogReader: @unchecked Sendable {
     }
 }
 
-/// Reader connections handed out round-robin, in two sets: one for scans, one for point reads.
+/// Reader connections: point readers handed out round-robin, and one scan reader.
 ///
 /// They differ in memory mapping. A mapped connection reads a long scan in place, without a copy
 /// per page (a 1,000-event replay takes about half the time). But SQLite drops a connection's
@@ -57,33 +57,41 @@ final class LogReader: @unchecked Sendable {
 /// engine's tails) read through `pread`, and long stream reads map. Measured with
 /// `sluice bench pipeline --uploads 3000` (4 alternating pairs): 4,510 ms of CPU with every reader
 /// mapped, 4,177 ms with this split.
+///
+/// Scans are rare (long streams, the whole log, verification), so there is one scan reader,
+/// opened at the first scan: a log that never scans holds no connection (and no file
+/// descriptors) for it.
 final class LogReaderPool: Sendable {
-    /// How much of the file a scan reader maps.
+    /// How much of the file the scan reader maps.
     static let scanMemoryMapBytes = 1 << 30
 
-    private let scanReaders: [LogReader]
+    private let path: String
+    private let scanReader = Mutex<LogReader?>(nil)
     private let pointReaders: [LogReader]
     private let next = Atomic<Int>(0)
 
     init(path: String, count: Int) throws(SluiceError) {
-        var scanReaders: [LogReader] = []
+        self.path = path
         var pointReaders: [LogReader] = []
         for index in 0..<max(1, count) {
-            scanReaders.append(
-                try LogReader(
-                    path: path, label: "sluice-log-scan-reader-\(index)", memoryMapBytes: Self.scanMemoryMapBytes))
             pointReaders.append(
                 try LogReader(path: path, label: "sluice-log-point-reader-\(index)", memoryMapBytes: 0))
         }
-        self.scanReaders = scanReaders
         self.pointReaders = pointReaders
     }
 
-    /// Runs a scan on the next scan reader's queue and returns its result.
+    /// Runs a scan on the scan reader's queue and returns its result.
     func read<T: Sendable>(_ body: @escaping @Sendable (LogReader) throws(SluiceError) -> T) async throws(SluiceError)
         -> T
     {
-        try await read(body, on: scanReaders)
+        let reader = try scanReader.withLock { (reader) throws(SluiceError) -> LogReader in
+            if let reader { return reader }
+            let opened = try LogReader(
+                path: path, label: "sluice-log-scan-reader", memoryMapBytes: Self.scanMemoryMapBytes)
+            reader = opened
+            return opened
+        }
+        return try await read(body, on: [reader])
     }
 
     /// Runs a short, bounded read (one stream's few events, a version) on the calling thread when

@@ -53,7 +53,7 @@ final class LogWriter: @unchecked Sendable {
         statements = try AppendStatements(connection: connection)
         checkpointer =
             configuration.walAutocheckpointPages > 0
-            ? try WALCheckpointer(
+            ? WALCheckpointer(
                 path: configuration.path, threshold: configuration.walAutocheckpointPages, logger: configuration.logger)
             : nil
         try reloadState()

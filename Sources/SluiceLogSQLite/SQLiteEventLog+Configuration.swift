@@ -16,8 +16,8 @@ extension SQLiteEventLog {
         public var path: String
         /// The durability level of commits (`synchronous` pragma).
         public var synchronous: Synchronous = .full
-        /// Read connections beside the writer, of each kind: scan readers and point readers (see
-        /// `LogReaderPool`).
+        /// Point-read connections beside the writer; long scans share one more, opened at the first
+        /// (see `LogReaderPool`).
         public var readerCount: Int = 2
         /// Read models updated in the append transaction.
         public var projections: [any Projection] = []

@@ -12,6 +12,9 @@ import Synchronization
 /// checkpoint itself, copying just the frames written since the last background pass. That
 /// keeps the WAL (and the WAL index every page read searches) bounded.
 ///
+/// Its connection is opened at the first checkpoint: a log that never fills the WAL that far holds
+/// no connection (and no file descriptors) for it.
+///
 /// `@unchecked Sendable`: `connection` is only touched on the checkpointer thread; the rest is
 /// a `Mutex`, an `NSCondition` guarding `pending`/`stopping`, and immutable values.
 final class WALCheckpointer: @unchecked Sendable {
@@ -20,7 +23,8 @@ final class WALCheckpointer: @unchecked Sendable {
     /// WAL frames after which the writer checkpoints itself.
     var hardLimit: Int { threshold * 4 }
 
-    private let connection: SQLiteConnection
+    private let path: String
+    private var connection: SQLiteConnection?
     private let logger: Logger
     private let condition = NSCondition()
     private var pending = false
@@ -29,10 +33,10 @@ final class WALCheckpointer: @unchecked Sendable {
     /// Frames in the WAL after the writer's last commit, as SQLite's WAL hook reported them.
     private let frames = Atomic<Int>(0)
 
-    init(path: String, threshold: Int, logger: Logger) throws(SluiceError) {
+    init(path: String, threshold: Int, logger: Logger) {
         self.threshold = max(64, threshold)
         self.logger = logger
-        connection = try SQLiteConnection(path: path, readOnly: false)
+        self.path = path
     }
 
     /// Starts the thread and has `writer` report its commits; the writer itself no longer
@@ -97,6 +101,8 @@ final class WALCheckpointer: @unchecked Sendable {
             pending = false
             condition.unlock()
             do {
+                let connection = try self.connection ?? SQLiteConnection(path: path, readOnly: false)
+                self.connection = connection
                 // PASSIVE never waits on the writer or readers: it copies what it can.
                 try connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
             } catch {
