@@ -226,9 +226,10 @@ public struct StorageService: Sendable {
     ) async throws(SluiceError) -> ObjectVersion {
         let stream = try ResourceStreams.object(bucket, object)
         let metadata = Self.journey(metadata)
+        let upload = ObjectUpload(stored, contentType: contentType, metadata: customMetadata)
         return try await ResourceAppender.retryingConflicts(on: stream) {
             () async throws(SluiceError) -> ObjectVersion in
-            let planned = try await plan(bucket, object, stored, contentType, customMetadata, preconditions, metadata)
+            let planned = try await plan(upload, as: object, in: bucket, preconditions, metadata)
             let result: AppendResult
             do throws(SluiceError) {
                 result = try await log.append(planned.parts, idempotencyKey: idempotencyKey)[0]
@@ -257,7 +258,9 @@ public struct StorageService: Sendable {
         let bucket = try BucketName(name)
         let object = try ObjectName.forNewObject(objectName)
         let stored = try await objects.write(bytes)
-        return try await plan(bucket, object, stored, contentType, [:], .none, Self.journey(metadata))
+        return try await plan(
+            ObjectUpload(stored, contentType: contentType, metadata: [:]), as: object, in: bucket, .none,
+            Self.journey(metadata))
     }
 
     /// Drops what a lost race may have made stale (the bucket's cached state).
@@ -278,17 +281,9 @@ public struct StorageService: Sendable {
     /// bucket's version when there are none. The bucket is a condition either way: the object was
     /// decided on that state of it (perhaps cached), and a bucket changed since fails the append.
     private func plan(
-        _ bucket: BucketName,
-        _ object: ObjectName,
-        _ stored: StoredBlob,
-        _ contentType: String,
-        _ customMetadata: [String: String],
-        _ preconditions: ObjectPreconditions,
+        _ upload: ObjectUpload, as object: ObjectName, in bucket: BucketName, _ preconditions: ObjectPreconditions,
         _ metadata: EventMetadata
     ) async throws(SluiceError) -> PlannedUpload {
-        let upload = ObjectUpload(
-            contentType: contentType, metadata: customMetadata, size: stored.size, md5Hash: stored.md5Base64,
-            crc32c: stored.crc32cBase64, digest: stored.digest, inlineContent: stored.inline)
         let bucketLoaded = try await bucketStates.state(of: bucket) { () async throws(SluiceError) in
             try await log.loadBucket(bucket)
         }
@@ -398,5 +393,14 @@ public struct StorageService: Sendable {
                 state: loaded.state, generation: generation, now: clock(), preconditions: preconditions)
             return (events.map { $0.newEvent() }, ())
         }
+    }
+}
+
+extension ObjectUpload {
+    /// An upload of bytes already in the object store.
+    init(_ stored: StoredBlob, contentType: String, metadata: [String: String]) {
+        self.init(
+            contentType: contentType, metadata: metadata, size: stored.size, md5Hash: stored.md5Base64,
+            crc32c: stored.crc32cBase64, digest: stored.digest, inlineContent: stored.inline)
     }
 }
