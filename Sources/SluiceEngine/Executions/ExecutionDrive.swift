@@ -160,10 +160,7 @@ final class ExecutionDrive {
                         let result = await performer.perform(request, context: context)
                         let elapsed = ContinuousClock.now - started
                         metrics.effect(function: request.function, result: result, elapsed: elapsed)
-                        return (
-                            request.id, result,
-                            elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-                        )
+                        return (request.id, result, elapsed.wholeMicroseconds)
                     }
                 }
                 if resolved { continue }
@@ -212,7 +209,7 @@ final class ExecutionDrive {
         unrecordedEffects.append(
             try ExecutionEvents.effectResult(
                 id: request.id, .success(planned.result), reusedFrom: nil,
-                tookMicros: elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000,
+                tookMicros: elapsed.wholeMicroseconds,
                 metadata: metadata))
         pendingWrite = planned
         effectsPerformed += 1
@@ -289,5 +286,12 @@ final class ExecutionDrive {
     private func outcome(_ ending: ExecutionHistory.Ending) -> ExecutionOutcome {
         ExecutionOutcome(
             executionID: id.rawValue, ending: ending, effectsPerformed: effectsPerformed, effectsReused: effectsReused)
+    }
+}
+
+extension Duration {
+    /// The duration in whole microseconds, as an effect's record states how long it took.
+    fileprivate var wholeMicroseconds: Int64 {
+        components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000
     }
 }
