@@ -289,7 +289,11 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceCLITests",
-            dependencies: ["SluiceCore", "SluiceTesting", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "SluiceCore", "SluiceTesting", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),

@@ -1,4 +1,6 @@
 import Foundation
+import Subprocess
+import SystemPackage
 
 /// Runs the built `sluice` executable as a child process, the way a user does.
 struct SluiceBinary {
@@ -19,24 +21,24 @@ struct SluiceBinary {
     }
 
     /// Runs to completion and returns the exit status and everything printed.
+    ///
+    /// Through swift-subprocess rather than Foundation's `Process`: on Linux, `Process.run()` scans
+    /// `/proc/self/fd` with a 256-byte over-read that can crash the test process
+    /// (swift-corelibs-foundation #5472); swift-subprocess closes descriptors with `close_range`.
     func run(_ arguments: [String], input: String = "") async throws -> Outcome {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = stdin
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = PipeCollector(stdout.fileHandleForReading)
-        let errors = PipeCollector(stderr.fileHandleForReading)
-        await process.exited()
-        return Outcome(status: process.terminationStatus, stdout: await output.text(), stderr: await errors.text())
+        let result = try await Subprocess.run(
+            .path(FilePath(url.path)), arguments: Arguments(arguments), input: .string(input),
+            output: .string(limit: Self.outputLimit), error: .string(limit: Self.outputLimit))
+        let status: Int32 =
+            switch result.terminationStatus {
+            case .exited(let code): code
+            case .signaled(let signal): 128 + signal
+            }
+        return Outcome(status: status, stdout: result.standardOutput ?? "", stderr: result.standardError ?? "")
     }
+
+    /// The most either stream of a run may print; the CLI's outputs in tests are far smaller.
+    static let outputLimit = 64 << 20
 
     struct Outcome {
         var status: Int32
