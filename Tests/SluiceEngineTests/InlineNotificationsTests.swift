@@ -13,6 +13,16 @@ struct InlineNotificationsTests {
         try await log.query(EventQuery(types: [TopicEvent.TypeName.messagePublished], limit: 100)).events
     }
 
+    /// Published messages once the engine (and its emitter) has run for `duration`.
+    static func messageCount(_ pipeline: PipelineTests.Pipeline, afterTheEngineRuns duration: Duration)
+        async throws -> Int
+    {
+        try await pipeline.running {
+            try await Task.sleep(for: duration)
+            return try await Self.messages(pipeline.log).count
+        }
+    }
+
     @Test("the upload and its message are one append: adjacent, marked, and linked by causation and correlation")
     func uploadAndMessageAreOneAppend() async throws {
         let pipeline = try PipelineTests.Pipeline()
@@ -45,11 +55,7 @@ struct InlineNotificationsTests {
         for name in ["a.png", "b.png", "c.png"] {
             try await pipeline.storage.upload(bucket: "uploads", object: name, bytes: [1])
         }
-        let count = try await pipeline.running {
-            try await Task.sleep(for: .milliseconds(300))
-            return try await Self.messages(pipeline.log).count
-        }
-        #expect(count == 3)
+        #expect(try await Self.messageCount(pipeline, afterTheEngineRuns: .milliseconds(300)) == 3)
     }
 
     @Test("a config created while an upload decides is applied to it: the append retries with the new configs")
@@ -82,11 +88,7 @@ struct InlineNotificationsTests {
         let object = try #require(
             try await pipeline.log.readStream(StreamName("object/uploads/orphan.png"), from: 1, limit: 1).first)
         #expect(!InlineNotifications.wereInline(object))
-        let count = try await pipeline.running {
-            try await Task.sleep(for: .milliseconds(200))
-            return try await Self.messages(pipeline.log).count
-        }
-        #expect(count == 0)
+        #expect(try await Self.messageCount(pipeline, afterTheEngineRuns: .milliseconds(200)) == 0)
     }
 
     @Test("a topic deleted after uploads were notified through it is seen as gone once a second has passed")
