@@ -46,18 +46,36 @@ struct DecodedPayloadsTests {
         #expect(memo.payload(Int.self, text: "x") { 5 } == 5)
     }
 
-    @Test("texts over the size limit are decoded every time, and a full memo starts over")
-    func largeTextsAndCapacity() {
+    @Test("texts over the size limit are neither decoded once nor remembered")
+    func largeTextsAreNotRemembered() {
         let memo = DecodedPayloads(capacity: 2)
         let large = String(repeating: "a", count: DecodedPayloads.largestText + 1)
         #expect(memo.payload(Int.self, text: large) { 1 } == 1)
         #expect(memo.payload(Int.self, text: large) { 2 } == 2)
+        memo.remember(3, text: large)
         #expect(memo.count == 0)
+    }
+
+    @Test("a text stays remembered for a full generation after it, and is forgotten after two")
+    func fullGenerationsAge() {
+        let memo = DecodedPayloads(capacity: 2)
         _ = memo.payload(Int.self, text: "1") { 1 }
         _ = memo.payload(Int.self, text: "2") { 2 }
-        #expect(memo.count == 2)
         _ = memo.payload(Int.self, text: "3") { 3 }
-        #expect(memo.count == 1)
-        #expect(memo.payload(Int.self, text: "3") { 0 } == 3)
+        _ = memo.payload(Int.self, text: "4") { 4 }
+        #expect(memo.payload(Int.self, text: "1") { 0 } == 1)
+        _ = memo.payload(Int.self, text: "5") { 5 }
+        #expect(memo.count == 3)
+        #expect(memo.payload(Int.self, text: "2") { 0 } == 0)
+    }
+
+    @Test("a payload remembered at encoding is returned without decoding its text")
+    func rememberedPayloadsAreNotDecoded() {
+        let memo = DecodedPayloads(capacity: 8)
+        let decodes = Decodes()
+        memo.remember(7, text: "{\"a\":1}")
+        #expect(memo.payload(Int.self, text: "{\"a\":1}") { decodes.decode("{\"a\":1}") } == 7)
+        #expect(memo.payload(String.self, text: "{\"a\":1}") { "decoded" } == "decoded")
+        #expect(decodes.count.load(ordering: .relaxed) == 0)
     }
 }

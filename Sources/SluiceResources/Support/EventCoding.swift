@@ -4,12 +4,22 @@ import SluiceCore
 /// Encodes and decodes event payloads as the log stores them: compact JSON with sorted keys, so
 /// the same fact always has the same bytes.
 enum EventCoding {
-    static func encode(_ payload: some Encodable) -> String {
+    /// Encodes a payload and seeds ``DecodedPayloads`` with it, so this process's own readers of
+    /// the event take the value instead of decoding the text. That is only right when decoding
+    /// the text gives back an equal value; debug builds (the test suite) check it at every call.
+    static func encode<T: Codable & Sendable & Equatable>(_ payload: T) -> String {
+        let text: String
         do {
-            return try SortedJSONEncoder.encode(payload)
+            text = try SortedJSONEncoder.encode(payload)
         } catch {
             preconditionFailure("resource payloads are plain Codable values and always encode: \(error)")
         }
+        assert(
+            (try? JSONDecoder().decode(T.self, from: Data(text.utf8))) == payload,
+            "\(T.self) does not decode from its own encoding \(text)"
+        )
+        DecodedPayloads.shared.remember(payload, text: text)
+        return text
     }
 
     /// Decodes an event's payload; a text decoded before comes from ``DecodedPayloads``.
