@@ -62,13 +62,14 @@ public enum GoogleRoute: Sendable, Hashable {
 
     /// The endpoint or model id in `/v1/projects/P/locations/L/(endpoints|models)/ID:predict`.
     static func predictTarget(path: String) -> String? {
-        let parts = path.split(separator: "/").map(String.init)
+        // Substrings, not Strings: every prediction of every execution passes here, up to three times.
+        let parts = path.split(separator: "/", maxSplits: 7)
         guard parts.count == 7, parts[0] == "v1" || parts[0] == "v1beta1", parts[1] == "projects",
             parts[3] == "locations",
             parts[5] == "endpoints" || parts[5] == "models", parts[6].hasSuffix(":predict")
         else { return nil }
-        let id = String(parts[6].dropLast(":predict".count))
-        return id.isEmpty ? nil : id
+        let id = parts[6].dropLast(":predict".count)
+        return id.isEmpty ? nil : String(id)
     }
 
     private static func lastSegment(_ name: String) -> String {
