@@ -7,7 +7,7 @@ public actor MemoryEventLog: EventLog {
     private var streams: [StreamName: [Int]] = [:]
     private var idempotencyKeys: [String: AppendResult] = [:]
     private let now: @Sendable () -> Int64
-    private var generator = SystemRandomNumberGenerator()
+    private var generator = PooledRandomGenerator()
 
     /// Creates an empty log; `now` returns microseconds since the Unix epoch.
     public init(now: @escaping @Sendable () -> Int64 = WallClock.microsecondsSinceEpoch) {

@@ -101,7 +101,7 @@ public final class SQLiteEventLog: EventLog {
         idempotencyKey: String?
     ) async throws(SluiceError) -> AppendResult {
         try AppendValidation.validate(events, idempotencyKey: idempotencyKey)
-        var generator = SystemRandomNumberGenerator()
+        var generator = PooledRandomGenerator()
         let now = configuration.now()
         let part = PendingAppend.Part(
             stream: stream, expectedVersion: expectedVersion,
@@ -111,7 +111,7 @@ public final class SQLiteEventLog: EventLog {
 
     public func append(_ parts: [StreamAppend], idempotencyKey: String?) async throws(SluiceError) -> [AppendResult] {
         try AppendValidation.validate(parts, idempotencyKey: idempotencyKey)
-        var generator = SystemRandomNumberGenerator()
+        var generator = PooledRandomGenerator()
         let now = configuration.now()
         let pending = parts.map { part in
             PendingAppend.Part(

@@ -298,7 +298,7 @@ public struct StorageService: Sendable {
         guard case .finalized(let finalized) = decided.first else {
             throw SluiceError(.internalFailure, "an upload decided no new generation")
         }
-        var generator = SystemRandomNumberGenerator()
+        var generator = PooledRandomGenerator()
         let identified = decided.map {
             ($0, EventID(unixMilliseconds: now.microseconds / 1_000, using: &generator))
         }
