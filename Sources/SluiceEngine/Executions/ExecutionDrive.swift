@@ -22,12 +22,12 @@ final class ExecutionDrive {
     private var inFlight: Set<String> = []
     /// Replay-safe effects in flight that nothing records yet, with when they were requested.
     private var unrecordedRequests: [String: (request: EffectRequest, requestedAt: Int64)] = [:]
-    /// Requested and result events of finished replay-safe effects, appended with the next
+    /// Records (request and result in one event) of finished replay-safe effects, appended with the next
     /// event the drive must append anyway (a request of an outside effect, or the ending), so
     /// that a run of reads, keyed writes and in-process predictions costs one commit. A crash
     /// before then performs them again, which changes nothing outside.
     private var unrecordedEffects: [NewEvent] = []
-    /// Past this many unrecorded events they are appended on their own, bounding what a crash
+    /// Past this many unrecorded effects they are appended on their own, bounding what a crash
     /// repeats and what one append carries.
     private static let maximumUnrecordedEffects = 64
     private var effectsPerformed = 0
@@ -122,11 +122,9 @@ final class ExecutionDrive {
                         resolved = true
                     } else if let value = reuse?.take(request) {
                         events.append(
-                            try ExecutionEvents.effectRequested(
-                                request, idempotencyKey: key(request), metadata: metadata))
-                        events.append(
                             try ExecutionEvents.effectResult(
-                                id: request.id, .success(value), reusedFrom: reuse?.source, metadata: metadata)
+                                id: request.id, .success(value), request: recorded(request, requestedAt: now()),
+                                reusedFrom: reuse?.source, metadata: metadata)
                         )
                         execution.complete(effectID: request.id, with: .success(value))
                         effectsReused += 1
@@ -175,17 +173,18 @@ final class ExecutionDrive {
                     throw SluiceError(.unavailable, "execution \(id) parked: the engine is stopping")
                 }
                 inFlight.remove(effectID)
-                let recorded = try ExecutionEvents.effectResult(
-                    id: effectID, result, reusedFrom: nil, tookMicros: tookMicros, metadata: metadata)
                 if let unrecorded = unrecordedRequests.removeValue(forKey: effectID) {
                     unrecordedEffects.append(
-                        try ExecutionEvents.effectRequested(
-                            unrecorded.request, idempotencyKey: key(unrecorded.request),
-                            requestedAt: unrecorded.requestedAt, metadata: metadata))
-                    unrecordedEffects.append(recorded)
+                        try ExecutionEvents.effectResult(
+                            id: effectID, result,
+                            request: recorded(unrecorded.request, requestedAt: unrecorded.requestedAt),
+                            reusedFrom: nil, tookMicros: tookMicros, metadata: metadata))
                     if unrecordedEffects.count >= Self.maximumUnrecordedEffects { try await append([]) }
                 } else {
-                    try await append([recorded])
+                    try await append([
+                        try ExecutionEvents.effectResult(
+                            id: effectID, result, reusedFrom: nil, tookMicros: tookMicros, metadata: metadata)
+                    ])
                 }
                 execution.complete(effectID: effectID, with: result)
             }
@@ -204,13 +203,9 @@ final class ExecutionDrive {
         let elapsed = ContinuousClock.now - started
         metrics.effect(function: request.function, result: .success(planned.result), elapsed: elapsed)
         unrecordedEffects.append(
-            try ExecutionEvents.effectRequested(
-                request, idempotencyKey: key(request), requestedAt: requestedAt, metadata: metadata))
-        unrecordedEffects.append(
             try ExecutionEvents.effectResult(
-                id: request.id, .success(planned.result), reusedFrom: nil,
-                tookMicros: elapsed.wholeMicroseconds,
-                metadata: metadata))
+                id: request.id, .success(planned.result), request: recorded(request, requestedAt: requestedAt),
+                reusedFrom: nil, tookMicros: elapsed.wholeMicroseconds, metadata: metadata))
         pendingWrite = planned
         effectsPerformed += 1
         execution.complete(effectID: request.id, with: .success(planned.result))
@@ -271,6 +266,10 @@ final class ExecutionDrive {
     }
 
     private func key(_ request: EffectRequest) -> String { id.rawValue + "/" + request.id }
+
+    private func recorded(_ request: EffectRequest, requestedAt: Int64) -> ExecutionEvents.RecordedRequest {
+        ExecutionEvents.RecordedRequest(request: request, idempotencyKey: key(request), requestedAt: requestedAt)
+    }
 
     private func context(_ request: EffectRequest, requestedAt: Int64) -> EffectContext {
         EffectContext(

@@ -23,36 +23,43 @@ enum ExecutionEvents {
             metadata: metadata)
     }
 
-    /// `requestedAt` is written when the event is appended later than the request was made (a
-    /// replay-safe effect recorded with its result); otherwise the event's time says it.
+    /// `requestedAt` is written when the event is appended later than the request was made;
+    /// otherwise the event's time says it.
     static func effectRequested(
         _ request: EffectRequest, idempotencyKey: String, requestedAt: Int64? = nil, metadata: EventMetadata
     )
         throws(SluiceError)
         -> NewEvent
     {
-        let arguments = WorkflowValue.map(request.arguments)
-        var fields: OrderedDictionary<String, WorkflowValue> = [
-            "effectId": .string(request.id),
-            "function": .string(request.function),
-            "arguments": EventPayload.isTagged(arguments) ? .null : arguments,
-            "routine": .string(request.routine),
-            "step": .string(request.step),
-            "idempotencyKey": .string(idempotencyKey),
-        ]
-        if let requestedAt { fields["requestedAt"] = .int(requestedAt) }
+        var fields: OrderedDictionary<String, WorkflowValue> = ["effectId": .string(request.id)]
+        addRequest(request, idempotencyKey: idempotencyKey, requestedAt: requestedAt, to: &fields)
         return NewEvent(
             type: ExecutionEventType.effectRequested, data: try EventPayload.encode(fields), metadata: metadata)
     }
 
+    /// What the execution asked for, as an effect's request event and a recorded effect state it.
+    struct RecordedRequest {
+        var request: EffectRequest
+        var idempotencyKey: String
+        var requestedAt: Int64
+    }
+
+    /// An effect's result. With `request`, the one event records both the request and its
+    /// result: effects that are recorded only once they finished (replay-safe, planned and
+    /// reused ones) need no request event of their own, which is a quarter of a pipeline's events.
     static func effectResult(
         id: String,
         _ result: Result<WorkflowValue, WorkflowError>,
+        request: RecordedRequest? = nil,
         reusedFrom: String?,
         tookMicros: Int64? = nil,
         metadata: EventMetadata
     ) throws(SluiceError) -> NewEvent {
         var fields: OrderedDictionary<String, WorkflowValue> = ["effectId": .string(id)]
+        if let request {
+            addRequest(
+                request.request, idempotencyKey: request.idempotencyKey, requestedAt: request.requestedAt, to: &fields)
+        }
         if let tookMicros { fields["tookMicros"] = .int(tookMicros) }
         let type: String
         switch result {
@@ -67,6 +74,19 @@ enum ExecutionEvents {
         }
         if let reusedFrom { fields["reusedFrom"] = .string(reusedFrom) }
         return NewEvent(type: type, data: try EventPayload.encode(fields), metadata: metadata)
+    }
+
+    private static func addRequest(
+        _ request: EffectRequest, idempotencyKey: String, requestedAt: Int64?,
+        to fields: inout OrderedDictionary<String, WorkflowValue>
+    ) {
+        let arguments = WorkflowValue.map(request.arguments)
+        fields["function"] = .string(request.function)
+        fields["arguments"] = EventPayload.isTagged(arguments) ? .null : arguments
+        fields["routine"] = .string(request.routine)
+        fields["step"] = .string(request.step)
+        fields["idempotencyKey"] = .string(idempotencyKey)
+        if let requestedAt { fields["requestedAt"] = .int(requestedAt) }
     }
 
     static func ended(_ ending: ExecutionHistory.Ending, metadata: EventMetadata) throws(SluiceError) -> NewEvent {

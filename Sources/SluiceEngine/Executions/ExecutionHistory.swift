@@ -57,19 +57,15 @@ public struct ExecutionHistory: Sendable {
         case ExecutionEventType.stepsStarted:
             stepsRecorded += fields["steps"]?.listValue?.count ?? 0
         case ExecutionEventType.effectRequested:
-            let id = fields["effectId"]?.stringValue ?? ""
-            requested[id] = RequestedEffect(
-                id: id,
-                function: fields["function"]?.stringValue ?? "",
-                arguments: fields["arguments"] ?? .null,
-                step: fields["step"]?.stringValue ?? "",
-                requestedAt: fields["requestedAt"].flatMap(Self.integer) ?? event.timestamp
-            )
+            recordRequest(fields, at: event.timestamp)
         case ExecutionEventType.effectCompleted:
+            // A result that carries its request (see `ExecutionEvents.effectResult`) records both.
+            if fields["function"] != nil { recordRequest(fields, at: event.timestamp) }
             let id = fields["effectId"]?.stringValue ?? ""
             results[id] = .success(
                 EventPayload.loading(fields["result"], tagged: fields["resultTagged"] == .bool(true)))
         case ExecutionEventType.effectFailed:
+            if fields["function"] != nil { recordRequest(fields, at: event.timestamp) }
             let id = fields["effectId"]?.stringValue ?? ""
             results[id] = .failure(WorkflowError(raising: Self.error(fields)))
         case ExecutionEventType.succeeded:
@@ -84,6 +80,17 @@ public struct ExecutionHistory: Sendable {
         default:
             break
         }
+    }
+
+    private mutating func recordRequest(_ fields: OrderedDictionary<String, WorkflowValue>, at timestamp: Int64) {
+        let id = fields["effectId"]?.stringValue ?? ""
+        requested[id] = RequestedEffect(
+            id: id,
+            function: fields["function"]?.stringValue ?? "",
+            arguments: fields["arguments"] ?? .null,
+            step: fields["step"]?.stringValue ?? "",
+            requestedAt: fields["requestedAt"].flatMap(Self.integer) ?? timestamp
+        )
     }
 
     private static func error(_ fields: OrderedDictionary<String, WorkflowValue>) -> WorkflowValue {
