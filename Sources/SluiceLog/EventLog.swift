@@ -73,8 +73,11 @@ extension EventLog {
     }
 
     /// A live sequence of the events of `types` after `position`, found through the type index,
-    /// so a consumer of a few types does not read (or wake for) every event of the log.
-    public func tail(after position: Int64 = 0, types: [String], batchSize: Int = 512) -> EventTail {
-        EventTail(log: self, after: position, batchSize: batchSize, types: types)
+    /// so a consumer of a few types does not read (or wake for) every event of the log. With
+    /// `predicates`, only the events that also match them.
+    public func tail(
+        after position: Int64 = 0, types: [String], where predicates: [FieldPredicate] = [], batchSize: Int = 512
+    ) -> EventTail {
+        EventTail(log: self, after: position, batchSize: batchSize, types: types, predicates: predicates)
     }
 }

@@ -13,6 +13,8 @@ public struct EventTail: AsyncSequence, Sendable {
     let batchSize: Int
     /// Only events of these types, read through the log's type index; nil for every event.
     let types: [String]?
+    /// With types: only events that also match these, filtered by the log before it hands rows out.
+    let predicates: [FieldPredicate]
     /// How long one wait for new events lasts before the tail re-reads the head; it bounds the
     /// delay when the writer is another process and cannot wake this one.
     let pollInterval: Duration
@@ -20,11 +22,13 @@ public struct EventTail: AsyncSequence, Sendable {
     /// Creates a tail of `log` starting after `after`.
     public init(
         log: any EventLog, after: Int64, batchSize: Int = 512, pollInterval: Duration = .milliseconds(50),
-        types: [String]? = nil
+        types: [String]? = nil,
+        predicates: [FieldPredicate] = []
     ) {
         self.log = log
         self.after = after
         self.types = types
+        self.predicates = predicates
         self.batchSize = Swift.max(1, batchSize)
         self.pollInterval = pollInterval
     }
@@ -68,7 +72,8 @@ public struct EventTail: AsyncSequence, Sendable {
         /// move past the head even when nothing matched, instead of waking for each event.
         private mutating func readMatching(_ types: [String]) async throws {
             let head = try await tail.log.headPosition()
-            let page = try await tail.log.query(EventQuery(types: types, after: lastPosition, limit: tail.batchSize))
+            let page = try await tail.log.query(
+                EventQuery(types: types, predicates: tail.predicates, after: lastPosition, limit: tail.batchSize))
             buffer = page.events
             skipTo = 0
             if page.nextCursor == nil {

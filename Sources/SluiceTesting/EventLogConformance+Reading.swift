@@ -93,6 +93,38 @@ extension EventLogConformance {
                 }
                 #expect(received == [3, 5] + stride(from: Int64(8), through: 65, by: 3))
             },
+            check(
+                "a tail of some types with a predicate delivers only the matching events, from the backlog and then live"
+            ) {
+                (log: any EventLog) async throws in
+                func marked(_ index: Int) -> NewEvent {
+                    var metadata = EventMetadata(principal: "tester")
+                    if index % 3 == 0 { metadata.extra["skip"] = "yes" }
+                    return NewEvent(type: "wanted", data: "{\"index\":\(index)}", metadata: metadata)
+                }
+                for index in 0..<6 { _ = try await log.append([marked(index)], to: stream("before")) }
+                let unmarked = try FieldPredicate(root: .metadata, path: ["skip"], comparison: .equal, value: .null)
+                let received = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                    group.addTask {
+                        var positions: [Int64] = []
+                        for try await event in log.tail(after: 0, types: ["wanted"], where: [unmarked], batchSize: 2) {
+                            #expect(event.metadata.extra["skip"] == nil)
+                            positions.append(event.position)
+                            if positions.count == 4 + 8 { break }
+                        }
+                        return positions
+                    }
+                    group.addTask {
+                        for index in 6..<18 { _ = try await log.append([marked(index)], to: stream("live")) }
+                        return []
+                    }
+                    var all: [Int64] = []
+                    for try await positions in group { all += positions }
+                    return all
+                }
+                let expected: [Int64] = Array(1...18).filter { position in (position - 1) % 3 != 0 }
+                #expect(received == expected)
+            },
         ]
     }
 }

@@ -36,10 +36,15 @@ public struct NotificationEmitter: Sendable {
 
     public func run() async throws {
         let limiter = InstanceLimiter()
+        // Events whose messages went out inline are left in the log, not read and passed by: they
+        // are most object events, and their rows the largest.
+        let notInline = try FieldPredicate(
+            root: .metadata, path: [InlineNotifications.marker.key], comparison: .equal, value: .null)
         try await withTaskCancellationHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 var buckets: [String: BucketState] = [:]
-                try await EventFeed.follow(log, types: Self.bucketTypes + Self.objectTypes) { event in
+                try await EventFeed.follow(log, types: Self.bucketTypes + Self.objectTypes, where: [notInline]) {
+                    event in
                     if event.stream.rawValue.hasPrefix("bucket/") {
                         // Config changes apply in log order, so each change sees the configs of its time.
                         do {
