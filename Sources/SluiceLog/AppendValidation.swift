@@ -28,7 +28,8 @@ public enum AppendValidation {
                 throw SluiceError(
                     .invalidArgument, "the data of event \(index) is larger than \(maximumDataBytes) bytes")
             }
-            guard JSONSyntax.isValid(event.data) else {
+            assert(!event.dataIsEncodedJSON || JSONSyntax.isValid(event.data), "an encoder wrote invalid JSON")
+            guard event.dataIsEncodedJSON || JSONSyntax.isValid(event.data) else {
                 throw SluiceError(.invalidArgument, "the data of event \(index) (type \(event.type)) is not valid JSON")
             }
             try checkMetadataValue(event.metadata.correlationID, event: index)

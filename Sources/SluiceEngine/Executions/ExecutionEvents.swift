@@ -13,13 +13,14 @@ enum ExecutionEvents {
         if EventPayload.isTagged(start.argument) { fields["argumentTagged"] = .bool(true) }
         if let replayOf = start.replayOf { fields["replayOf"] = .string(replayOf) }
         if let step = start.liveFromStep { fields["liveFromStep"] = .string(step) }
-        return NewEvent(type: ExecutionEventType.started, data: try EventPayload.encode(fields), metadata: metadata)
+        return NewEvent(
+            type: ExecutionEventType.started, encodedData: try EventPayload.encode(fields), metadata: metadata)
     }
 
     static func stepsStarted(_ steps: [StepProgress], metadata: EventMetadata) throws(SluiceError) -> NewEvent {
         let list = steps.map { WorkflowValue.object(["routine": .string($0.routine), "step": .string($0.step)]) }
         return NewEvent(
-            type: ExecutionEventType.stepsStarted, data: try EventPayload.encode(["steps": .list(list)]),
+            type: ExecutionEventType.stepsStarted, encodedData: try EventPayload.encode(["steps": .list(list)]),
             metadata: metadata)
     }
 
@@ -34,7 +35,7 @@ enum ExecutionEvents {
         var fields: OrderedDictionary<String, WorkflowValue> = ["effectId": .string(request.id)]
         addRequest(request, idempotencyKey: idempotencyKey, requestedAt: requestedAt, to: &fields)
         return NewEvent(
-            type: ExecutionEventType.effectRequested, data: try EventPayload.encode(fields), metadata: metadata)
+            type: ExecutionEventType.effectRequested, encodedData: try EventPayload.encode(fields), metadata: metadata)
     }
 
     /// What the execution asked for, as an effect's request event and a recorded effect state it.
@@ -73,7 +74,7 @@ enum ExecutionEvents {
             if EventPayload.isTagged(error.value) { fields["errorTagged"] = .bool(true) }
         }
         if let reusedFrom { fields["reusedFrom"] = .string(reusedFrom) }
-        return NewEvent(type: type, data: try EventPayload.encode(fields), metadata: metadata)
+        return NewEvent(type: type, encodedData: try EventPayload.encode(fields), metadata: metadata)
     }
 
     private static func addRequest(
@@ -95,14 +96,15 @@ enum ExecutionEvents {
             var fields: OrderedDictionary<String, WorkflowValue> = ["result": EventPayload.storing(value)]
             if EventPayload.isTagged(value) { fields["resultTagged"] = .bool(true) }
             return NewEvent(
-                type: ExecutionEventType.succeeded, data: try EventPayload.encode(fields), metadata: metadata)
+                type: ExecutionEventType.succeeded, encodedData: try EventPayload.encode(fields), metadata: metadata)
         case .failed(let error):
             var fields: OrderedDictionary<String, WorkflowValue> = ["error": EventPayload.storing(error.value)]
             if EventPayload.isTagged(error.value) { fields["errorTagged"] = .bool(true) }
-            return NewEvent(type: ExecutionEventType.failed, data: try EventPayload.encode(fields), metadata: metadata)
+            return NewEvent(
+                type: ExecutionEventType.failed, encodedData: try EventPayload.encode(fields), metadata: metadata)
         case .cancelled(let reason):
             return NewEvent(
-                type: ExecutionEventType.cancelled, data: try EventPayload.encode(["reason": .string(reason)]),
+                type: ExecutionEventType.cancelled, encodedData: try EventPayload.encode(["reason": .string(reason)]),
                 metadata: metadata)
         }
     }

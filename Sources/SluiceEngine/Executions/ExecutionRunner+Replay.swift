@@ -37,7 +37,7 @@ extension ExecutionRunner {
             "replayId": .string(replayID.rawValue), "revision": .int(pinned), "reason": .string(reason),
         ]
         if let liveFromStep { fields["liveFromStep"] = .string(liveFromStep) }
-        let event = NewEvent(type: Self.replayedType, data: try EventPayload.encode(fields), metadata: metadata)
+        let event = NewEvent(type: Self.replayedType, encodedData: try EventPayload.encode(fields), metadata: metadata)
         _ = try await log.append([event], to: original.stream, expectedVersion: .any)
     }
 

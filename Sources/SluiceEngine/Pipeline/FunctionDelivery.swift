@@ -55,7 +55,7 @@ public enum FunctionDelivery {
     }
 
     static func event(_ payload: some Encodable, type: String, metadata: EventMetadata) -> NewEvent {
-        NewEvent(type: type, data: (try? SortedJSONEncoder.encode(payload)) ?? "{}", metadata: metadata)
+        NewEvent(type: type, encodedData: (try? SortedJSONEncoder.encode(payload)) ?? "{}", metadata: metadata)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ event: RecordedEvent) throws(SluiceError) -> T {

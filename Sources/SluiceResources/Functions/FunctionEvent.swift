@@ -26,7 +26,7 @@ public enum FunctionEvent: Sendable, Hashable {
             case .deployed(let payload): EventCoding.encode(payload)
             case .deleted(let payload): EventCoding.encode(payload)
             }
-        return NewEvent(type: type, data: data, metadata: metadata)
+        return NewEvent(type: type, encodedData: data, metadata: metadata)
     }
 
     public init(_ event: RecordedEvent) throws(SluiceError) {

@@ -39,7 +39,7 @@ public enum SubscriptionEvent: Sendable, Hashable {
             case .deleted(let payload): EventCoding.encode(payload)
             case .updated(let payload): EventCoding.encode(payload)
             }
-        return NewEvent(type: type, data: data, metadata: metadata)
+        return NewEvent(type: type, encodedData: data, metadata: metadata)
     }
 
     /// Decodes a recorded event of one of the subscription types.

@@ -47,7 +47,7 @@ public enum TopicEvent: Sendable, Hashable {
             case .deleted(let payload): EventCoding.encode(payload)
             case .messagePublished(let payload): EventCoding.encode(payload)
             }
-        return NewEvent(type: type, data: data, metadata: metadata)
+        return NewEvent(type: type, encodedData: data, metadata: metadata)
     }
 
     /// Decodes a recorded event of one of the topic types.

@@ -48,7 +48,7 @@ public enum BucketEvent: Sendable, Hashable {
             case .notificationCreated(let payload): EventCoding.encode(payload)
             case .notificationDeleted(let payload): EventCoding.encode(payload)
             }
-        return NewEvent(type: type, data: data, metadata: metadata)
+        return NewEvent(type: type, encodedData: data, metadata: metadata)
     }
 
     /// Decodes a recorded event of one of the bucket types.

@@ -41,7 +41,7 @@ public enum ObjectEvent: Sendable, Hashable {
             case .metadataUpdated(let payload): EventCoding.encode(payload)
             case .archived(let payload), .deleted(let payload): EventCoding.encode(payload)
             }
-        return NewEvent(type: type, data: data, metadata: metadata)
+        return NewEvent(type: type, encodedData: data, metadata: metadata)
     }
 
     /// Decodes a recorded event of one of the object types.
