@@ -24,21 +24,18 @@ enum ExecutionEvents {
             metadata: metadata)
     }
 
-    /// `requestedAt` is written when the event is appended later than the request was made;
-    /// otherwise the event's time says it.
-    static func effectRequested(
-        _ request: EffectRequest, idempotencyKey: String, requestedAt: Int64? = nil, metadata: EventMetadata
-    )
-        throws(SluiceError)
-        -> NewEvent
+    /// The request of an outside effect, appended before it is performed: the event's time is
+    /// when it was requested.
+    static func effectRequested(_ request: EffectRequest, idempotencyKey: String, metadata: EventMetadata)
+        throws(SluiceError) -> NewEvent
     {
         var fields: OrderedDictionary<String, WorkflowValue> = ["effectId": .string(request.id)]
-        addRequest(request, idempotencyKey: idempotencyKey, requestedAt: requestedAt, to: &fields)
+        addRequest(request, idempotencyKey: idempotencyKey, requestedAt: nil, to: &fields)
         return NewEvent(
             type: ExecutionEventType.effectRequested, encodedData: try EventPayload.encode(fields), metadata: metadata)
     }
 
-    /// What the execution asked for, as an effect's request event and a recorded effect state it.
+    /// What the execution asked for, as a result event that carries its request records it.
     struct RecordedRequest {
         var request: EffectRequest
         var idempotencyKey: String

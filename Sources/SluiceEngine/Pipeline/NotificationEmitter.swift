@@ -54,6 +54,8 @@ public struct NotificationEmitter: Sendable {
                         }
                         return
                     }
+                    // The feed's predicate already leaves inline-notified events out; a second
+                    // publish of theirs would be a duplicate message, so the check stays here too.
                     guard !InlineNotifications.wereInline(event),
                         let bucket = Self.bucketStream(ofObject: event.stream), let state = buckets[bucket],
                         state.exists, !state.notifications.isEmpty
