@@ -38,6 +38,10 @@ final class ExecutionDrive {
     /// A planned write whose record is in `unrecordedEffects`: appended just before them, in the
     /// same step, and before any other effect is performed, so the execution reads its own writes.
     private var pendingWrite: PlannedEffect?
+    /// The start of an execution this drive runs before it is recorded (see
+    /// ``ExecutionRunner/startAndRun(_:_:metadata:alongside:idempotencyKey:)``): it goes out as
+    /// the first event of the first append, and that append is the run's last but for an ending.
+    private var pendingStart: PendingStart?
 
     init(
         execution: WorkflowExecution,
@@ -49,7 +53,8 @@ final class ExecutionDrive {
         performer: any EffectPerformer,
         now: @escaping @Sendable () -> Int64,
         metrics: ExecutionMetrics,
-        planning: Bool = true
+        planning: Bool = true,
+        pendingStart: PendingStart? = nil
     ) {
         self.execution = execution
         self.id = id
@@ -61,7 +66,8 @@ final class ExecutionDrive {
         self.now = now
         self.metrics = metrics
         self.planning = planning
-        version = history.version
+        self.pendingStart = pendingStart
+        version = pendingStart == nil ? history.version : 0
         stepsToSkip = history.stepsRecorded
     }
 
@@ -78,22 +84,44 @@ final class ExecutionDrive {
     /// was decided on a state that no longer holds. Nothing of it was stored.
     private struct PlannedWriteLost: Error {}
 
+    /// Why a run that began with its start unrecorded stopped after recording it: what is left
+    /// goes to the scheduler, which runs the execution from its history.
+    private struct HandedOff: Error {}
+
+    /// Why a run that began with its start unrecorded stopped without recording anything: the
+    /// execution (or the start's idempotency key) was there already.
+    private struct StartedElsewhere: Error {}
+
+    /// How a run ended: with the execution, or early for one of the reasons above.
+    enum RunEnd {
+        case ended(ExecutionOutcome)
+        /// A planned write lost a race: run again from the history without planning writes.
+        case plannedWriteLost
+        /// The start and the work before an outside effect are recorded; the scheduler goes on.
+        case handedOff
+        /// The pending start found its execution or key recorded already; this run stored nothing.
+        case startedElsewhere
+    }
+
     /// What a performed effect hands back to the loop: its id, result and how long it took.
     private typealias Performed = (id: String, result: Result<WorkflowValue, WorkflowError>, tookMicros: Int64)
 
-    /// How the run ended, or nil when it must run again from the history without planning
-    /// writes (a planned write lost a race).
-    func run() async throws(SluiceError) -> ExecutionOutcome? {
+    /// Runs the execution until it ends or stops early (see ``RunEnd``).
+    func run() async throws(SluiceError) -> RunEnd {
         do {
             return try await withThrowingTaskGroup(of: Performed.self) { group in
                 let outcome = try await self.loop(group: &group)
                 group.cancelAll()
-                return outcome
+                return .ended(outcome)
             }
         } catch let ended as EndedElsewhere {
-            return outcome(ended.ending)
+            return .ended(outcome(ended.ending))
         } catch is PlannedWriteLost {
-            return nil
+            return .plannedWriteLost
+        } catch is HandedOff {
+            return .handedOff
+        } catch is StartedElsewhere {
+            return .startedElsewhere
         } catch let error as SluiceError {
             throw error
         } catch {
@@ -140,6 +168,9 @@ final class ExecutionDrive {
                         if await performer.isReplaySafe(request) {
                             unrecordedRequests[request.id] = (request, requestedAt)
                         } else {
+                            // Unrecorded, the run may only do what it can do again: record the
+                            // start and the work so far, and leave the effect to the scheduler.
+                            if pendingStart != nil { try await append([]) }
                             events.append(
                                 try ExecutionEvents.effectRequested(
                                     request, idempotencyKey: key(request), metadata: metadata))
@@ -225,33 +256,43 @@ final class ExecutionDrive {
     }
 
     private func end(_ ending: ExecutionHistory.Ending) async throws -> ExecutionOutcome {
-        try await append([try ExecutionEvents.ended(ending, metadata: metadata)])
+        try await append([try ExecutionEvents.ended(ending, metadata: metadata)], ending: true)
         metrics.finished(ending, microseconds: now() - history.startedAt)
         return outcome(ending)
     }
 
     /// Appends with the steps taken and the replay-safe effects finished since the last append,
-    /// expecting exactly our version.
-    private func append(_ events: [NewEvent]) async throws {
+    /// expecting exactly our version. A pending start goes first; the append that records it
+    /// ends a run that began with it, unless it is the `ending`.
+    private func append(_ events: [NewEvent], ending: Bool = false) async throws {
         var batch = unrecordedEffects + events
         if !unrecordedSteps.isEmpty {
             batch.insert(try ExecutionEvents.stepsStarted(unrecordedSteps, metadata: metadata), at: 0)
         }
+        if let pendingStart { batch.insert(pendingStart.event, at: 0) }
         let progress = StreamAppend(batch, to: id.stream, expectedVersion: .exact(version))
         let appended: AppendResult
         do {
+            // The log reads in the order things happened: a planned write before the execution's
+            // record of it, unless the execution's start comes in this append too; what the start
+            // came with (a delivery's acknowledgement) last.
+            let planned = pendingWrite?.parts ?? []
+            let before = pendingStart == nil ? planned : []
+            let after = (pendingStart == nil ? [] : planned) + (pendingStart?.alongside ?? [])
+            let key = pendingStart?.idempotencyKey
             appended =
-                if let pendingWrite {
-                    // The write first, so the log reads in the order things happened: the object
-                    // stored, then the execution's record of it.
-                    try await log.append(pendingWrite.parts + [progress], idempotencyKey: nil)[
-                        pendingWrite.parts.count]
-                } else {
+                if before.isEmpty && after.isEmpty && key == nil {
                     try await log.append(batch, to: id.stream, expectedVersion: .exact(version))
+                } else {
+                    try await log.append(before + [progress] + after, idempotencyKey: key)[before.count]
                 }
         } catch {
             guard error.code == .wrongExpectedVersion else { throw error }
             let current = try await ExecutionRunnerHistory.read(id, log: log)
+            if pendingStart != nil, current.start != nil {
+                pendingWrite?.forget()
+                throw StartedElsewhere()
+            }
             if let ending = current.ending { throw EndedElsewhere(ending: ending) }
             if let pendingWrite, current.version == version {
                 pendingWrite.forget()
@@ -259,10 +300,17 @@ final class ExecutionDrive {
             }
             throw SluiceError(.failedPrecondition, "execution \(id) is being advanced by another runner")
         }
+        if appended.wasDuplicate {
+            pendingWrite?.forget()
+            throw StartedElsewhere()
+        }
+        let recordedStart = pendingStart != nil
+        pendingStart = nil
         pendingWrite = nil
         version = appended.lastVersion
         unrecordedSteps.removeAll(keepingCapacity: true)
         unrecordedEffects.removeAll(keepingCapacity: true)
+        if recordedStart && !ending { throw HandedOff() }
     }
 
     private func key(_ request: EffectRequest) -> String { id.rawValue + "/" + request.id }
@@ -293,4 +341,11 @@ extension Duration {
     fileprivate var wholeMicroseconds: Int64 {
         components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000
     }
+}
+
+/// An execution's start that a drive appends with its first progress, with what it came with.
+struct PendingStart {
+    var event: NewEvent
+    var alongside: [StreamAppend]
+    var idempotencyKey: String?
 }

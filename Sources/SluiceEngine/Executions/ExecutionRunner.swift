@@ -87,9 +87,13 @@ public struct ExecutionRunner: Sendable {
         metrics.finished(.cancelled(reason: reason), microseconds: now() - history.startedAt)
     }
 
-    /// Runs (or resumes) an execution until it ends, and returns how it ended.
-    public func run(_ id: ExecutionID) async throws(SluiceError) -> ExecutionOutcome {
-        guard claims.claim(id) else {
+    /// Runs (or resumes) an execution until it ends, and returns how it ended. With
+    /// `waitingForClaim`, an execution this process is advancing already is run once that stops
+    /// (it may have ended by then, or handed the rest on); otherwise that is an error.
+    public func run(_ id: ExecutionID, waitingForClaim: Bool = false) async throws(SluiceError) -> ExecutionOutcome {
+        if waitingForClaim {
+            await claims.claimWhenFree(id)
+        } else if !claims.claim(id) {
             throw SluiceError(.failedPrecondition, "execution \(id) is already being advanced in this process")
         }
         defer { claims.release(id) }
@@ -103,15 +107,80 @@ public struct ExecutionRunner: Sendable {
                 return ExecutionOutcome(executionID: id.rawValue, ending: ending, effectsPerformed: 0, effectsReused: 0)
             }
             let drive = try await drive(id, start: start, history: history, planning: planning)
-            if let outcome = try await drive.run() { return outcome }
-            logger.debug("a planned write lost a race; running again", metadata: ["execution.id": "\(id)"])
-            planning = false
+            switch try await drive.run() {
+            case .ended(let outcome):
+                return outcome
+            case .plannedWriteLost:
+                logger.debug("a planned write lost a race; running again", metadata: ["execution.id": "\(id)"])
+                planning = false
+            case .handedOff, .startedElsewhere:
+                throw SluiceError(.internalFailure, "execution \(id) stopped as if its start were unrecorded")
+            }
         }
     }
 
-    private func drive(_ id: ExecutionID, start: ExecutionStart, history: ExecutionHistory, planning: Bool)
-        async throws(SluiceError) -> ExecutionDrive
-    {
+    /// Starts an execution and runs it at once, recording the start with the run's first append
+    /// instead of on its own. Until then the run does only what it may do again (replay-safe
+    /// effects and planned writes); at an outside effect it records the start and the work so far
+    /// and leaves the rest to the scheduler. A workflow of replay-safe effects (the ML pipeline's
+    /// read, prediction and store) is so started, run and ended in one append with `alongside`,
+    /// one commit instead of two, and without reading back what it just wrote.
+    ///
+    /// A crash before that append leaves nothing: the caller's message is not acknowledged, so it
+    /// comes again and the run starts over. Returns false, having stored nothing, when the
+    /// execution or `idempotencyKey` exists already, like ``start(_:_:metadata:alongside:idempotencyKey:)``.
+    public func startAndRun(
+        _ id: ExecutionID, _ start: ExecutionStart, metadata: EventMetadata = .empty,
+        alongside: [StreamAppend] = [], idempotencyKey: String? = nil
+    ) async throws(SluiceError) -> Bool {
+        guard claims.claim(id) else {
+            return try await self.start(
+                id, start, metadata: metadata, alongside: alongside, idempotencyKey: idempotencyKey)
+        }
+        var claimed = true
+        defer { if claimed { claims.release(id) } }
+        let event = try ExecutionEvents.started(start, metadata: metadata)
+        let result: ExecutionDrive.RunEnd
+        do {
+            // The history a resumed run would read: the start as it will be stored, decoded.
+            var history = ExecutionHistory()
+            try history.apply(
+                RecordedEvent(
+                    position: 0, stream: id.stream, version: 1, type: event.type, data: event.data,
+                    metadata: event.metadata, timestamp: now(), id: EventID(high: 0, low: 0)))
+            let pending = PendingStart(event: event, alongside: alongside, idempotencyKey: idempotencyKey)
+            let drive = try await drive(id, start: start, history: history, planning: true, pendingStart: pending)
+            result = try await drive.run()
+        } catch {
+            // Nothing is recorded yet: start it the ordinary way, and let the scheduler meet the error.
+            logger.debug(
+                "running an unrecorded start failed; recording it",
+                metadata: ["execution.id": "\(id)", "error": "\(error)"])
+            result = .plannedWriteLost
+        }
+        claims.release(id)
+        claimed = false
+        switch result {
+        case .ended:
+            metrics.started()
+            launches.announceFinished(id)
+            return true
+        case .handedOff:
+            metrics.started()
+            launches.announce(id)
+            return true
+        case .startedElsewhere:
+            return false
+        case .plannedWriteLost:
+            return try await self.start(
+                id, start, metadata: metadata, alongside: alongside, idempotencyKey: idempotencyKey)
+        }
+    }
+
+    private func drive(
+        _ id: ExecutionID, start: ExecutionStart, history: ExecutionHistory, planning: Bool,
+        pendingStart: PendingStart? = nil
+    ) async throws(SluiceError) -> ExecutionDrive {
         let definition = try await catalog.definition(of: start.workflow, revision: start.revision)
         var reuse: ReusedResults?
         if let source = start.replayOf {
@@ -138,7 +207,8 @@ public struct ExecutionRunner: Sendable {
             performer: performer,
             now: now,
             metrics: metrics,
-            planning: planning
+            planning: planning,
+            pendingStart: pendingStart
         )
     }
 }

@@ -32,18 +32,20 @@ public struct ExecutionScheduler: Sendable {
         let head = try await log.headPosition()
         let unfinished = try await unfinishedExecutions(upTo: head)
         logger.info("resuming unfinished executions", metadata: ["executions.count": "\(unfinished.count)"])
-        let (ready, readyContinuation) = AsyncStream.makeStream(of: (ExecutionID, Source).self)
+        let (ready, readyContinuation) = AsyncStream.makeStream(of: (ExecutionID, Source, Bool).self)
         try await withThrowingTaskGroup(of: Void.self) { feeds in
             feeds.addTask {
                 defer { readyContinuation.finish() }
                 for try await event in log.tail(after: head, types: [ExecutionEventType.started]) {
                     guard event.stream.rawValue.hasPrefix("execution/") else { continue }
                     readyContinuation.yield(
-                        (try ExecutionID(String(event.stream.rawValue.dropFirst("execution/".count))), .tail))
+                        (try ExecutionID(String(event.stream.rawValue.dropFirst("execution/".count))), .tail, true))
                 }
             }
             feeds.addTask {
-                for await id in runner.launches.stream { readyContinuation.yield((id, .announced)) }
+                for await launch in runner.launches.stream {
+                    readyContinuation.yield((launch.id, .announced, launch.needsRun))
+                }
             }
             feeds.addTask { try await schedule(unfinished: unfinished, ready: ready) }
             try await feeds.next()
@@ -51,7 +53,9 @@ public struct ExecutionScheduler: Sendable {
         }
     }
 
-    private func schedule(unfinished: [ExecutionID], ready: AsyncStream<(ExecutionID, Source)>) async throws {
+    /// `ready` brings each execution with whether it needs running: one that its starter also ran
+    /// to its end is announced only so that its start, when the tail brings it, is passed by.
+    private func schedule(unfinished: [ExecutionID], ready: AsyncStream<(ExecutionID, Source, Bool)>) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var running = 0
             func schedule(_ id: ExecutionID) async throws {
@@ -66,14 +70,14 @@ public struct ExecutionScheduler: Sendable {
             // Ids that came by one path and are still expected by the other, oldest first; bounded
             // because an announcement can be dropped, and then its id never comes a second time.
             var awaitingOtherPath: [Source: OrderedSet<String>] = [.announced: [], .tail: []]
-            for await (id, source) in ready {
+            for await (id, source, needsRun) in ready {
                 let other: Source = source == .tail ? .announced : .tail
                 if awaitingOtherPath[other]?.remove(id.rawValue) != nil { continue }
                 awaitingOtherPath[source, default: []].append(id.rawValue)
                 if let count = awaitingOtherPath[source]?.count, count > Self.rememberedStarts {
                     awaitingOtherPath[source]?.removeFirst()
                 }
-                try await schedule(id)
+                if needsRun { try await schedule(id) }
             }
             try Task.checkCancellation()
         }
@@ -84,7 +88,7 @@ public struct ExecutionScheduler: Sendable {
 
     private func runOne(_ id: ExecutionID) async {
         do {
-            let outcome = try await runner.run(id)
+            let outcome = try await runner.run(id, waitingForClaim: true)
             logger.debug(
                 "execution ended", metadata: ["execution.id": "\(id)", "execution.ending": "\(outcome.ending)"])
         } catch  where error.code == .failedPrecondition {

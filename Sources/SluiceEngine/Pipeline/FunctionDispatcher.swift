@@ -287,7 +287,7 @@ public struct FunctionDispatcher: Sendable {
         let acked = FunctionDelivery.Acked(
             messageId: cloudEvent.id, topic: topic, attempt: attempt, executionId: id.rawValue,
             durationMs: Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15)
-        let acknowledged = try await runner.start(
+        let acknowledged = try await runner.startAndRun(
             id, ExecutionStart(workflow: workflow, revision: revision, argument: argument), metadata: metadata,
             alongside: [
                 StreamAppend(
