@@ -13,16 +13,17 @@ struct StartAndRunTests {
 
     static func note() -> StreamAppend { StreamAppend([NewEvent(type: "delivery.acked")], to: noted) }
 
-    static func countingLog() -> MemoryEventLog {
-        MemoryEventLog(now: { ticks.add(1, ordering: .relaxed).newValue })
+    /// A log whose appends each get a time of their own, and a runner of its one-step workflow `flow`.
+    static func flowRunner() async throws -> (MemoryEventLog, ExecutionRunner) {
+        let log = MemoryEventLog(now: { ticks.add(1, ordering: .relaxed).newValue })
+        let catalog = WorkflowCatalog(log: log)
+        try await catalog.deploy(name: "flow", source: "main:\n  steps:\n    - done:\n        return: 1\n")
+        return (log, ExecutionRunner(log: log, catalog: catalog, performer: UnroutedEffectPerformer()))
     }
 
     @Test("a workflow without outside effects is started, run and ended in one append, the parts alongside last")
     func wholeRunIsOneAppend() async throws {
-        let log = Self.countingLog()
-        let catalog = WorkflowCatalog(log: log)
-        try await catalog.deploy(name: "flow", source: "main:\n  steps:\n    - done:\n        return: 1\n")
-        let runner = ExecutionRunner(log: log, catalog: catalog, performer: UnroutedEffectPerformer())
+        let (log, runner) = try await Self.flowRunner()
         let id = try ExecutionID("run-1")
         let start = ExecutionStart(workflow: "flow", revision: 1, argument: nil)
         #expect(try await runner.startAndRun(id, start, alongside: [Self.note()], idempotencyKey: "ack/run-1"))
@@ -61,10 +62,7 @@ struct StartAndRunTests {
 
     @Test("a start repeated under its key stores nothing the second time and returns false")
     func repeatedKeyStoresNothing() async throws {
-        let log = Self.countingLog()
-        let catalog = WorkflowCatalog(log: log)
-        try await catalog.deploy(name: "flow", source: "main:\n  steps:\n    - done:\n        return: 1\n")
-        let runner = ExecutionRunner(log: log, catalog: catalog, performer: UnroutedEffectPerformer())
+        let (log, runner) = try await Self.flowRunner()
         let start = ExecutionStart(workflow: "flow", revision: 1, argument: nil)
         #expect(
             try await runner.startAndRun(
