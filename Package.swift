@@ -240,6 +240,7 @@ let package = Package(
             name: "SluiceEngineTests",
             dependencies: [
                 "SluiceResources",
+                "SluiceTesting",
                 "SluiceAdaptersLocal",
                 .product(name: "Logging", package: "swift-log"),
                 "SluiceCore",

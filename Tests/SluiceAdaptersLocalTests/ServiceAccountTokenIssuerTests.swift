@@ -47,7 +47,7 @@ struct ServiceAccountTokenIssuerTests {
 
     @Test("the signing key is kept in its file with mode 0600 and reused after a restart")
     func keyPersists() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-oidc-\(UUID())").path
+        let directory = ScratchSpace.url("sluice-oidc-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let file = directory + "/identity/key.pem"
         let first = ServiceAccountTokenIssuer(keyFile: file)
@@ -60,7 +60,7 @@ struct ServiceAccountTokenIssuerTests {
 
     @Test("after a rotation tokens use the new key, and tokens signed before still verify with the key set")
     func rotationKeepsOldTokensVerifiable() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-oidc-\(UUID())").path
+        let directory = ScratchSpace.url("sluice-oidc-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let issuer = ServiceAccountTokenIssuer(keyFile: directory + "/identity/key.pem")
         let before = try issuer.idToken(serviceAccountEmail: "a@b.iam.gserviceaccount.com", audience: "x")
@@ -78,7 +78,7 @@ struct ServiceAccountTokenIssuerTests {
 
     @Test("a rotation by another process is picked up at the next token")
     func rotationElsewhereIsPickedUp() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-oidc-\(UUID())").path
+        let directory = ScratchSpace.url("sluice-oidc-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let server = ServiceAccountTokenIssuer(keyFile: directory + "/key.pem")
         _ = try server.idToken(serviceAccountEmail: "a@b.iam.gserviceaccount.com", audience: "x")
@@ -92,7 +92,7 @@ struct ServiceAccountTokenIssuerTests {
 
     @Test("keys retired longer ago than twice a token's lifetime leave the key set and the disk")
     func oldRetiredKeysArePruned() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-oidc-\(UUID())").path
+        let directory = ScratchSpace.url("sluice-oidc-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let issuer = ServiceAccountTokenIssuer(keyFile: directory + "/key.pem")
         let longAgo = Date().addingTimeInterval(-3 * ServiceAccountTokenIssuer.lifetime)
@@ -109,7 +109,7 @@ struct ServiceAccountTokenIssuerTests {
 
     @Test("a key file that is not a PEM key is refused with its path, not replaced")
     func corruptKeyFileIsRefused() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-oidc-\(UUID())").path
+        let directory = ScratchSpace.url("sluice-oidc-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let file = directory + "/key.pem"

@@ -1,11 +1,12 @@
 import Foundation
+import SluiceTesting
 
 /// A fresh directory under the system temporary directory, removed by `remove()`.
 struct TemporaryDirectory {
     let path: String
 
     init() throws {
-        path = NSTemporaryDirectory() + "sluice-store-" + UUID().uuidString
+        path = ScratchSpace.url("sluice-store-\(UUID())").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 

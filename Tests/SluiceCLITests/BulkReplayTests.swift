@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTesting
 import Testing
 
 @Suite("sluice executions replay --where replays every matching failed execution once")
@@ -10,7 +11,7 @@ struct BulkReplayTests {
     /// A database with workflow `flaky` whose executions failed with codes 503, 503 and 400, and
     /// then a fixed revision deployed.
     func failedRuns(_ binary: SluiceBinary) async throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-bulk-\(UUID())")
+        let directory = ScratchSpace.url("sluice-bulk-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let database = directory.appendingPathComponent("sluice.db").path
         for (name, source) in [("v1.yaml", Self.failing), ("v2.yaml", Self.fixed)] {

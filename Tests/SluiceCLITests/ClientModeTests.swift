@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTesting
 import Testing
 
 /// The CLI as a client of a running server (`--server`): the same commands, through the HTTP API.
@@ -107,7 +108,7 @@ struct ClientModeTests {
         let server = try await ServeProcess(binary: binary, database: database, arguments: ["--stack", "none"])
         defer { server.terminate(signal: SIGTERM) }
         let url = "http://127.0.0.1:\(server.port)"
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("remote-stack-\(UUID())")
+        let directory = ScratchSpace.url("remote-stack-\(UUID())")
         try FileManager.default.createDirectory(
             at: directory.appendingPathComponent("flows"), withIntermediateDirectories: true)
         let stack = directory.appendingPathComponent("stack.yaml").path

@@ -47,7 +47,7 @@ actor CountingModelServer {
     static func exampleStack(modelPort port: Int) throws -> String {
         let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../ops/examples/ml-pipeline").standardized
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-stack-\(UUID())")
+        let directory = ScratchSpace.url("sluice-stack-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try FileManager.default.copyItem(
             at: example.appendingPathComponent("pipeline.yaml"), to: directory.appendingPathComponent("pipeline.yaml"))

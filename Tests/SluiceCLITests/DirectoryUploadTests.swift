@@ -1,11 +1,12 @@
 import Foundation
+import SluiceTesting
 import Testing
 
 @Suite("sluice upload of a directory stores every file under it, with progress")
 struct DirectoryUploadTests {
     /// A directory with three files in two levels, a hidden file and a symbolic link out of it.
     func sampleTree() throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-tree-\(UUID())")
+        let root = ScratchSpace.url("sluice-tree-\(UUID())")
         let nested = root.appendingPathComponent("b")
         try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
         try Data("{\"n\": 1}".utf8).write(to: root.appendingPathComponent("a.json"))

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTesting
 import Testing
 
 /// The durability bar: a process killed with SIGKILL at any moment loses nothing it acknowledged.
@@ -14,7 +15,7 @@ struct DurabilityKillTests {
     func killedAppendersLoseNothingTheyPrinted() async throws {
         signal(SIGPIPE, SIG_IGN)
         let binary = try SluiceBinary.locate()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-kill-\(UUID())")
+        let directory = ScratchSpace.url("sluice-kill-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("sluice.db").path

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTesting
 import Testing
 
 /// The durability bar for executions: a runner killed at any moment, restarted, finishes the
@@ -46,7 +47,7 @@ struct ExecutionKillTests {
     @Test("after at least 10 SIGKILLs the execution succeeds with every effect requested and completed once")
     func killedRunnerResumesExactlyOnce() async throws {
         let binary = try SluiceBinary.locate()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-exec-kill-\(UUID())")
+        let directory = ScratchSpace.url("sluice-exec-kill-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("sluice.db").path

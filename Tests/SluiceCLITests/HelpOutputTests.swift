@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTesting
 import Testing
 
 /// The CLI is an interface users script against; its help text changes only on purpose.
@@ -62,7 +63,7 @@ struct CommandErrorTests {
     @Test("a file that is not a Sluice database is refused without touching it")
     func foreignFileIsRefused() async throws {
         let binary = try SluiceBinary.locate()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("not-sluice-\(UUID()).db").path
+        let path = ScratchSpace.url("not-sluice-\(UUID()).db").path
         let original = Data("just some notes, not a database\n".utf8)
         try original.write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -75,7 +76,7 @@ struct CommandErrorTests {
     @Test("an append line that is not JSON is refused and names its line")
     func malformedAppendLineIsRefused() async throws {
         let binary = try SluiceBinary.locate()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-cli-\(UUID())")
+        let directory = ScratchSpace.url("sluice-cli-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("sluice.db").path
         let outcome = try await binary.run(

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTesting
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -123,7 +124,7 @@ final class ServeProcess {
 
     /// A database path in a new temporary directory.
     static func temporaryDatabase() throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-serve-\(UUID())")
+        let directory = ScratchSpace.url("sluice-serve-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory.appendingPathComponent("sluice.db").path
     }

@@ -1,10 +1,11 @@
 import Foundation
+import SluiceTesting
 import Testing
 
 @Suite("sluice workflows runs a definition and prints the result or the GCP error map")
 struct WorkflowsCommandTests {
     private func file(_ text: String, suffix: String = ".yaml") throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-wf-\(UUID())\(suffix)").path
+        let path = ScratchSpace.url("sluice-wf-\(UUID())\(suffix)").path
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         return path
     }

@@ -3,6 +3,7 @@ import SluiceCore
 import SluiceEngine
 import SluiceLog
 import SluiceResources
+import SluiceTesting
 import Testing
 
 @Suite("The function dispatcher checkpoints what it finished and resumes after it")
@@ -81,7 +82,7 @@ struct DispatcherCheckpointTests {
     @Test("a message waiting to be retried holds the checkpoint below it, and a restart delivers it")
     func retryingMessageHoldsTheCheckpoint() async throws {
         let pipeline = try PipelineTests.Pipeline()
-        let fixed = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-fixed-\(UUID())").path
+        let fixed = ScratchSpace.url("sluice-fixed-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: fixed) }
         try await FunctionDispatcherTests().deploy(pipeline, Self.failsSlowUntilFixed(fixed), retry: true)
         let slow = try await pipeline.running(
@@ -119,7 +120,7 @@ struct DispatcherCheckpointTests {
     @Test("a message given up before the checkpoint is delivered when redriven while the dispatcher was stopped")
     func redriveOfAMessageBeforeTheCheckpoint() async throws {
         let pipeline = try PipelineTests.Pipeline()
-        let fixed = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-fixed-\(UUID())").path
+        let fixed = ScratchSpace.url("sluice-fixed-\(UUID())").path
         let command = ["/bin/sh", "-c", "cat > /dev/null; [ -f '\(fixed)' ] && echo ran && exit 0; exit 3"]
         try await FunctionDispatcherTests().deploy(pipeline, command, retry: false)
         let message = try await pipeline.running(

@@ -5,6 +5,7 @@ import SluiceCore
 import SluiceEngine
 import SluiceLog
 import SluiceResources
+import SluiceTesting
 import SluiceWorkflows
 import Testing
 
@@ -16,7 +17,7 @@ struct ExamplePipelineTests {
     @Test("uploading a digit sample runs pipeline.yaml: read through the storage connector, predict, store")
     func uploadIsPredictedAndStored() async throws {
         let log = MemoryEventLog()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-example-\(UUID())").path
+        let directory = ScratchSpace.url("sluice-example-\(UUID())").path
         let storage = StorageService(log: log, objects: try LocalObjectStore(directory: directory))
         let catalog = WorkflowCatalog(log: log)
         let late = LateRunner()

@@ -5,6 +5,7 @@ import SluiceCore
 import SluiceEngine
 import SluiceLog
 import SluiceResources
+import SluiceTesting
 import Testing
 
 @Suite("Command functions run per message, retry on failure and record what they printed")
@@ -42,7 +43,7 @@ struct FunctionDispatcherTests {
     @Test("a failing invocation is retried and the second attempt acknowledges the message")
     func failureIsRetried() async throws {
         let pipeline = try PipelineTests.Pipeline()
-        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-marker-\(UUID())").path
+        let marker = ScratchSpace.url("sluice-marker-\(UUID())").path
         try await deploy(pipeline, Self.failsOnce(marker: marker), retry: true)
         let events = try await pipeline.running(runtimes: Self.runtimes) {
             try await pipeline.pubsub.publish(
@@ -90,7 +91,7 @@ struct FunctionDispatcherTests {
     @Test("a crashing command is redelivered, dead-lettered after maxDeliveryAttempts, and runs again once redriven")
     func crashDeadLettersThenRedrives() async throws {
         let pipeline = try PipelineTests.Pipeline()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-crash-\(UUID())").path
+        let directory = ScratchSpace.url("sluice-crash-\(UUID())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // Counts its runs, and kills itself until the "fixed" file exists.
         let command = [

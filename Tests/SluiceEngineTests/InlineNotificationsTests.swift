@@ -4,6 +4,7 @@ import SluiceCore
 import SluiceEngine
 import SluiceLog
 import SluiceResources
+import SluiceTesting
 import Synchronization
 import Testing
 
@@ -63,7 +64,7 @@ struct InlineNotificationsTests {
         let base = MemoryEventLog()
         let log = ConfigRacingLog(base: base)
         let objects = try LocalObjectStore(
-            directory: FileManager.default.temporaryDirectory.appendingPathComponent("sluice-inline-\(UUID())").path)
+            directory: ScratchSpace.url("sluice-inline-\(UUID())").path)
         let storage = StorageService(log: log, objects: objects)
         try await storage.createBucket("uploads")
         try await PubSubService(log: base).createTopic("first")

@@ -3,6 +3,7 @@ import SluiceAdaptersLocal
 import SluiceCore
 import SluiceLog
 import SluiceLogSQLite
+import SluiceTesting
 import Testing
 
 @testable import SluiceResources
@@ -24,7 +25,7 @@ struct ObjectListingTests {
         "every listing, page by page, equals the fold of all the bucket's events",
         arguments: LogKind.allCases)
     func listingsEqualTheFoldOfAllEvents(kind: LogKind) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-list-\(UUID())").path
+        let directory = ScratchSpace.url("sluice-list-\(UUID())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let log: any EventLog =

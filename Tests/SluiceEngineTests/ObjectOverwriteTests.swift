@@ -3,6 +3,7 @@ import SluiceAdaptersLocal
 import SluiceCore
 import SluiceLog
 import SluiceResources
+import SluiceTesting
 import Testing
 
 @Suite("An upload overwrites a name another writer stored as it would its own")
@@ -49,7 +50,7 @@ enum TwoStorageWriters {
     static func make(versioned: Bool = false) async throws -> (first: StorageService, second: StorageService) {
         let log = MemoryEventLog()
         let objects = try LocalObjectStore(
-            directory: FileManager.default.temporaryDirectory.appendingPathComponent("sluice-two-writers-\(UUID())")
+            directory: ScratchSpace.url("sluice-two-writers-\(UUID())")
                 .path)
         let first = StorageService(log: log, objects: objects)
         try await first.createBucket("uploads", versioningEnabled: versioned)

@@ -5,6 +5,7 @@ import SluiceCore
 import SluiceEngine
 import SluiceLog
 import SluiceResources
+import SluiceTesting
 import SluiceWorkflows
 import Testing
 
@@ -40,7 +41,7 @@ struct PipelineTests {
                 performer: SystemEffectPerformer(now: WallClock.microsecondsSinceEpoch, next: UnroutedEffectPerformer())
             )
             let objects = try LocalObjectStore(
-                directory: FileManager.default.temporaryDirectory.appendingPathComponent("sluice-pipe-\(UUID())").path)
+                directory: ScratchSpace.url("sluice-pipe-\(UUID())").path)
             storage = StorageService(log: log, objects: objects)
             pubsub = PubSubService(log: log)
             functions = FunctionsService(log: log)

@@ -4,6 +4,7 @@ import SluiceCore
 import SluiceEngine
 import SluiceLog
 import SluiceResources
+import SluiceTesting
 import SluiceWorkflows
 import Synchronization
 import Testing
@@ -16,7 +17,7 @@ struct PlannedWritesTests {
         let base = MemoryEventLog(now: { Self.ticks.add(1, ordering: .relaxed).newValue })
         static let ticks = Atomic<Int64>(1_700_000_000_000_000)
         let log: ConfigRacingLog
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-planned-\(UUID())").path
+        let directory = ScratchSpace.url("sluice-planned-\(UUID())").path
         let storage: StorageService
         let catalog: WorkflowCatalog
         let runner: ExecutionRunner

@@ -3,13 +3,14 @@ import SluiceAdaptersLocal
 import SluiceCore
 import SluiceLog
 import SluiceResources
+import SluiceTesting
 import Testing
 
 @Suite("Small objects live in their finalize event, large ones in the object store")
 struct InlineObjectTests {
     private static func storage(inlineLimit: Int) throws -> (StorageService, MemoryEventLog, String) {
         let log = MemoryEventLog()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-inline-\(UUID())").path
+        let directory = ScratchSpace.url("sluice-inline-\(UUID())").path
         return (
             StorageService(log: log, objects: try LocalObjectStore(directory: directory, inlineLimit: inlineLimit)),
             log, directory

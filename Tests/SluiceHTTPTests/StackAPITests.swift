@@ -37,7 +37,7 @@ struct StackAPITests {
 
     /// The fixture's log with the applier `sluice serve` builds, on a fresh data directory.
     static func fixture(requireAuth: Bool = false) throws -> APIFixture {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stack-api-\(UUID())").path
+        let directory = ScratchSpace.url("stack-api-\(UUID())").path
         return try APIFixture(requireAuth: requireAuth) { log, catalog in
             StackApplier(
                 log: log, storage: StorageService(log: log, objects: try LocalObjectStore(directory: directory)),

@@ -8,12 +8,13 @@ import SluiceEngine
 import SluiceHTTP
 import SluiceLog
 import SluiceResources
+import SluiceTesting
 import Testing
 
 /// A router with the Cloud Storage routes over a memory log and a temporary object store.
 struct StorageFixture {
     let log = MemoryEventLog()
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-gcs-\(UUID())").path
+    let directory = ScratchSpace.url("sluice-gcs-\(UUID())").path
     let storage: StorageService
 
     init() throws {

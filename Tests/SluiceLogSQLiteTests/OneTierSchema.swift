@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceTesting
 
 @testable import SluiceLogSQLite
 
@@ -50,7 +51,7 @@ enum OneTierSchema {
 
     /// Whether the log tables of `path` are those of a new file migrated with 0001 only.
     static func matchesFreshVersionOne(_ path: String) throws -> Bool {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-0001-\(UUID())")
+        let directory = ScratchSpace.url("sluice-0001-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let fresh = try SQLiteConnection(path: directory.appendingPathComponent("v1.db").path, readOnly: false)

@@ -1,6 +1,7 @@
 import Foundation
 import SluiceLog
 import SluiceLogSQLite
+import SluiceTesting
 
 /// A fresh database file in its own temporary directory, removed when the test is done.
 struct TemporaryDatabase {
@@ -8,7 +9,7 @@ struct TemporaryDatabase {
     var path: String { directory.appendingPathComponent("log.db").path }
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-test-\(UUID().uuidString)")
+        directory = ScratchSpace.url("sluice-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 

@@ -45,7 +45,7 @@ struct StackApplierTests {
         let applier: StackApplier
 
         init() throws {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-stack-\(UUID())").path
+            let directory = ScratchSpace.url("sluice-stack-\(UUID())").path
             applier = StackApplier(
                 log: log, storage: StorageService(log: log, objects: try LocalObjectStore(directory: directory)),
                 catalog: WorkflowCatalog(log: log), models: models)
@@ -72,7 +72,7 @@ struct StackApplierTests {
         #expect(await fixture.log.headPosition() == head)
         #expect(
             try await StorageService(
-                log: fixture.log, objects: LocalObjectStore(directory: NSTemporaryDirectory() + "/x\(UUID())")
+                log: fixture.log, objects: LocalObjectStore(directory: ScratchSpace.url("x\(UUID())").path)
             )
             .bucket("uploads").notificationConfigs.count == 1)
     }
@@ -121,7 +121,7 @@ struct StackApplierTests {
                 .init(.update, "bucket/uploads", "1 notification config(s) to add, 1 notification config(s) to remove"))
         )
         let storage = StorageService(
-            log: fixture.log, objects: try LocalObjectStore(directory: NSTemporaryDirectory() + "/y\(UUID())"))
+            log: fixture.log, objects: try LocalObjectStore(directory: ScratchSpace.url("y\(UUID())").path))
         #expect(try await storage.bucket("uploads").notificationConfigs.map(\.eventTypes) == [[.objectDelete]])
     }
 
