@@ -16,15 +16,22 @@ extension LogReader {
     func readAll(from position: Int64, limit: Int) throws(SluiceError) -> [RecordedEvent] {
         guard limit > 0 else { return [] }
         return try connection.readTransaction { () throws(SluiceError) -> [RecordedEvent] in
-            try tiers.readAll(from: position, limit: limit, settled: try tiers.settledThrough())
+            let events = try tiers.readAll(from: position, limit: limit, settled: try tiers.settledThrough())
+            guard let readable = durable.readableThrough() else { return events }
+            return Array(events.prefix { $0.position <= readable })
         }
     }
 
+    /// Position-ordered reads stop at the durable head while a commit waits for its sync (see
+    /// ``DurableHead``); the cap is read after the snapshot is taken (`settledThrough` is its
+    /// first statement), so it bounds every unsynced commit the snapshot holds.
+    ///
     /// Runs an audit query. Each filter narrows through an index: stream → the (stream, version)
     /// keys, correlation and type → the indexes of `event_positions`, time → a position range.
     func query(_ query: EventQuery) throws(SluiceError) -> EventPage {
         try connection.readTransaction { () throws(SluiceError) -> EventPage in
-            try tiers.query(query, settled: try tiers.settledThrough())
+            let settled = try tiers.settledThrough()
+            return try tiers.query(query, settled: settled, readableThrough: durable.readableThrough())
         }
     }
 
@@ -61,7 +68,10 @@ extension LogReader {
         return names
     }
 
+    /// The head as far as reads in position order reach: the synced head while a commit waits
+    /// for its sync, so a tail that moves past the head skips nothing it has not read.
     func headPosition() throws(SluiceError) -> Int64 {
-        try tiers.headPosition()
+        let head = try tiers.headPosition()
+        return min(head, durable.readableThrough() ?? head)
     }
 }

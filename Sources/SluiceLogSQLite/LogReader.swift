@@ -16,7 +16,11 @@ final class LogReader: @unchecked Sendable {
 
     /// `memoryMapBytes` 0 reads pages with `pread` into the connection's page cache; more maps
     /// that much of the file and reads it in place (see ``LogReaderPool`` for which suits what).
-    init(path: String, label: String, memoryMapBytes: Int) throws(SluiceError) {
+    /// Where position-ordered reads stop while a commit waits for its sync.
+    let durable: DurableHead
+
+    init(path: String, label: String, memoryMapBytes: Int, durable: DurableHead) throws(SluiceError) {
+        self.durable = durable
         connection = try SQLiteConnection(path: path, readOnly: true)
         try connection.execute(
             "PRAGMA cache_size = -65536; PRAGMA mmap_size = \(max(0, memoryMapBytes)); PRAGMA query_only = 1")
@@ -69,13 +73,16 @@ final class LogReaderPool: Sendable {
     private let scanReader = Mutex<LogReader?>(nil)
     private let pointReaders: [LogReader]
     private let next = Atomic<Int>(0)
+    private let durable: DurableHead
 
-    init(path: String, count: Int) throws(SluiceError) {
+    init(path: String, count: Int, durable: DurableHead) throws(SluiceError) {
         self.path = path
+        self.durable = durable
         var pointReaders: [LogReader] = []
         for index in 0..<max(1, count) {
             pointReaders.append(
-                try LogReader(path: path, label: "sluice-log-point-reader-\(index)", memoryMapBytes: 0))
+                try LogReader(
+                    path: path, label: "sluice-log-point-reader-\(index)", memoryMapBytes: 0, durable: durable))
         }
         self.pointReaders = pointReaders
     }
@@ -87,7 +94,8 @@ final class LogReaderPool: Sendable {
         let reader = try scanReader.withLock { (reader) throws(SluiceError) -> LogReader in
             if let reader { return reader }
             let opened = try LogReader(
-                path: path, label: "sluice-log-scan-reader", memoryMapBytes: Self.scanMemoryMapBytes)
+                path: path, label: "sluice-log-scan-reader", memoryMapBytes: Self.scanMemoryMapBytes,
+                durable: durable)
             reader = opened
             return opened
         }

@@ -4,7 +4,14 @@ import SluiceLog
 extension LogWriter {
     /// Writes a batch in one transaction. A version conflict fails only its own append; any
     /// other error rolls back the whole batch and is thrown.
-    func commit(_ batch: [PendingAppend]) throws(SluiceError) -> [Result<[AppendResult], SluiceError>] {
+    ///
+    /// With `syncOffThread` the commit does not fsync: ``WALSyncer`` does, and readers stop short
+    /// of it until then. Otherwise it commits at the connection's own `synchronous` level.
+    func commit(_ batch: [PendingAppend], syncOffThread: Bool) throws(SluiceError)
+        -> [Result<[AppendResult], SluiceError>]
+    {
+        if syncOffThread { try connection.statement("PRAGMA synchronous = NORMAL").step() }
+        defer { if syncOffThread { _ = try? connection.statement("PRAGMA synchronous = FULL").step() } }
         try connection.statement("BEGIN IMMEDIATE").step()
         do {
             try reloadIfChangedElsewhere()
@@ -21,13 +28,25 @@ extension LogWriter {
                     try recordProjectionPosition(projection, position: state.headPosition)
                 }
             }
-            try connection.statement("COMMIT").step()
+            try commitVisibly(syncOffThread: syncOffThread)
             state.trimCaches()
             return results
         } catch {
             _ = try? connection.statement("ROLLBACK").step()
             state.invalidate()
             try? reloadState()
+            throw error
+        }
+    }
+
+    /// Runs COMMIT. With the sync left to ``WALSyncer``, readers stop short of this commit from
+    /// before it becomes visible until its sync.
+    private func commitVisibly(syncOffThread: Bool) throws(SluiceError) {
+        if syncOffThread { durable.willCommit() }
+        do {
+            try connection.statement("COMMIT").step()
+        } catch {
+            if syncOffThread { durable.commitFailed() }
             throw error
         }
     }

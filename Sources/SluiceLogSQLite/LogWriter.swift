@@ -4,10 +4,12 @@ import SluiceCore
 import SluiceLog
 
 /// The one writer of the log: a dedicated thread that drains every queued append into one
-/// transaction (group commit), so many concurrent appends share one fsync.
+/// transaction (group commit), so many concurrent appends share one fsync. With
+/// `synchronous=full` and a long queue, the fsync runs on ``WALSyncer``'s thread, which
+/// acknowledges the appends, while this thread goes on with the next transaction.
 ///
-/// It is a thread rather than an actor because each commit blocks in fsync; blocking one of the
-/// two cooperative-pool threads on this machine would stall every task. `@unchecked Sendable`
+/// It is a thread rather than an actor because each commit blocks in SQLite's file I/O; blocking
+/// one of the two cooperative-pool threads on this machine would stall every task. `@unchecked Sendable`
 /// holds because the queue is only touched under `condition`, and `connection`, `state`, `rows`
 /// and `projectionDatabase` only on the writer thread.
 final class LogWriter: @unchecked Sendable {
@@ -25,6 +27,12 @@ final class LogWriter: @unchecked Sendable {
     let statistics: WriterStatistics
     /// Copies the WAL into the database off this thread; nil when checkpoints are turned off.
     let checkpointer: WALCheckpointer?
+    /// Syncs commits off this thread and acknowledges them (`synchronous=full`); nil for `normal`.
+    let syncer: WALSyncer?
+    /// What readers may return while a commit waits for its sync.
+    let durable: DurableHead
+    /// Appends in a batch from which its commit is synced off this thread.
+    let offThreadSyncAppends: Int
     lazy var rows = EventRows(connection: connection)
     lazy var tiers = TieredReads(connection: connection, rows: rows)
     lazy var projectionDatabase = ConnectionProjectionDatabase(connection: connection)
@@ -40,6 +48,7 @@ final class LogWriter: @unchecked Sendable {
         connection: SQLiteConnection,
         configuration: SQLiteEventLog.Configuration,
         signal: CommitSignal,
+        durable: DurableHead,
         statistics: WriterStatistics
     ) throws(SluiceError) {
         self.connection = connection
@@ -48,6 +57,8 @@ final class LogWriter: @unchecked Sendable {
         self.settlement = configuration.settling
         self.now = configuration.now
         self.signal = signal
+        self.durable = durable
+        self.offThreadSyncAppends = configuration.offThreadSyncAppends
         self.statistics = statistics
         self.logger = configuration.logger
         statements = try AppendStatements(connection: connection)
@@ -56,20 +67,29 @@ final class LogWriter: @unchecked Sendable {
             ? WALCheckpointer(
                 path: configuration.path, threshold: configuration.walAutocheckpointPages, logger: configuration.logger)
             : nil
+        syncer =
+            configuration.synchronous == .full
+            ? WALSyncer(
+                databasePath: configuration.path, durable: durable, signal: signal, statistics: statistics,
+                logger: configuration.logger, syncFile: configuration.walSync)
+            : nil
         try reloadState()
         try catchUpProjections()
+        durable.opened(at: state.headPosition)
         signal.advance(to: state.headPosition)
     }
 
     /// Starts the writer thread (and the checkpointer's).
     func start() throws(SluiceError) {
         try checkpointer?.start(writer: connection)
+        syncer?.start()
         let thread = Thread { [self] in self.run() }
         thread.name = "sluice-log-writer"
         thread.start()
     }
 
-    /// Queues an append; `completion` runs on the writer thread once it is durable or refused.
+    /// Queues an append; `completion` runs once it is durable or refused (on the syncer thread
+    /// with `synchronous=full`, on the writer thread otherwise).
     func enqueue(_ append: PendingAppend) {
         condition.lock()
         if isStopping || isStopped {
@@ -167,6 +187,7 @@ final class LogWriter: @unchecked Sendable {
             settle(minimumBacklog: Int64(settlement.threshold), budget: 2 * events)
             finishCheckpointIfNeeded()
         }
+        syncer?.stop()
         do {
             try settleAll()
         } catch {
@@ -215,18 +236,16 @@ final class LogWriter: @unchecked Sendable {
         let started = ContinuousClock.now
         let events = batch.reduce(0) { $0 + $1.eventCount }
         do {
-            let results = try commit(batch)
+            let offThread = syncer != nil && batch.count >= offThreadSyncAppends
+            let results = try commit(batch, syncOffThread: offThread)
             statistics.recordCommit(appends: batch.count, events: events, since: started)
-            signal.advance(to: state.headPosition)
-            for (append, result) in zip(batch, results) { append.completion(result) }
+            acknowledge(batch, results, syncedOffThread: offThread)
         } catch {
             logger.warning("log batch failed, retrying appends one by one", metadata: ["log.error": "\(error)"])
             state.invalidate()
             for append in batch {
                 do {
-                    let result = try commit([append])[0]
-                    signal.advance(to: state.headPosition)
-                    append.completion(result)
+                    acknowledge([append], try commit([append], syncOffThread: false), syncedOffThread: false)
                 } catch {
                     state.invalidate()
                     append.completion(.failure(error))
@@ -234,6 +253,28 @@ final class LogWriter: @unchecked Sendable {
             }
         }
         return events
+    }
+
+    /// Tells a committed batch's appends how they went: at once when the commit is durable (or
+    /// `synchronous=normal`), after the WAL sync that covers it when ``WALSyncer`` syncs it.
+    private func acknowledge(
+        _ appends: [PendingAppend], _ results: [Result<[AppendResult], SluiceError>], syncedOffThread: Bool
+    ) {
+        guard syncedOffThread, let syncer else {
+            if self.syncer != nil { durable.durable(through: state.headPosition) }
+            signal.advance(to: state.headPosition)
+            for (append, result) in zip(appends, results) { append.completion(result) }
+            return
+        }
+        syncer.submit(
+            WALSyncer.Commit(head: state.headPosition) { synced in
+                for (append, result) in zip(appends, results) {
+                    switch (synced, result) {
+                    case (.failure(let error), .success): append.completion(.failure(error))
+                    default: append.completion(result)
+                    }
+                }
+            })
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 public import Logging
 public import SluiceLog
 
@@ -6,7 +7,9 @@ extension SQLiteEventLog {
     public struct Configuration: Sendable {
         /// How hard each commit pushes data to disk.
         public enum Synchronous: String, Sendable, CaseIterable {
-            /// fsync on every commit: a crash or power loss loses nothing acknowledged (the default).
+            /// fsync on every commit before it is acknowledged: a crash or power loss loses nothing
+            /// acknowledged (the default). Under a long queue the fsync runs on a thread of its own
+            /// while the writer fills the next transaction (see `WALSyncer`).
             case full
             /// fsync at checkpoints: a power loss may lose the last commits; a process crash loses nothing.
             case normal
@@ -36,6 +39,13 @@ extension SQLiteEventLog {
         public var settling = Settling()
         /// Where the log reports what it does.
         public var logger = Logger(label: "sluice.log")
+        /// The fsync of the WAL with `synchronous=full`; tests replace it to hold a commit unsynced.
+        var walSync: @Sendable (Int32) -> Int32 = { fdatasync($0) }
+        /// Appends in one batch from which, with `synchronous=full`, the writer leaves the fsync to
+        /// the syncer thread and goes on (see `WALSyncer`). A smaller batch syncs in its COMMIT, as
+        /// before: when the queue is short, the fsync's wait gathers the next batch, and one fuller
+        /// transaction costs less CPU than two.
+        var offThreadSyncAppends = 64
 
         /// How the writer settles: appends go to a small position-ordered tier, and the writer moves
         /// them in bulk, sorted by stream, into the settled tier (see `0002_log_tiers.sql` and

@@ -62,14 +62,16 @@ public final class SQLiteEventLog: EventLog {
         )
         try MigrationRunner.migrate(connection, logger: configuration.logger)
         let signal = CommitSignal()
+        let durable = DurableHead()
         let statistics = WriterStatistics()
         let writer = try LogWriter(
             connection: connection,
             configuration: configuration,
             signal: signal,
+            durable: durable,
             statistics: statistics
         )
-        let readers = try LogReaderPool(path: configuration.path, count: configuration.readerCount)
+        let readers = try LogReaderPool(path: configuration.path, count: configuration.readerCount, durable: durable)
         try writer.start()
         configuration.logger.info(
             "event log open",

@@ -9,8 +9,11 @@ extension TieredReads {
     }
 
     /// Runs an audit query: the settled part, then the recent part for what the page has room for.
-    func query(_ query: EventQuery, settled: Int64) throws(SluiceError) -> EventPage {
-        guard let parts = try plan(query, settled: settled) else { return EventPage(events: [], nextCursor: nil) }
+    /// Nothing after `readableThrough` is returned, when it is set.
+    func query(_ query: EventQuery, settled: Int64, readableThrough: Int64? = nil) throws(SluiceError) -> EventPage {
+        guard let parts = try plan(query, settled: settled, readableThrough: readableThrough) else {
+            return EventPage(events: [], nextCursor: nil)
+        }
         var events: [RecordedEvent] = []
         for part in parts where events.count < query.limit {
             let select = try connection.statement(part.sql)
@@ -30,8 +33,12 @@ extension TieredReads {
     /// position to its row in the tier that holds it. A stream filter with types takes whichever
     /// is shorter: the stream, or the events of those types (a topic's one `topic.deleted` among
     /// its million messages is found through the type index, not by reading every message).
-    func plan(_ query: EventQuery, settled: Int64) throws(SluiceError) -> [QueryPart]? {
+    func plan(_ query: EventQuery, settled: Int64, readableThrough: Int64? = nil) throws(SluiceError) -> [QueryPart]? {
         guard var filters = try Filters(query, reads: self) else { return nil }
+        if let readableThrough {
+            guard readableThrough > query.after else { return nil }
+            filters.endPosition = min(filters.endPosition ?? .max, readableThrough + 1)
+        }
         if let streamID = filters.streamID, !filters.typeIDs.isEmpty,
             try typesAreRarer(filters.typeIDs, than: streamVersion(streamID, settled: settled))
         {

@@ -14,6 +14,10 @@ public final class WriterStatistics: Sendable {
         public var largestBatch: Int = 0
         /// Total time spent inside transactions, in nanoseconds.
         public var commitNanoseconds: Int64 = 0
+        /// WAL syncs run off the writer thread (`synchronous=full`); each covers one or more commits.
+        public var syncs: Int = 0
+        /// Total time spent in those syncs, in nanoseconds.
+        public var syncNanoseconds: Int64 = 0
 
         /// Appends per commit on average: how well group commit is working.
         public var meanBatch: Double { commits == 0 ? 0 : Double(appends) / Double(commits) }
@@ -24,8 +28,7 @@ public final class WriterStatistics: Sendable {
     init() {}
 
     func recordCommit(appends: Int, events: Int, since started: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - started
-        let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        let nanoseconds = Self.nanoseconds(since: started)
         counters.withLock {
             $0.commits += 1
             $0.appends += appends
@@ -33,6 +36,19 @@ public final class WriterStatistics: Sendable {
             $0.largestBatch = max($0.largestBatch, appends)
             $0.commitNanoseconds += nanoseconds
         }
+    }
+
+    func recordSync(since started: ContinuousClock.Instant) {
+        let nanoseconds = Self.nanoseconds(since: started)
+        counters.withLock {
+            $0.syncs += 1
+            $0.syncNanoseconds += nanoseconds
+        }
+    }
+
+    private static func nanoseconds(since started: ContinuousClock.Instant) -> Int64 {
+        let elapsed = ContinuousClock.now - started
+        return elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
     }
 
     /// The counters now.

@@ -1,7 +1,8 @@
 import SluiceLog
-import SluiceLogSQLite
 import SluiceTesting
 import Testing
+
+@testable import SluiceLogSQLite
 
 @Suite("The SQLite log meets the event log contract")
 struct SQLiteEventLogConformanceTests {
@@ -28,6 +29,25 @@ struct SQLiteEventLogConformanceTests {
         let database = try TemporaryDatabase()
         defer { database.remove() }
         let log = try await database.open(settling: settling.configuration)
+        do {
+            try await check.run(on: log)
+        } catch {
+            await log.close()
+            throw error
+        }
+        await log.close()
+    }
+
+    /// With `synchronous=full` and every commit synced on the syncer thread (as a long queue
+    /// does), position-ordered reads stop at the synced head until each sync; the contract holds
+    /// all the same.
+    @Test(arguments: EventLogConformance.all)
+    func conformanceWithCommitsSyncedOffTheWriterThread(_ check: EventLogConformance.Check) async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        var configuration = database.configuration(synchronous: .full)
+        configuration.offThreadSyncAppends = 1
+        let log = try await SQLiteEventLog.open(configuration)
         do {
             try await check.run(on: log)
         } catch {

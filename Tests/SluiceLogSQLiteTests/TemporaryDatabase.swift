@@ -15,20 +15,23 @@ struct TemporaryDatabase {
 
     func configuration(
         projections: [any Projection] = [],
-        settling: SQLiteEventLog.Configuration.Settling = .init()
+        settling: SQLiteEventLog.Configuration.Settling = .init(),
+        synchronous: SQLiteEventLog.Configuration.Synchronous = .normal
     ) -> SQLiteEventLog.Configuration {
         var configuration = SQLiteEventLog.Configuration(path: path)
         configuration.projections = projections
-        configuration.synchronous = .normal
+        configuration.synchronous = synchronous
         configuration.settling = settling
         return configuration
     }
 
     func open(
         projections: [any Projection] = [],
-        settling: SQLiteEventLog.Configuration.Settling = .init()
+        settling: SQLiteEventLog.Configuration.Settling = .init(),
+        synchronous: SQLiteEventLog.Configuration.Synchronous = .normal
     ) async throws -> SQLiteEventLog {
-        try await SQLiteEventLog.open(configuration(projections: projections, settling: settling))
+        try await SQLiteEventLog.open(
+            configuration(projections: projections, settling: settling, synchronous: synchronous))
     }
 
     func remove() {
