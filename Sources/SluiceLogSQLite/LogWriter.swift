@@ -27,7 +27,8 @@ final class LogWriter: @unchecked Sendable {
     let statistics: WriterStatistics
     /// Copies the WAL into the database off this thread; nil when checkpoints are turned off.
     let checkpointer: WALCheckpointer?
-    /// Syncs commits off this thread and acknowledges them (`synchronous=full`); nil for `normal`.
+    /// Syncs large batches' commits off this thread and acknowledges them (`synchronous=full`);
+    /// nil for `normal`.
     let syncer: WALSyncer?
     /// What readers may return while a commit waits for its sync.
     let durable: DurableHead
@@ -89,7 +90,7 @@ final class LogWriter: @unchecked Sendable {
     }
 
     /// Queues an append; `completion` runs once it is durable or refused (on the syncer thread
-    /// with `synchronous=full`, on the writer thread otherwise).
+    /// when its batch was synced there, on the writer thread otherwise).
     func enqueue(_ append: PendingAppend) {
         condition.lock()
         if isStopping || isStopped {
