@@ -28,14 +28,7 @@ struct SQLiteEventLogConformanceTests {
     func conformance(_ check: EventLogConformance.Check, settling: Settling) async throws {
         let database = try TemporaryDatabase()
         defer { database.remove() }
-        let log = try await database.open(settling: settling.configuration)
-        do {
-            try await check.run(on: log)
-        } catch {
-            await log.close()
-            throw error
-        }
-        await log.close()
+        try await Self.run(check, on: try await database.open(settling: settling.configuration))
     }
 
     /// With `synchronous=full` and every commit synced on the syncer thread (as a long queue
@@ -47,7 +40,11 @@ struct SQLiteEventLogConformanceTests {
         defer { database.remove() }
         var configuration = database.configuration(synchronous: .full)
         configuration.offThreadSyncAppends = 1
-        let log = try await SQLiteEventLog.open(configuration)
+        try await Self.run(check, on: try await SQLiteEventLog.open(configuration))
+    }
+
+    /// Runs one check, closing the log whether it passes or not.
+    private static func run(_ check: EventLogConformance.Check, on log: SQLiteEventLog) async throws {
         do {
             try await check.run(on: log)
         } catch {

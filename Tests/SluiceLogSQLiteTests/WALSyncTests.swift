@@ -12,14 +12,7 @@ struct WALSyncTests {
     func appendWaitsForTheSync() async throws {
         let database = try TemporaryDatabase()
         defer { database.remove() }
-        let gate = SyncGate()
-        var configuration = database.configuration(synchronous: .full)
-        configuration.offThreadSyncAppends = 1
-        configuration.walSync = { descriptor in
-            gate.pass()
-            return fdatasync(descriptor)
-        }
-        let log = try await SQLiteEventLog.open(configuration)
+        let (log, gate) = try await Self.openGated(database)
         _ = try await log.append([NewEvent(type: "t")], to: StreamName("s"))
         gate.close()
         let returned = Flag()
@@ -42,14 +35,7 @@ struct WALSyncTests {
     func orderedReadsStopAtTheSyncedHead() async throws {
         let database = try TemporaryDatabase()
         defer { database.remove() }
-        let gate = SyncGate()
-        var configuration = database.configuration(synchronous: .full)
-        configuration.offThreadSyncAppends = 1
-        configuration.walSync = { descriptor in
-            gate.pass()
-            return fdatasync(descriptor)
-        }
-        let log = try await SQLiteEventLog.open(configuration)
+        let (log, gate) = try await Self.openGated(database)
         _ = try await log.append([NewEvent(type: "t", data: "{\"n\": 1}")], to: StreamName("s"))
         gate.close()
         let append = Task { try await log.append([NewEvent(type: "t", data: "{\"n\": 2}")], to: StreamName("s")) }
@@ -70,16 +56,13 @@ struct WALSyncTests {
         let database = try TemporaryDatabase()
         defer { database.remove() }
         let failing = Flag()
-        var configuration = database.configuration(synchronous: .full)
-        configuration.offThreadSyncAppends = 1
-        configuration.walSync = { descriptor in
+        let log = try await Self.openSyncingOffThread(database) { descriptor in
             guard !failing.value else {
                 errno = EIO
                 return -1
             }
             return fdatasync(descriptor)
         }
-        let log = try await SQLiteEventLog.open(configuration)
         failing.set(true)
         let error = await #expect(throws: SluiceError.self) {
             _ = try await log.append([NewEvent(type: "t")], to: StreamName("s"))
@@ -93,8 +76,30 @@ struct WALSyncTests {
     }
 }
 
+extension WALSyncTests {
+    /// A log whose syncer thread waits at the returned gate before each sync.
+    static func openGated(_ database: TemporaryDatabase) async throws -> (SQLiteEventLog, SyncGate) {
+        let gate = SyncGate()
+        let log = try await openSyncingOffThread(database) { descriptor in
+            gate.pass()
+            return fdatasync(descriptor)
+        }
+        return (log, gate)
+    }
+
+    /// A log with `synchronous=full` that syncs every commit on the syncer thread through `sync`.
+    static func openSyncingOffThread(
+        _ database: TemporaryDatabase, sync: @escaping @Sendable (Int32) -> Int32
+    ) async throws -> SQLiteEventLog {
+        var configuration = database.configuration(synchronous: .full)
+        configuration.offThreadSyncAppends = 1
+        configuration.walSync = sync
+        return try await SQLiteEventLog.open(configuration)
+    }
+}
+
 /// Holds WAL syncs while closed, so a test can look at the log between a commit and its sync.
-private final class SyncGate: Sendable {
+final class SyncGate: Sendable {
     private struct State {
         var isOpen = true
         var held = 0
