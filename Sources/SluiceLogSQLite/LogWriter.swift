@@ -76,7 +76,6 @@ final class LogWriter: @unchecked Sendable {
             : nil
         try reloadState()
         try catchUpProjections()
-        durable.opened(at: state.headPosition)
         signal.advance(to: state.headPosition)
     }
 
@@ -262,7 +261,6 @@ final class LogWriter: @unchecked Sendable {
         _ appends: [PendingAppend], _ results: [Result<[AppendResult], SluiceError>], syncedOffThread: Bool
     ) {
         guard syncedOffThread, let syncer else {
-            if self.syncer != nil { durable.durable(through: state.headPosition) }
             signal.advance(to: state.headPosition)
             for (append, result) in zip(appends, results) { append.completion(result) }
             return

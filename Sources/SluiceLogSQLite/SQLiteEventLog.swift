@@ -62,7 +62,7 @@ public final class SQLiteEventLog: EventLog {
         )
         try MigrationRunner.migrate(connection, logger: configuration.logger)
         let signal = CommitSignal()
-        let durable = DurableHead()
+        let durable = DurableHead(signal: signal)
         let statistics = WriterStatistics()
         let writer = try LogWriter(
             connection: connection,

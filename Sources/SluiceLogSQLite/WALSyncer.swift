@@ -93,7 +93,7 @@ final class WALSyncer: @unchecked Sendable {
             let started = ContinuousClock.now
             let outcome = syncWAL()
             let head = commits.last?.head ?? 0
-            durable.synced(commits: commits.count, through: head)
+            durable.synced(commits: commits.count)
             statistics.recordSync(since: started)
             if case .success = outcome { signal.advance(to: head) }
             for commit in commits { commit.acknowledge(outcome) }
