@@ -47,7 +47,7 @@ extension SQLiteEventLog {
         /// transaction costs less CPU than two. The log benchmark's batches (64 writers, 4 appends
         /// in flight each) hold 135-180 appends; the pipeline's and the HTTP service's stay far
         /// below 128 except when saturated.
-        var offThreadSyncAppends = 128
+        public var offThreadSyncAppends = 128
 
         /// How the writer settles: appends go to a small position-ordered tier, and the writer moves
         /// them in bulk, sorted by stream, into the settled tier (see `0002_log_tiers.sql` and

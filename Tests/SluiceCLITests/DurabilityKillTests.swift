@@ -23,10 +23,13 @@ struct DurabilityKillTests {
         var generator = SystemRandomNumberGenerator()
 
         for round in 0..<24 {
-            // Odd rounds settle every few events, so many kills land in the middle of a settle.
+            // Odd rounds settle every few events, so many kills land in the middle of a settle;
+            // half the rounds sync every commit on the syncer thread, so kills land between a
+            // commit and its fsync.
             let child = AppendingChild(
                 binary: binary, database: database, stream: "upload-\(round % 5)",
-                extraArguments: round % 2 == 1 ? ["--settle-threshold", "4"] : [])
+                extraArguments: (round % 2 == 1 ? ["--settle-threshold", "4"] : [])
+                    + (round % 4 >= 2 ? ["--sync-off-thread-from", "1"] : []))
             try child.start(round: round)
             // Some kills land while the child opens or migrates the file, most mid-stream.
             let delay =

@@ -15,17 +15,26 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Unsettled events that start a settle (testing).", visibility: .hidden))
     var settleThreshold: Int?
 
+    /// Syncs even a one-append commit on the syncer thread, so crash tests can kill a process
+    /// between a commit and its fsync.
+    @Option(help: ArgumentHelp("Appends in a batch that syncs off the writer thread (testing).", visibility: .hidden))
+    var syncOffThreadFrom: Int?
+
     /// Opens the log with these options.
     func open() async throws -> SQLiteEventLog {
-        try await Self.open(path: path, synchronous: synchronous, settleThreshold: settleThreshold)
+        try await Self.open(
+            path: path, synchronous: synchronous, settleThreshold: settleThreshold,
+            syncOffThreadFrom: syncOffThreadFrom)
     }
 
     /// Opens the log at `path` with the projections every command registers.
     static func open(
-        path: String, synchronous: SQLiteEventLog.Configuration.Synchronous, settleThreshold: Int? = nil
+        path: String, synchronous: SQLiteEventLog.Configuration.Synchronous, settleThreshold: Int? = nil,
+        syncOffThreadFrom: Int? = nil
     ) async throws -> SQLiteEventLog {
         var configuration = SQLiteEventLog.Configuration(path: path)
         configuration.synchronous = synchronous
+        if let syncOffThreadFrom { configuration.offThreadSyncAppends = max(1, syncOffThreadFrom) }
         if let settleThreshold {
             configuration.settling.threshold = max(1, settleThreshold)
             configuration.settling.roundEvents = max(1, settleThreshold)
