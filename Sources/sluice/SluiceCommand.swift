@@ -8,4 +8,9 @@ struct SluiceCommand: AsyncParsableCommand {
         abstract: "A self-hosted, event-sourced orchestration engine for event-driven ML pipelines.",
         subcommands: SluiceCommand.allSubcommands
     )
+
+    static func main() async {
+        AllocatorTuning.applyAtStartup()
+        await main(nil)
+    }
 }

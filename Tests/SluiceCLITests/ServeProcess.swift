@@ -19,13 +19,18 @@ final class ServeProcess {
         try await self.init(binary: binary, serveArguments: ["--db", database, "--port", "0"] + stack + arguments)
     }
 
-    /// `serve` with exactly these arguments and these extra environment variables.
-    init(binary: SluiceBinary, serveArguments: [String], environment: [String: String] = [:]) async throws {
+    /// `serve` with exactly these arguments, these extra environment variables and without the
+    /// inherited variables named in `unsetting`.
+    init(
+        binary: SluiceBinary, serveArguments: [String], environment: [String: String] = [:],
+        unsetting: Set<String> = []
+    ) async throws {
         let process = Process()
         self.process = process
         process.executableURL = binary.url
         process.arguments = ["serve"] + serveArguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.filter { !unsetting.contains($0.key) }
+            .merging(environment) { $1 }
         let pipe = Pipe()
         let errorPipe = Pipe()
         process.standardOutput = pipe
