@@ -42,6 +42,18 @@ struct ObjectOverwriteTests {
         }
         #expect(error?.code == .failedPrecondition)
     }
+
+    @Test("an upload of a name nobody stored appends without reading the object's stream")
+    func aNewNameIsNotRead() async throws {
+        let log = ReadCountingLog(MemoryEventLog())
+        let storage = StorageService(
+            log: log, objects: try LocalObjectStore(directory: ScratchSpace.url("sluice-new-name-\(UUID())").path))
+        try await storage.createBucket("uploads")
+        try await storage.upload(bucket: "uploads", object: "cat.png", bytes: [1])
+        let stream = try ResourceStreams.object(try BucketName("uploads"), try ObjectName("cat.png"))
+        #expect(log.streamReads(of: stream) == 0)
+        #expect(try await storage.object(bucket: "uploads", object: "cat.png").size == 1)
+    }
 }
 
 /// Two storage services on one log, as two processes on one database would be: what one stored or

@@ -13,6 +13,7 @@ public struct StorageService: Sendable {
     let appender: ResourceAppender
     let notifications: InlineNotifications
     let bucketStates = BucketStateCache()
+    let presence = ObjectPresenceHints()
 
     /// `links` is where notification payloads' `selfLink` and `mediaLink` point.
     public init(
@@ -237,6 +238,7 @@ public struct StorageService: Sendable {
                 forgetPlanned(planned)
                 throw error
             }
+            presence.noteExists(bucket, object)
             guard result.wasDuplicate else { return planned.object }
             // A retried upload (same key) answers with the generation the first one made.
             let first = try await log.readStream(stream, from: result.firstVersion, limit: 1)
@@ -263,9 +265,11 @@ public struct StorageService: Sendable {
             Self.journey(metadata))
     }
 
-    /// Drops what a lost race may have made stale (the bucket's cached state).
+    /// Drops what a lost race may have made stale (the bucket's cached state), and remembers that
+    /// the object may exist, so the next plan reads it.
     public func forgetPlanned(_ planned: PlannedUpload) {
         bucketStates.forget(planned.bucket)
+        presence.noteExists(planned.bucket, planned.object.name)
     }
 
     /// Every upload starts a journey that its notification, message and execution share.
@@ -280,6 +284,8 @@ public struct StorageService: Sendable {
     /// (expecting the object's version), then its notification messages, or a bare condition on the
     /// bucket's version when there are none. The bucket is a condition either way: the object was
     /// decided on that state of it (perhaps cached), and a bucket changed since fails the append.
+    /// An object this process has not seen exist is decided as new without reading its stream
+    /// (``ObjectPresenceHints``), unless a precondition needs its actual state.
     private func plan(
         _ upload: ObjectUpload, as object: ObjectName, in bucket: BucketName, _ preconditions: ObjectPreconditions,
         _ metadata: EventMetadata
@@ -288,7 +294,9 @@ public struct StorageService: Sendable {
             try await log.loadBucket(bucket)
         }
         guard bucketLoaded.state.exists else { throw SluiceError(.notFound, "bucket \(bucket) does not exist") }
-        let loaded = try await log.loadObject(bucket, object)
+        let loaded =
+            preconditions.holdForAnAbsentObject && !presence.mayExist(bucket, object)
+            ? LoadedState(state: ObjectState(), version: 0) : try await log.loadObject(bucket, object)
         let now = clock()
         let generation = max(now.microseconds, loaded.state.highestGeneration + 1)
         let decider = ObjectDecider(

@@ -30,6 +30,14 @@ public struct ObjectPreconditions: Sendable, Hashable, Codable {
     /// No preconditions.
     public static let none = ObjectPreconditions()
 
+    /// Whether these preconditions pass when the object does not exist, whatever they would say of
+    /// an existing one (none, or `ifGenerationMatch=0`): an upload may then be decided as the first
+    /// of its object before reading it, since an existing object fails the append instead.
+    var holdForAnAbsentObject: Bool {
+        (ifGenerationMatch ?? 0) == 0 && ifGenerationNotMatch == nil && ifMetagenerationMatch == nil
+            && ifMetagenerationNotMatch == nil
+    }
+
     /// Checks the preconditions against the generation a request targets (`nil`: none exists).
     public func check(_ target: ObjectVersion?, object: String) throws(SluiceError) {
         let generation = target?.generation ?? 0
