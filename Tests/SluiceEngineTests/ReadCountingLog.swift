@@ -5,11 +5,12 @@ import Synchronization
 
 /// A log that counts what its readers read: the function delivery records (`delivery.acked`,
 /// `delivery.failed`) its queries return, to show what a restarted dispatcher reads, and the
-/// `readStream` calls per stream, to show which reads a cache saves.
+/// `readStream` and `streamVersion` calls per stream, to show which reads a cache saves.
 final class ReadCountingLog: EventLog {
     let base: any EventLog
     private let counted = Mutex(0)
     private let streamReadCounts = Mutex<[StreamName: Int]>([:])
+    private let versionReadCounts = Mutex<[StreamName: Int]>([:])
 
     init(_ base: any EventLog) {
         self.base = base
@@ -20,6 +21,9 @@ final class ReadCountingLog: EventLog {
 
     /// `readStream` calls on `stream` so far.
     func streamReads(of stream: StreamName) -> Int { streamReadCounts.withLock { $0[stream, default: 0] } }
+
+    /// `streamVersion` calls on `stream` so far.
+    func versionReads(of stream: StreamName) -> Int { versionReadCounts.withLock { $0[stream, default: 0] } }
 
     func query(_ query: EventQuery) async throws(SluiceError) -> EventPage {
         let page = try await base.query(query)
@@ -51,7 +55,8 @@ final class ReadCountingLog: EventLog {
     }
 
     func streamVersion(_ stream: StreamName) async throws(SluiceError) -> Int64 {
-        try await base.streamVersion(stream)
+        versionReadCounts.withLock { $0[stream, default: 0] += 1 }
+        return try await base.streamVersion(stream)
     }
 
     func streamNames(prefix: String, from: String?, limit: Int) async throws(SluiceError) -> [StreamName] {

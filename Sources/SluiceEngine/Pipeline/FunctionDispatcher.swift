@@ -282,7 +282,7 @@ public struct FunctionDispatcher: Sendable {
             throw SluiceError(.internalFailure, "the CloudEvent data is not JSON")
         }
         let id = ExecutionID.forMessage(subscription: "\(config.name.rawValue)-\(topic)", messageID: cloudEvent.id)
-        let revision = try await catalog.latestRevision(of: workflow)
+        let revision = try await catalog.recentLatestRevision(of: workflow)
         let elapsed = ContinuousClock.now - started
         let acked = FunctionDelivery.Acked(
             messageId: cloudEvent.id, topic: topic, attempt: attempt, executionId: id.rawValue,

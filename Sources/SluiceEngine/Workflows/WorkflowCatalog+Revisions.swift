@@ -33,6 +33,7 @@ extension WorkflowCatalog {
             to: stream,
             expectedVersion: .exact(last.version)
         )
+        forgetRecentLatest(name)
         return try await deletion(of: name, version: last.version + 1)
     }
 

@@ -11,9 +11,13 @@ public actor WorkflowCatalog {
 
     let log: any EventLog
     private var definitions: [String: WorkflowDefinition] = [:]
+    /// How long a latest revision read from the log may stand for starts that accept a recent one.
+    let recentRevisionLifetime: Duration
+    private var recentLatest: [String: (revision: Int64, readAt: ContinuousClock.Instant)] = [:]
 
-    public init(log: any EventLog) {
+    public init(log: any EventLog, recentRevisionLifetime: Duration = .milliseconds(100)) {
         self.log = log
+        self.recentRevisionLifetime = recentRevisionLifetime
     }
 
     public static func stream(_ name: String) -> StreamName { StreamName(unchecked: "workflow/" + name) }
@@ -60,6 +64,7 @@ public actor WorkflowCatalog {
             expectedVersion: .exact(revision - 1)
         )
         definitions["\(name)@\(revision)"] = definition
+        forgetRecentLatest(name)
         return revision
     }
 
@@ -74,6 +79,23 @@ public actor WorkflowCatalog {
         else { throw SluiceError(.notFound, "workflow \(name) is not deployed") }
         return version
     }
+
+    /// The latest revision as read at most ``recentRevisionLifetime`` ago, for starts made by
+    /// events (a function's), which would otherwise read the workflow's stream once each.
+    ///
+    /// A deploy or delete through this catalog is seen at once; one written by another process on
+    /// the same log is seen within the lifetime. An API call that creates an execution uses
+    /// ``latestRevision(of:)``, which is always exact.
+    public func recentLatestRevision(of name: String) async throws(SluiceError) -> Int64 {
+        let now = ContinuousClock.now
+        if let recent = recentLatest[name], now - recent.readAt < recentRevisionLifetime { return recent.revision }
+        let revision = try await latestRevision(of: name)
+        recentLatest[name] = (revision, now)
+        return revision
+    }
+
+    /// Drops the recent latest revision of `name`, after this catalog changed the workflow.
+    func forgetRecentLatest(_ name: String) { recentLatest[name] = nil }
 
     /// The parsed definition of one revision, cached.
     public func definition(of name: String, revision: Int64) async throws(SluiceError) -> WorkflowDefinition {
