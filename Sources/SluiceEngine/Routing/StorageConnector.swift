@@ -119,10 +119,16 @@ public struct StorageConnector: Sendable {
 
     /// The JSON API object resource as a workflow value, exactly as the connector returns it.
     static func resource(_ object: ObjectVersion) throws(SluiceError) -> WorkflowValue {
-        let json = String(decoding: NotificationPlanner.resourceJSON(object), as: UTF8.self)
-        do { return try JSONReader.parse(json) } catch {
-            throw SluiceError(.internalFailure, "an object resource did not parse back")
+        var fields = OrderedDictionary<String, WorkflowValue>()
+        for (key, value) in ObjectResource(object).sortedMembers {
+            switch value {
+            case .text(let text):
+                fields[key] = .string(text)
+            case .map(let entries):
+                fields[key] = .map(OrderedDictionary(uniqueKeysWithValues: entries.map { ($0.key, .string($0.value)) }))
+            }
         }
+        return .map(fields)
     }
 
     static func text(_ arguments: WorkflowValue, _ key: String) throws(SluiceError) -> String {

@@ -27,6 +27,13 @@ enum StorageHTTP {
             body: ResponseBody(byteBuffer: ByteBuffer(string: try SortedJSONEncoder.encode(value))))
     }
 
+    /// An object resource, rendered without the generic encoder (same bytes).
+    static func json(_ resource: ObjectResource, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=UTF-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: resource.jsonBytes())))
+    }
+
     static func empty(_ status: HTTPResponse.Status = .noContent) -> Response {
         Response(status: status, headers: [.contentLength: "0"])
     }

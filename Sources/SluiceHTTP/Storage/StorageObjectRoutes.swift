@@ -44,7 +44,7 @@ public struct StorageObjectRoutes: Sendable {
                     generation: try StorageHTTP.int64(request, "generation"),
                     preconditions: try StorageHTTP.preconditions(request),
                     metadata: EventMetadata(principal: context.principal))
-                return try StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
+                return StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
             } catch { throw StorageHTTP.error(error) }
         }
         routes(.invoker).delete("/storage/v1/b/:bucket/o/**") { request, context in
@@ -71,7 +71,7 @@ public struct StorageObjectRoutes: Sendable {
             let object = try await storage.object(
                 bucket: try StorageHTTP.bucket(context), object: try StorageHTTP.objectName(context),
                 generation: try StorageHTTP.int64(request, "generation"))
-            return try StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
+            return StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
         } catch { throw StorageHTTP.error(error) }
     }
 

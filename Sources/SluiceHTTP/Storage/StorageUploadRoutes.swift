@@ -62,7 +62,7 @@ public struct StorageUploadRoutes: Sendable {
                 bucket: bucket, object: name, bytes: bytes,
                 contentType: request.headers[.contentType] ?? "application/octet-stream",
                 preconditions: try StorageHTTP.preconditions(request), metadata: EventMetadata(principal: principal))
-            return try StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
+            return StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
         } catch { throw StorageHTTP.error(error) }
     }
 
@@ -90,7 +90,7 @@ public struct StorageUploadRoutes: Sendable {
                 bucket: bucket, object: name, bytes: body.parts[1].body, contentType: contentType,
                 customMetadata: metadata.metadata ?? [:], expectedCRC32C: metadata.crc32c,
                 preconditions: try StorageHTTP.preconditions(request), metadata: EventMetadata(principal: principal))
-            return try StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
+            return StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
         } catch { throw StorageHTTP.error(error) }
     }
 
@@ -143,7 +143,7 @@ public struct StorageUploadRoutes: Sendable {
                 contentType: session.contentType, customMetadata: session.customMetadata, expectedCRC32C: expected,
                 metadata: EventMetadata(principal: principal))
             await sessions.finish(id)
-            return try StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
+            return StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
         } catch { throw StorageHTTP.error(error) }
     }
 

@@ -70,10 +70,6 @@ public enum NotificationPlanner {
 
     /// The `JSON_API_V1` payload: the object resource as compact JSON with sorted keys.
     public static func resourceJSON(_ object: ObjectVersion, links: ObjectLinks = .google) -> [UInt8] {
-        do {
-            return Array(try SortedJSONEncoder.encode(ObjectResource(object, links: links)).utf8)
-        } catch {
-            preconditionFailure("the object resource is plain strings and always encodes: \(error)")
-        }
+        ObjectResource(object, links: links).jsonBytes()
     }
 }
