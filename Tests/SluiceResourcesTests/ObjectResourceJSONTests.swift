@@ -10,8 +10,10 @@ struct ObjectResourceJSONTests {
     ) throws -> ObjectVersion {
         ObjectVersion(
             bucket: try BucketName("uploads"), name: try ObjectName(name), generation: 1_700_000_000_123_456,
-            metageneration: 3, contentType: contentType, metadata: metadata, size: 42, md5Hash: "1B2M2Y8AsgTpgAmY7PhCfg==",
-            crc32c: "AAAAAA==", digest: ContentDigest(sha256: [UInt8](repeating: 7, count: 32)), storageClass: "STANDARD",
+            metageneration: 3, contentType: contentType, metadata: metadata, size: 42,
+            md5Hash: "1B2M2Y8AsgTpgAmY7PhCfg==",
+            crc32c: "AAAAAA==", digest: ContentDigest(sha256: [UInt8](repeating: 7, count: 32)),
+            storageClass: "STANDARD",
             timeCreated: Fixtures.time(0), updated: Fixtures.time(5), timeDeleted: deleted ? Fixtures.time(9) : nil)
     }
 
