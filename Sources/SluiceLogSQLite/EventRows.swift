@@ -28,6 +28,8 @@ final class EventRows {
     }
 
     private let connection: SQLiteConnection
+    /// What this process's writer interned, consulted before SQL.
+    let names: InternedNames
     private var streamNames: [Int64: StreamName] = [:]
     private var typeNames: [Int64: String] = [:]
     private var correlations: [Int64: String] = [:]
@@ -38,8 +40,9 @@ final class EventRows {
     private var lastCorrelation: (id: Int64, value: String)?
     private static let cacheLimit = 100_000
 
-    init(connection: SQLiteConnection) {
+    init(connection: SQLiteConnection, names: InternedNames) {
         self.connection = connection
+        self.names = names
     }
 
     /// Decodes the current row of a statement that selected ``columns`` first.
@@ -79,7 +82,12 @@ final class EventRows {
             lastStream = (id, name)
             return name
         }
-        let name = StreamName(unchecked: try lookup("SELECT name FROM streams WHERE id = ?", id, what: "stream"))
+        let name: StreamName
+        if let known = names.streamName(id) {
+            name = known
+        } else {
+            name = StreamName(unchecked: try lookup("SELECT name FROM streams WHERE id = ?", id, what: "stream"))
+        }
         if streamNames.count > Self.cacheLimit { streamNames.removeAll() }
         streamNames[id] = name
         return name
@@ -91,7 +99,12 @@ final class EventRows {
             lastType = (id, name)
             return name
         }
-        let name = try lookup("SELECT name FROM event_types WHERE id = ?", id, what: "event type")
+        let name: String
+        if let known = names.typeName(id) {
+            name = known
+        } else {
+            name = try lookup("SELECT name FROM event_types WHERE id = ?", id, what: "event type")
+        }
         typeNames[id] = name
         return name
     }
@@ -102,7 +115,12 @@ final class EventRows {
             lastCorrelation = (id, value)
             return value
         }
-        let value = try lookup("SELECT value FROM correlations WHERE id = ?", id, what: "correlation")
+        let value: String
+        if let known = names.correlation(id) {
+            value = known
+        } else {
+            value = try lookup("SELECT value FROM correlations WHERE id = ?", id, what: "correlation")
+        }
         if correlations.count > Self.cacheLimit { correlations.removeAll() }
         correlations[id] = value
         return value

@@ -19,12 +19,14 @@ final class LogReader: @unchecked Sendable {
     /// Where position-ordered reads stop while a commit waits for its sync.
     let durable: DurableHead
 
-    init(path: String, label: String, memoryMapBytes: Int, durable: DurableHead) throws(SluiceError) {
+    init(path: String, label: String, memoryMapBytes: Int, durable: DurableHead, names: InternedNames)
+        throws(SluiceError)
+    {
         self.durable = durable
         connection = try SQLiteConnection(path: path, readOnly: true)
         try connection.execute(
             "PRAGMA cache_size = -65536; PRAGMA mmap_size = \(max(0, memoryMapBytes)); PRAGMA query_only = 1")
-        rows = EventRows(connection: connection)
+        rows = EventRows(connection: connection, names: names)
         queue = DispatchQueue(label: label)
     }
 
@@ -74,15 +76,18 @@ final class LogReaderPool: Sendable {
     private let pointReaders: [LogReader]
     private let next = Atomic<Int>(0)
     private let durable: DurableHead
+    private let names: InternedNames
 
-    init(path: String, count: Int, durable: DurableHead) throws(SluiceError) {
+    init(path: String, count: Int, durable: DurableHead, names: InternedNames) throws(SluiceError) {
         self.path = path
         self.durable = durable
+        self.names = names
         var pointReaders: [LogReader] = []
         for index in 0..<max(1, count) {
             pointReaders.append(
                 try LogReader(
-                    path: path, label: "sluice-log-point-reader-\(index)", memoryMapBytes: 0, durable: durable))
+                    path: path, label: "sluice-log-point-reader-\(index)", memoryMapBytes: 0, durable: durable,
+                    names: names))
         }
         self.pointReaders = pointReaders
     }
@@ -95,7 +100,7 @@ final class LogReaderPool: Sendable {
             if let reader { return reader }
             let opened = try LogReader(
                 path: path, label: "sluice-log-scan-reader", memoryMapBytes: Self.scanMemoryMapBytes,
-                durable: durable)
+                durable: durable, names: names)
             reader = opened
             return opened
         }

@@ -13,6 +13,7 @@ extension LogWriter {
         if syncOffThread { try connection.statement("PRAGMA synchronous = NORMAL").step() }
         defer { if syncOffThread { _ = try? connection.statement("PRAGMA synchronous = FULL").step() } }
         try connection.statement("BEGIN IMMEDIATE").step()
+        pendingNames = InternedNames.Pending()
         do {
             try reloadIfChangedElsewhere()
             var results: [Result<[AppendResult], SluiceError>] = []
@@ -29,6 +30,7 @@ extension LogWriter {
                 }
             }
             try commitVisibly(syncOffThread: syncOffThread)
+            names.publish(pendingNames)
             state.trimCaches()
             return results
         } catch {
@@ -223,6 +225,7 @@ extension LogWriter {
         if let id = state.streamIDs[name] { return id }
         let id = try intern(name, table: "streams", column: "name")
         state.streamIDs[name] = id
+        pendingNames.streams.append((name, id))
         return id
     }
 
@@ -230,6 +233,7 @@ extension LogWriter {
         if let id = state.typeIDs[name] { return id }
         let id = try intern(name, table: "event_types", column: "name")
         state.typeIDs[name] = id
+        pendingNames.types.append((name, id))
         return id
     }
 
@@ -237,6 +241,7 @@ extension LogWriter {
         if let id = state.correlationIDs[value] { return id }
         let id = try intern(value, table: "correlations", column: "value")
         state.correlationIDs[value] = id
+        pendingNames.correlations.append((value, id))
         return id
     }
 

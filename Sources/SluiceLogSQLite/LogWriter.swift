@@ -34,7 +34,11 @@ final class LogWriter: @unchecked Sendable {
     let durable: DurableHead
     /// Appends in a batch from which its commit is synced off this thread.
     let offThreadSyncAppends: Int
-    lazy var rows = EventRows(connection: connection)
+    /// Names this process interned, for its readers: see ``InternedNames``.
+    let names: InternedNames
+    /// Names the open transaction interned, published when it commits.
+    var pendingNames = InternedNames.Pending()
+    lazy var rows = EventRows(connection: connection, names: names)
     lazy var tiers = TieredReads(connection: connection, rows: rows)
     lazy var projectionDatabase = ConnectionProjectionDatabase(connection: connection)
     let statements: AppendStatements
@@ -50,9 +54,11 @@ final class LogWriter: @unchecked Sendable {
         configuration: SQLiteEventLog.Configuration,
         signal: CommitSignal,
         durable: DurableHead,
+        names: InternedNames,
         statistics: WriterStatistics
     ) throws(SluiceError) {
         self.connection = connection
+        self.names = names
         self.projections = configuration.projections
         self.synchronous = configuration.synchronous
         self.settlement = configuration.settling

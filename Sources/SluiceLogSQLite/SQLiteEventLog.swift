@@ -9,6 +9,8 @@ public final class SQLiteEventLog: EventLog {
     /// The configuration the log was opened with.
     public let configuration: Configuration
     private let writer: LogWriter
+    /// What this log's writer has interned and committed, as its readers see it.
+    var internedNames: InternedNames { writer.names }
     let readers: LogReaderPool
     private let signal: CommitSignal
     /// Group-commit counters since the log was opened.
@@ -63,15 +65,18 @@ public final class SQLiteEventLog: EventLog {
         try MigrationRunner.migrate(connection, logger: configuration.logger)
         let signal = CommitSignal()
         let durable = DurableHead(signal: signal)
+        let names = InternedNames()
         let statistics = WriterStatistics()
         let writer = try LogWriter(
             connection: connection,
             configuration: configuration,
             signal: signal,
             durable: durable,
+            names: names,
             statistics: statistics
         )
-        let readers = try LogReaderPool(path: configuration.path, count: configuration.readerCount, durable: durable)
+        let readers = try LogReaderPool(
+            path: configuration.path, count: configuration.readerCount, durable: durable, names: names)
         try writer.start()
         configuration.logger.info(
             "event log open",

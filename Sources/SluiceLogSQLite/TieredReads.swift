@@ -28,7 +28,8 @@ struct TieredReads {
 
     /// The interned id of a stream, or nil when no event ever named it.
     func streamID(_ name: String) throws(SluiceError) -> Int64? {
-        try connection.internedID("SELECT id FROM streams WHERE name = ?", name)
+        if let id = rows.names.streamID(name) { return id }
+        return try connection.internedID("SELECT id FROM streams WHERE name = ?", name)
     }
 
     /// A stream's events from `version` on, settled ones first.

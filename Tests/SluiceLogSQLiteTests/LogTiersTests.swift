@@ -184,7 +184,10 @@ struct LogTiersTests {
     private func tierCounts(_ database: TemporaryDatabase) throws -> TierCounts {
         let connection = try SQLiteConnection(path: database.path, readOnly: true)
         return try connection.readTransaction { () throws(SluiceError) -> TierCounts in
-            let mark = try TieredReads(connection: connection, rows: EventRows(connection: connection)).settledThrough()
+            let mark = try TieredReads(
+                connection: connection, rows: EventRows(connection: connection, names: InternedNames())
+            )
+            .settledThrough()
             return TierCounts(
                 settled: try connection.scalarInteger(
                     "SELECT count(*) FROM events WHERE position <= ?", [.integer(mark)]) ?? -1,
