@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SluiceCore
 
 extension Parameters {
     /// A path parameter, percent-decoded: Google's front end decodes a resource path before it
@@ -8,7 +9,7 @@ extension Parameters {
     func decoded(_ key: String) throws -> String {
         let raw = try require(key)
         guard raw.utf8.contains(UInt8(ascii: "%")) else { return raw }
-        guard let value = raw.removingPercentEncoding else {
+        guard let value = PercentDecoding.decode(raw) else {
             throw GoogleErrorResponse.invalidArgument("the path segment '\(raw)' is not valid percent-encoding")
         }
         return value

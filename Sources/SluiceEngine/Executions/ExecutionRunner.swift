@@ -18,6 +18,7 @@ public struct ExecutionRunner: Sendable {
     private let logger: Logger
     private let metrics: ExecutionMetrics
     private let claims = ExecutionClaims()
+    private let ended = EndedExecutions()
     /// Where `start` announces new executions to the scheduler.
     public let launches = ExecutionLaunches()
 
@@ -97,6 +98,9 @@ public struct ExecutionRunner: Sendable {
             throw SluiceError(.failedPrecondition, "execution \(id) is already being advanced in this process")
         }
         defer { claims.release(id) }
+        if let ending = ended.ending(of: id) {
+            return ExecutionOutcome(executionID: id.rawValue, ending: ending, effectsPerformed: 0, effectsReused: 0)
+        }
         // A run whose planned write lost a race stored nothing since its last append; the run
         // after it starts again from the history and performs every effect.
         var planning = true
@@ -109,6 +113,7 @@ public struct ExecutionRunner: Sendable {
             let drive = try await drive(id, start: start, history: history, planning: planning)
             switch try await drive.run() {
             case .ended(let outcome):
+                ended.record(id, outcome.ending)
                 return outcome
             case .plannedWriteLost:
                 logger.debug("a planned write lost a race; running again", metadata: ["execution.id": "\(id)"])
@@ -161,7 +166,8 @@ public struct ExecutionRunner: Sendable {
         claims.release(id)
         claimed = false
         switch result {
-        case .ended:
+        case .ended(let outcome):
+            ended.record(id, outcome.ending)
             metrics.started()
             launches.announceFinished(id)
             return true

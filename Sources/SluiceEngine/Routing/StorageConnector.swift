@@ -141,7 +141,7 @@ public struct StorageConnector: Sendable {
     /// Object names in connector calls are URL-encoded, as Google's docs tell workflows to do.
     static func name(_ arguments: WorkflowValue, _ key: String) throws(SluiceError) -> String {
         let encoded = try text(arguments, key)
-        guard let decoded = encoded.removingPercentEncoding else {
+        guard let decoded = PercentDecoding.decode(encoded) else {
             throw SluiceError(.invalidArgument, "\(key) is not valid percent-encoding")
         }
         return decoded

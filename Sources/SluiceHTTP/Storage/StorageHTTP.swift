@@ -41,7 +41,7 @@ enum StorageHTTP {
     /// The object name after `/o/`: percent-decoded, whether the client encoded `/` or not.
     static func objectName(_ context: some RequestContext) throws -> String {
         let raw = context.parameters.get(String(Parameters.recursiveCaptureKey)) ?? ""
-        guard let decoded = raw.removingPercentEncoding, !decoded.isEmpty else {
+        guard let decoded = PercentDecoding.decode(raw), !decoded.isEmpty else {
             throw GoogleErrorResponse.invalidArgument("the object name in the path is not valid percent-encoding")
         }
         return decoded
