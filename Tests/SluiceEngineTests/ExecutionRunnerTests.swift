@@ -24,6 +24,22 @@ struct ExecutionRunnerTests {
         #expect(steps == #"{"steps":[{"routine":"main","step":"init"},{"routine":"main","step":"answer"}]}"#)
     }
 
+    @Test("a workflow reads its id and its six-digit revision id from the environment")
+    func workflowSeesItsIdentity() async throws {
+        let engine = EngineFixture()
+        let id = try await engine.started(
+            """
+            - answer:
+                return: ${sys.get_env("GOOGLE_CLOUD_WORKFLOW_ID") + "@" + sys.get_env("GOOGLE_CLOUD_WORKFLOW_REVISION_ID")}
+            """)
+        let outcome = try await engine.runner().run(id)
+        guard case .string(let identity) = outcome.result else {
+            Issue.record("the workflow returned \(String(describing: outcome.result))")
+            return
+        }
+        #expect(identity.hasSuffix("@000001"))
+    }
+
     @Test("every effect is recorded as requested, then completed, and performed once")
     func effectsAreRecordedAndPerformedOnce() async throws {
         let engine = EngineFixture()
