@@ -197,7 +197,8 @@ public struct ExecutionRunner: Sendable {
         variables["GOOGLE_CLOUD_WORKFLOW_ID"] = start.workflow
         // As `%06d` would write it, without `String(format:)`, which cost 1% of the pipeline's CPU.
         let revision = String(start.revision)
-        variables["GOOGLE_CLOUD_WORKFLOW_REVISION_ID"] = String(repeating: "0", count: max(0, 6 - revision.count)) + revision
+        variables["GOOGLE_CLOUD_WORKFLOW_REVISION_ID"] =
+            String(repeating: "0", count: max(0, 6 - revision.count)) + revision
         variables["GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID"] = id.rawValue
         var execution = WorkflowExecution(
             definition: definition,

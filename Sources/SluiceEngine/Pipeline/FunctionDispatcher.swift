@@ -230,10 +230,7 @@ public struct FunctionDispatcher: Sendable {
     ) async throws(SluiceError) -> Int64? {
         let message = try TopicEvent(event)
         guard case .messagePublished(let published) = message else { return nil }
-        let cloudEvent = CloudEvent.pubsubMessagePublished(
-            project: project, topic: topic, subscription: config.subscriptionName,
-            messageID: published.messageID, publishTime: published.publishTime.rfc3339Microseconds,
-            attributes: published.attributes, data: published.data, orderingKey: published.orderingKey)
+        let publishTime = published.publishTime.rfc3339Microseconds
         let metadata = EventMetadata(
             correlationID: event.metadata.correlationID, causationID: event.id.description, principal: "sluice-engine")
         let started = ContinuousClock.now
@@ -242,9 +239,13 @@ public struct FunctionDispatcher: Sendable {
         switch config.target {
         case .startWorkflow(let workflow):
             do {
+                let argument = MessagePublishedArgument.value(
+                    project: project, subscription: config.subscriptionName, messageID: published.messageID,
+                    publishTime: publishTime, attributes: published.attributes, data: published.data,
+                    orderingKey: published.orderingKey)
                 let start = try await startWorkflow(
-                    workflow, cloudEvent: cloudEvent, config: config, topic: topic, attempt: attempt,
-                    started: started, metadata: metadata)
+                    workflow, argument: argument, messageID: published.messageID, config: config, topic: topic,
+                    attempt: attempt, started: started, metadata: metadata)
                 // A new execution was started and its delivery acknowledged by one append.
                 if start.acknowledged { return nil }
                 executionID = start.id
@@ -259,6 +260,10 @@ public struct FunctionDispatcher: Sendable {
                     duration: .zero)
                 break
             }
+            let cloudEvent = CloudEvent.pubsubMessagePublished(
+                project: project, topic: topic, subscription: config.subscriptionName,
+                messageID: published.messageID, publishTime: publishTime, attributes: published.attributes,
+                data: published.data, orderingKey: published.orderingKey)
             outcome = await runtime.invoke(
                 FunctionInvocation(
                     function: config.name.rawValue, event: cloudEvent, attempt: attempt,
@@ -274,18 +279,14 @@ public struct FunctionDispatcher: Sendable {
     /// `acknowledged` is false when the execution already existed (a redelivery after a crash):
     /// then nothing was appended and the caller records the acknowledgement.
     private func startWorkflow(
-        _ workflow: String, cloudEvent: CloudEvent, config: FunctionConfig, topic: String, attempt: Int,
-        started: ContinuousClock.Instant, metadata: EventMetadata
+        _ workflow: String, argument: WorkflowValue, messageID: String, config: FunctionConfig, topic: String,
+        attempt: Int, started: ContinuousClock.Instant, metadata: EventMetadata
     ) async throws(SluiceError) -> (id: String, acknowledged: Bool) {
-        let argument: WorkflowValue
-        do { argument = try JSONReader.parse(cloudEvent.data) } catch {
-            throw SluiceError(.internalFailure, "the CloudEvent data is not JSON")
-        }
-        let id = ExecutionID.forMessage(subscription: "\(config.name.rawValue)-\(topic)", messageID: cloudEvent.id)
+        let id = ExecutionID.forMessage(subscription: "\(config.name.rawValue)-\(topic)", messageID: messageID)
         let revision = try await catalog.recentLatestRevision(of: workflow)
         let elapsed = ContinuousClock.now - started
         let acked = FunctionDelivery.Acked(
-            messageId: cloudEvent.id, topic: topic, attempt: attempt, executionId: id.rawValue,
+            messageId: messageID, topic: topic, attempt: attempt, executionId: id.rawValue,
             durationMs: Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15)
         let acknowledged = try await runner.startAndRun(
             id, ExecutionStart(workflow: workflow, revision: revision, argument: argument), metadata: metadata,
@@ -294,7 +295,7 @@ public struct FunctionDispatcher: Sendable {
                     [FunctionDelivery.event(acked, type: FunctionDelivery.TypeName.acked, metadata: metadata)],
                     to: ResourceStreams.function(config.name))
             ],
-            idempotencyKey: Self.ackKey(config: config, topic: topic, messageID: cloudEvent.id))
+            idempotencyKey: Self.ackKey(config: config, topic: topic, messageID: messageID))
         return (id.rawValue, acknowledged)
     }
 

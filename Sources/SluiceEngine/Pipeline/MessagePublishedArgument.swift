@@ -1,0 +1,29 @@
+import Foundation
+import OrderedCollections
+import SluiceWorkflows
+
+/// The argument a start-workflow function gives its execution for one Pub/Sub message: the
+/// `messagePublished` CloudEvent's data (see `CloudEvent.pubsubMessagePublished`) as a workflow
+/// value, built directly instead of written as JSON and parsed back, which every delivery did and
+/// which cost about 2.5% of the pipeline benchmark's CPU. The tests hold the two to equal values.
+enum MessagePublishedArgument {
+    static func value(
+        project: String, subscription: String, messageID: String, publishTime: String,
+        attributes: [String: String], data: [UInt8], orderingKey: String?
+    ) -> WorkflowValue {
+        var message: OrderedDictionary<String, WorkflowValue> = ["data": .string(Data(data).base64EncodedString())]
+        if !attributes.isEmpty {
+            var sorted = OrderedDictionary<String, WorkflowValue>()
+            for key in attributes.keys.sorted() { sorted[key] = .string(attributes[key] ?? "") }
+            message["attributes"] = .map(sorted)
+        }
+        message["messageId"] = .string(messageID)
+        message["message_id"] = .string(messageID)
+        message["publishTime"] = .string(publishTime)
+        message["publish_time"] = .string(publishTime)
+        if let orderingKey, !orderingKey.isEmpty { message["orderingKey"] = .string(orderingKey) }
+        return .map([
+            "message": .map(message), "subscription": .string("projects/\(project)/subscriptions/\(subscription)"),
+        ])
+    }
+}
