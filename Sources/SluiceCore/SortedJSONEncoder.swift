@@ -68,7 +68,7 @@ package enum SortedJSONEncoder {
             throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "JSON has no \(value)"))
         }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return "\(value)"
+        return value.description
     }
 
     /// One encoded value: JSON text, a string to quote, or a container filled as encoding goes on.

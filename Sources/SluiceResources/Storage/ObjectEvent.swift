@@ -37,7 +37,7 @@ public enum ObjectEvent: Sendable, Hashable {
     public func newEvent(metadata: EventMetadata = .empty) -> NewEvent {
         let data =
             switch self {
-            case .finalized(let payload): EventCoding.encode(payload)
+            case .finalized(let payload): EventCoding.encode(payload, writtenAs: payload.json())
             case .metadataUpdated(let payload): EventCoding.encode(payload)
             case .archived(let payload), .deleted(let payload): EventCoding.encode(payload)
             }

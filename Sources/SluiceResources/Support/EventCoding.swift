@@ -14,6 +14,20 @@ enum EventCoding {
         } catch {
             preconditionFailure("resource payloads are plain Codable values and always encode: \(error)")
         }
+        return remember(payload, as: text)
+    }
+
+    /// ``encode(_:)`` for a payload whose text was written by hand: debug builds check that the
+    /// text is exactly what the encoder writes, and that it decodes to the payload.
+    static func encode<T: Codable & Sendable & Equatable>(_ payload: T, writtenAs text: String) -> String {
+        assert(
+            (try? SortedJSONEncoder.encode(payload)) == text,
+            "\(T.self)'s hand-written JSON differs from its encoding: \(text)"
+        )
+        return remember(payload, as: text)
+    }
+
+    private static func remember<T: Codable & Sendable & Equatable>(_ payload: T, as text: String) -> String {
         assert(
             (try? JSONDecoder().decode(T.self, from: Data(text.utf8))) == payload,
             "\(T.self) does not decode from its own encoding \(text)"

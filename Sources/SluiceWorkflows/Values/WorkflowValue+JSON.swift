@@ -101,6 +101,7 @@ extension WorkflowValue {
         if d == d.rounded(), abs(d) < 1e16 {
             return String(Int64(d)) + ".0"
         }
-        return "\(d)"
+        // `description`, not "\(d)": the same digits without an interpolation buffer.
+        return d.description
     }
 }
