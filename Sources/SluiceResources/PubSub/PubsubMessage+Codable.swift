@@ -1,4 +1,5 @@
 internal import Foundation
+import SluiceCore
 
 extension PubsubMessage {
     /// Decodes the stored form, where `data` is base64 as in the REST API.
@@ -24,5 +25,50 @@ extension PubsubMessage {
         if !attributes.isEmpty { try container.encode(attributes, forKey: .attributes) }
         if !data.isEmpty { try container.encode(Data(data).base64EncodedString(), forKey: .data) }
         if !orderingKey.isEmpty { try container.encode(orderingKey, forKey: .orderingKey) }
+    }
+}
+
+extension PubsubMessage {
+    /// The stored form as ``encode(to:)`` writes it through `SortedJSONEncoder`, written directly
+    /// (tests hold the two to the same bytes): every upload's notification publishes one.
+    func json() -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + data.count * 4 / 3)
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        func member(_ key: StaticString) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(UInt8(ascii: "\""))
+            key.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(contentsOf: "\":".utf8)
+        }
+        if !attributes.isEmpty {
+            member("attributes")
+            out.append(UInt8(ascii: "{"))
+            for (index, key) in attributes.keys.sorted().enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONText.appendQuoted(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                JSONText.appendQuoted(attributes[key] ?? "", to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        if !data.isEmpty {
+            member("data")
+            JSONText.appendQuoted(Data(data).base64EncodedString(), to: &out)
+        }
+        if !messageID.isEmpty {
+            member("messageId")
+            JSONText.appendQuoted(messageID, to: &out)
+        }
+        if !orderingKey.isEmpty {
+            member("orderingKey")
+            JSONText.appendQuoted(orderingKey, to: &out)
+        }
+        member("publishTime")
+        out.append(contentsOf: String(publishTime.microseconds).utf8)
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -45,7 +45,7 @@ public enum TopicEvent: Sendable, Hashable {
             switch self {
             case .created(let payload): EventCoding.encode(payload)
             case .deleted(let payload): EventCoding.encode(payload)
-            case .messagePublished(let payload): EventCoding.encode(payload)
+            case .messagePublished(let payload): EventCoding.encode(payload, writtenAs: payload.json())
             }
         return NewEvent(type: type, encodedData: data, metadata: metadata)
     }

@@ -1,0 +1,23 @@
+import SluiceCore
+import Testing
+
+@testable import SluiceResources
+
+@Suite("A published message writes the same JSON as its Encodable conformance")
+struct PubsubMessageJSONTests {
+    static let messages = [
+        PubsubMessage(messageID: "", publishTime: Fixtures.time(0), attributes: [:], data: [1], orderingKey: ""),
+        PubsubMessage(
+            messageID: "42", publishTime: Fixtures.time(3),
+            attributes: ["objectId": "a/\"b\" ü", "bucketId": "uploads", "Z": "\u{01}"],
+            data: Array(#"{"kind": "storage#object"}"#.utf8) + [0, 255], orderingKey: "key/1"),
+        PubsubMessage(
+            messageID: "", publishTime: Fixtures.time(9), attributes: ["only": "attributes"], data: [],
+            orderingKey: ""),
+    ]
+
+    @Test("each message", arguments: messages)
+    func sameBytes(_ message: PubsubMessage) throws {
+        #expect(message.json() == (try SortedJSONEncoder.encode(message)))
+    }
+}
