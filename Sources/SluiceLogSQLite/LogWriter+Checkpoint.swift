@@ -9,11 +9,13 @@ extension LogWriter {
         checkpoint()
     }
 
-    /// On an idle writer: copies the rest of the WAL so readers use the main file, and the next
-    /// write restarts the WAL. Returns whether there was anything to copy.
+    /// On an idle writer: has the checkpointer copy the rest of the WAL once the log stays quiet,
+    /// so readers use the main file and the next write restarts the WAL. Returns whether there
+    /// was anything to copy.
     func checkpointIdle() -> Bool {
         guard let checkpointer, checkpointer.hasFrames else { return false }
-        checkpoint()
+        checkpointer.requestIdleCheckpoint()
+        checkpointer.writerCheckpointed()
         return true
     }
 

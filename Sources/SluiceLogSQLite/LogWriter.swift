@@ -72,7 +72,8 @@ final class LogWriter: @unchecked Sendable {
         checkpointer =
             configuration.walAutocheckpointPages > 0
             ? WALCheckpointer(
-                path: configuration.path, threshold: configuration.walAutocheckpointPages, logger: configuration.logger)
+                path: configuration.path, threshold: configuration.walAutocheckpointPages,
+                quietPeriod: configuration.idleCheckpointQuietPeriod, logger: configuration.logger)
             : nil
         syncer =
             configuration.synchronous == .full
@@ -285,7 +286,7 @@ final class LogWriter: @unchecked Sendable {
 
 extension Duration {
     /// The duration in seconds, for Foundation's deadline APIs.
-    fileprivate var timeInterval: TimeInterval {
+    var timeInterval: TimeInterval {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -30,6 +30,9 @@ extension SQLiteEventLog {
         /// four times as many the writer finishes the checkpoint itself so the WAL restarts.
         /// 0 turns checkpoints off until the log closes.
         public var walAutocheckpointPages: Int = 8_192
+        /// How long no commit may come before the background thread copies a WAL below that
+        /// threshold into the database, once the writer found itself idle.
+        public var idleCheckpointQuietPeriod: Duration = .milliseconds(50)
         /// Page cache of the writer connection, in KiB. Bigger is not better: after B-tree
         /// rebalancing SQLite scans the whole page cache at each commit (seen with perf and gdb:
         /// `pcache1TruncateUnsafe` under `sqlite3PagerCommitPhaseTwo`, 12% of the writer at 128 MiB),
