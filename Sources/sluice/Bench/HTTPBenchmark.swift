@@ -1,9 +1,9 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import SluiceAdaptersLocal
 import SluiceApp
 import SluiceCore
@@ -56,26 +56,29 @@ struct HTTPBenchmark: AsyncParsableCommand {
             configuration: configuration, log: log, models: try ModelRegistry(directory: configuration.modelsDirectory),
             metrics: SluiceMetrics(), onListening: { port in await BoundPort.shared.set(port) })
         let completions = CompletionClock(types: ["object.finalized"], completion: Self.predictionStored)
-        var pool = HTTPClient.Configuration()
-        pool.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: pool)
         let figures: [BenchFigure]
         do {
             figures = try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await server.run() }
                 group.addTask { try await completions.follow(log) }
                 let port = try await BoundPort.shared.wait()
-                let uploader = HTTPUploader(client: client, port: port)
-                let figures = try await measure(uploader, completions: completions)
+                let client = BenchHTTPClient(group: MultiThreadedEventLoopGroup.singleton, port: port)
+                // The client closes first, so the server's shutdown finds no connection to wait for.
+                let figures: [BenchFigure]
+                do {
+                    figures = try await measure(HTTPUploader(client: client), completions: completions)
+                } catch {
+                    await client.shutdown()
+                    throw error
+                }
+                await client.shutdown()
                 group.cancelAll()
                 return figures
             }
         } catch {
-            try? await client.shutdown()
             await log.close()
             throw error
         }
-        try await client.shutdown()
         await log.close()
         BenchFigure.report(figures, json: json)
     }
@@ -103,8 +106,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
 
 /// Uploads one sample over the Storage JSON API's media upload.
 struct HTTPUploader: Sendable {
-    let client: HTTPClient
-    let port: Int
+    let client: BenchHTTPClient
     /// One 8x8 image, as a client of the Vertex endpoint would upload it.
     static let sample: ByteBuffer = {
         let pixels = (0..<64).map { String(Double($0 % 17) / 16) }.joined(separator: ",")
@@ -113,16 +115,12 @@ struct HTTPUploader: Sendable {
 
     /// Uploads `name` and returns once it is acknowledged.
     func upload(_ name: String) async throws {
-        var request = HTTPClientRequest(
-            url: "http://127.0.0.1:\(port)/upload/storage/v1/b/uploads/o?uploadType=media&name="
-                + (name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name))
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(Self.sample)
-        let response = try await client.execute(request, deadline: .now() + .seconds(60))
-        _ = try await response.body.collect(upTo: 1 << 20)
-        guard response.status == .ok else {
-            throw SluiceError(.internalFailure, "upload of \(name) answered HTTP \(response.status.code)")
+        let status = try await client.post(
+            "/upload/storage/v1/b/uploads/o?uploadType=media&name="
+                + (name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name),
+            contentType: "application/json", body: Self.sample)
+        guard status == .ok else {
+            throw SluiceError(.internalFailure, "upload of \(name) answered HTTP \(status.code)")
         }
     }
 }

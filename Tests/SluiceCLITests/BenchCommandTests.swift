@@ -1,0 +1,43 @@
+import Foundation
+import SluiceTesting
+import Testing
+
+/// The benchmarks are how the throughput targets are measured, so each must finish every upload
+/// it starts and report it in the figure convention.
+@Suite("The pipeline benchmarks complete every upload they start")
+struct BenchCommandTests {
+    @Test("bench http completes every upload over real HTTP connections and reports it", .timeLimit(.minutes(2)))
+    func httpBenchCompletesEveryUpload() async throws {
+        let figures = try await Self.figures([
+            "bench", "http", "--uploads", "48", "--clients", "8", "--paced-uploads", "16",
+        ])
+        #expect(figures["completed_pipelines"] == 48)
+        #expect(figures["completed_paced_pipelines"] == 16)
+        #expect((figures["uploads_per_s"] ?? 0) > 0)
+        #expect((figures["latency_p99_ms"] ?? 0) >= (figures["latency_p50_ms"] ?? .infinity))
+    }
+
+    @Test("bench pipeline completes every upload in process and reports it", .timeLimit(.minutes(2)))
+    func pipelineBenchCompletesEveryUpload() async throws {
+        let figures = try await Self.figures([
+            "bench", "pipeline", "--uploads", "48", "--uploaders", "8", "--paced-uploads", "16",
+        ])
+        #expect(figures["completed_pipelines"] == 48)
+        #expect(figures["completed_paced_pipelines"] == 16)
+        #expect((figures["pipelines_per_s"] ?? 0) > 0)
+    }
+
+    /// Runs a benchmark with `--json` and returns its figures by name.
+    static func figures(_ arguments: [String]) async throws -> [String: Double] {
+        let directory = ScratchSpace.url("sluice-bench-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outcome = try await SluiceBinary.locate().run(arguments + ["--json", "--directory", directory.path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        var figures: [String: Double] = [:]
+        for line in outcome.stdout.split(separator: "\n") {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            if let name = object?["name"] as? String, let value = object?["value"] as? Double { figures[name] = value }
+        }
+        return figures
+    }
+}
