@@ -17,6 +17,7 @@ extension LogWriter {
     /// next FULL commit's fsync makes any settle before it durable too, and a settle the disk
     /// loses takes only later, unacknowledged commits with it.
     func settleStep(minimumBacklog: Int64) throws(SluiceError) -> Int {
+        let started = ContinuousClock.now
         let relaxed = synchronous == .full
         if relaxed { try connection.statement("PRAGMA synchronous = NORMAL").step() }
         defer { if relaxed { _ = try? connection.statement("PRAGMA synchronous = FULL").step() } }
@@ -53,6 +54,7 @@ extension LogWriter {
             try connection.statement("COMMIT").step()
             state.settledThrough = settledThrough
             state.round = settledThrough >= round.end ? nil : round
+            statistics.recordSettleStep(since: started)
             return max(rows, 1)
         } catch {
             _ = try? connection.statement("ROLLBACK").step()

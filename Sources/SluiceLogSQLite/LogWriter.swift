@@ -38,6 +38,8 @@ final class LogWriter: @unchecked Sendable {
     let names: InternedNames
     /// Names the open transaction interned, published when it commits.
     var pendingNames = InternedNames.Pending()
+    /// Rows the writer owes the settled tier for what it appended past the threshold.
+    private lazy var settleCredit = SettleCredit(step: settlement.stepEvents)
     lazy var rows = EventRows(connection: connection, names: names)
     lazy var tiers = TieredReads(connection: connection, rows: rows)
     lazy var projectionDatabase = ConnectionProjectionDatabase(connection: connection)
@@ -188,10 +190,7 @@ final class LogWriter: @unchecked Sendable {
             queue.removeFirst(batch.count)
             condition.unlock()
             idleStalled = false
-            let events = process(batch)
-            // Under load, settle about as many events as were appended (a copy and a delete
-            // each), so the recent tier stays near the threshold instead of growing.
-            settle(minimumBacklog: Int64(settlement.threshold), budget: 2 * events)
+            settleBetweenCommits(appended: process(batch))
             finishCheckpointIfNeeded()
         }
         syncer?.stop()
@@ -218,11 +217,22 @@ final class LogWriter: @unchecked Sendable {
         return checkpointIdle()
     }
 
+    /// Under load, settles about as many events as were appended (a copy and a delete each), so
+    /// the recent tier stays near the threshold instead of growing; see ``SettleCredit``.
+    private func settleBetweenCommits(appended events: Int) {
+        let pastThreshold = state.round != nil || settleBacklog >= Int64(settlement.threshold)
+        guard let budget = settleCredit.afterCommit(of: events, pastThreshold: pastThreshold) else { return }
+        settleCredit.paid(settle(minimumBacklog: Int64(settlement.threshold), budget: budget))
+    }
+
     /// Runs settle steps until they have moved `budget` rows or there is nothing to settle, and
     /// returns the rows moved. A failure is logged and left for a later attempt: the events it
     /// would have moved are durable and readable where they are.
     @discardableResult
     private func settle(minimumBacklog: Int64, budget: Int) -> Int {
+        // Nothing to start or continue on this writer's last look: skips a transaction that
+        // would only find so (another process's appends show at this writer's next commit).
+        if state.round == nil && settleBacklog < max(1, minimumBacklog) { return 0 }
         var moved = 0
         while moved < budget {
             do {

@@ -18,6 +18,10 @@ public final class WriterStatistics: Sendable {
         public var syncs: Int = 0
         /// Total time spent in those syncs, in nanoseconds.
         public var syncNanoseconds: Int64 = 0
+        /// Settle transactions that copied or deleted rows; appends queued meanwhile wait for them.
+        public var settleSteps: Int = 0
+        /// Total time spent in those settle transactions, in nanoseconds.
+        public var settleNanoseconds: Int64 = 0
 
         /// Appends per commit on average: how well group commit is working.
         public var meanBatch: Double { commits == 0 ? 0 : Double(appends) / Double(commits) }
@@ -43,6 +47,14 @@ public final class WriterStatistics: Sendable {
         counters.withLock {
             $0.syncs += 1
             $0.syncNanoseconds += nanoseconds
+        }
+    }
+
+    func recordSettleStep(since started: ContinuousClock.Instant) {
+        let nanoseconds = Self.nanoseconds(since: started)
+        counters.withLock {
+            $0.settleSteps += 1
+            $0.settleNanoseconds += nanoseconds
         }
     }
 
