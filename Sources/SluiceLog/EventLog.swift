@@ -55,6 +55,12 @@ public protocol EventLog: Sendable {
     ///
     /// Implementations MAY return early; callers re-read the head. This is what live tails wait on.
     func waitForAppend(after position: Int64, timeout: Duration) async
+
+    /// Checks the whole log's integrity from a snapshot (`sluice admin verify` and the Sluice
+    /// API's verify route); `progress` receives (events checked, events in total) now and then.
+    /// Every log has the checks its reads can make (see the extension); one that stores more,
+    /// such as a hash chain, checks that too.
+    func verify(progress: @escaping @Sendable (Int64, Int64) -> Void) async throws(SluiceError) -> IntegrityReport
 }
 
 extension EventLog {

@@ -36,11 +36,3 @@ public struct IntegrityReport: Sendable, Hashable {
         }
     }
 }
-
-/// A log that can check its own integrity: `sluice admin verify` and the Sluice API's verify
-/// route reach it through this, whichever log the server runs on.
-public protocol VerifiableEventLog: EventLog {
-    /// Checks the whole log (positions, stream versions, time, hash chain) from a snapshot;
-    /// `progress` receives (events checked, events in total) now and then.
-    func verify(progress: @escaping @Sendable (Int64, Int64) -> Void) async throws(SluiceError) -> IntegrityReport
-}

@@ -215,7 +215,7 @@ public final class SQLiteEventLog: EventLog {
     }
 }
 
-extension SQLiteEventLog: VerifiableEventLog {
+extension SQLiteEventLog {
     /// Checks the whole log (structure, positions, versions, time, hash chain) from a snapshot;
     /// `progress` receives (events checked, events in total) now and then.
     public func verify(progress: @escaping @Sendable (Int64, Int64) -> Void = { _, _ in }) async throws(SluiceError)

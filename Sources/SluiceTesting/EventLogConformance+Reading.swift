@@ -1,5 +1,6 @@
 import SluiceCore
 import SluiceLog
+import Synchronization
 import Testing
 
 extension EventLogConformance {
@@ -33,6 +34,16 @@ extension EventLogConformance {
                     ])
                 #expect(try await log.streamNames(prefix: "none/", from: nil, limit: 10).isEmpty)
                 #expect(try await log.streamNames(prefix: "", from: "ot", limit: 10).map(\.rawValue) == ["other"])
+            },
+            check("verify finds a log written only by appends intact, and counts its events and streams") {
+                (log: any EventLog) async throws in
+                for index in 1...2_500 { _ = try await log.append([event()], to: stream("s\(index % 7)")) }
+                let checked = Mutex<[Int64]>([])
+                let report = try await log.verify { done, _ in checked.withLock { $0.append(done) } }
+                #expect(report.isIntact, "\(report.problems)")
+                #expect(report.eventsChecked == 2_500)
+                #expect(report.streamsChecked == 7)
+                #expect(checked.withLock { $0.last } == 2_500)
             },
             check("the whole log reads forward from a position") { (log: any EventLog) async throws in
                 for index in 1...5 { _ = try await log.append([event()], to: stream("s\(index)")) }
