@@ -6,25 +6,25 @@ import Testing
 /// it starts and report it in the figure convention.
 @Suite("The pipeline benchmarks complete every upload they start")
 struct BenchCommandTests {
-    @Test("bench http completes every upload over real HTTP connections and reports it", .timeLimit(.minutes(2)))
-    func httpBenchCompletesEveryUpload() async throws {
-        let figures = try await Self.figures([
-            "bench", "http", "--uploads", "48", "--clients", "8", "--paced-uploads", "16",
-        ])
-        #expect(figures["completed_pipelines"] == 48)
-        #expect(figures["completed_paced_pipelines"] == 16)
-        #expect((figures["uploads_per_s"] ?? 0) > 0)
-        #expect((figures["latency_p99_ms"] ?? 0) >= (figures["latency_p50_ms"] ?? .infinity))
-    }
+    /// Each benchmark with what sets its concurrency, and the name of its throughput figure.
+    static let benchmarks: [(command: String, concurrency: String, throughput: String)] = [
+        ("http", "--clients", "uploads_per_s"),
+        ("pipeline", "--uploaders", "pipelines_per_s"),
+    ]
 
-    @Test("bench pipeline completes every upload in process and reports it", .timeLimit(.minutes(2)))
-    func pipelineBenchCompletesEveryUpload() async throws {
+    @Test(
+        "a small run completes every upload in both phases and reports throughput and latency",
+        .timeLimit(.minutes(2)), arguments: benchmarks)
+    func smallRunCompletesEveryUpload(_ benchmark: (command: String, concurrency: String, throughput: String))
+        async throws
+    {
         let figures = try await Self.figures([
-            "bench", "pipeline", "--uploads", "48", "--uploaders", "8", "--paced-uploads", "16",
+            "bench", benchmark.command, "--uploads", "48", benchmark.concurrency, "8", "--paced-uploads", "16",
         ])
         #expect(figures["completed_pipelines"] == 48)
         #expect(figures["completed_paced_pipelines"] == 16)
-        #expect((figures["pipelines_per_s"] ?? 0) > 0)
+        #expect((figures[benchmark.throughput] ?? 0) > 0)
+        #expect((figures["latency_p99_ms"] ?? 0) >= (figures["latency_p50_ms"] ?? .infinity))
     }
 
     /// Runs a benchmark with `--json` and returns its figures by name.
