@@ -24,6 +24,7 @@ extension LogWriter {
             // Busy means the background pass is running; what it copies has the same effect.
             try connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
             checkpointer?.writerCheckpointed()
+            statistics.recordCheckpoint(byWriter: true)
         } catch {
             logger.warning("checkpoint failed", metadata: ["log.error": "\(error)"])
         }

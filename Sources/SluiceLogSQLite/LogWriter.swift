@@ -75,7 +75,8 @@ final class LogWriter: @unchecked Sendable {
             configuration.walAutocheckpointPages > 0
             ? WALCheckpointer(
                 path: configuration.path, threshold: configuration.walAutocheckpointPages,
-                quietPeriod: configuration.idleCheckpointQuietPeriod, logger: configuration.logger)
+                quietPeriod: configuration.idleCheckpointQuietPeriod, statistics: statistics,
+                logger: configuration.logger)
             : nil
         syncer =
             configuration.synchronous == .full

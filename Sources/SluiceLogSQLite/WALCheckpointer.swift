@@ -40,9 +40,12 @@ final class WALCheckpointer: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     /// Frames in the WAL after the writer's last commit, as SQLite's WAL hook reported them.
     private let frames = Atomic<Int>(0)
+    /// Where background passes are counted.
+    private let statistics: WriterStatistics
 
-    init(path: String, threshold: Int, quietPeriod: Duration, logger: Logger) {
+    init(path: String, threshold: Int, quietPeriod: Duration, statistics: WriterStatistics, logger: Logger) {
         self.threshold = max(64, threshold)
+        self.statistics = statistics
         self.quietPeriod = quietPeriod
         self.logger = logger
         self.path = path
@@ -145,6 +148,7 @@ final class WALCheckpointer: @unchecked Sendable {
             } catch {
                 logger.warning("background checkpoint failed", metadata: ["log.error": "\(error)"])
             }
+            statistics.recordCheckpoint(byWriter: false)
         }
         finished.signal()
     }

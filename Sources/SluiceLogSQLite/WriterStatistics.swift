@@ -22,6 +22,10 @@ public final class WriterStatistics: Sendable {
         public var settleSteps: Int = 0
         /// Total time spent in those settle transactions, in nanoseconds.
         public var settleNanoseconds: Int64 = 0
+        /// WAL checkpoints run by the background checkpointer.
+        public var backgroundCheckpoints: Int = 0
+        /// WAL checkpoints the writer ran itself past the hard limit; appends wait for each.
+        public var writerCheckpoints: Int = 0
 
         /// Appends per commit on average: how well group commit is working.
         public var meanBatch: Double { commits == 0 ? 0 : Double(appends) / Double(commits) }
@@ -55,6 +59,12 @@ public final class WriterStatistics: Sendable {
         counters.withLock {
             $0.settleSteps += 1
             $0.settleNanoseconds += nanoseconds
+        }
+    }
+
+    func recordCheckpoint(byWriter: Bool) {
+        counters.withLock {
+            if byWriter { $0.writerCheckpoints += 1 } else { $0.backgroundCheckpoints += 1 }
         }
     }
 

@@ -99,6 +99,18 @@ struct PipelineBenchmark: AsyncParsableCommand {
             BenchFigure(
                 name: "group_commit_mean_batch_appends", value: Double(appends) / Double(max(1, commits)),
                 unit: "appends"),
+            // What the writer did besides commits, appends waiting meanwhile.
+            BenchFigure(
+                name: "writer_settle_ms", value: Double(after.settleNanoseconds - before.settleNanoseconds) / 1e6,
+                unit: "ms"),
+            BenchFigure(
+                name: "writer_settle_steps", value: Double(after.settleSteps - before.settleSteps), unit: "steps"),
+            BenchFigure(
+                name: "writer_checkpoints", value: Double(after.writerCheckpoints - before.writerCheckpoints),
+                unit: "checkpoints"),
+            BenchFigure(
+                name: "background_checkpoints",
+                value: Double(after.backgroundCheckpoints - before.backgroundCheckpoints), unit: "checkpoints"),
         ]
     }
 
