@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import ServiceLifecycle
 import SluiceAdaptersLocal
 import SluiceApp
 import SluiceCore
@@ -52,33 +53,33 @@ struct HTTPBenchmark: AsyncParsableCommand {
             environment: [:])
         CommandLogging.use(level: .error)
         let log = try await DatabaseOptions.open(path: configuration.databasePath, synchronous: synchronous)
+        let handle = ServerHandle()
         let server = ServeRun(
             configuration: configuration, log: log, models: try ModelRegistry(directory: configuration.modelsDirectory),
-            metrics: SluiceMetrics(), onListening: { port in await BoundPort.shared.set(port) })
+            metrics: SluiceMetrics(), onListening: { port in await handle.listening(on: port) },
+            onServiceGroup: { group in await handle.running(group) })
         let completions = CompletionClock(types: ["object.finalized"], completion: Self.predictionStored)
+        let serving = Task { try await server.run() }
+        let following = Task { try await completions.follow(log) }
         let figures: [BenchFigure]
         do {
-            figures = try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await server.run() }
-                group.addTask { try await completions.follow(log) }
-                let port = try await BoundPort.shared.wait()
-                let client = BenchHTTPClient(group: MultiThreadedEventLoopGroup.singleton, port: port)
-                // The client closes first, so the server's shutdown finds no connection to wait for.
-                let figures: [BenchFigure]
-                do {
-                    figures = try await measure(HTTPUploader(client: client), completions: completions)
-                } catch {
-                    await client.shutdown()
-                    throw error
-                }
+            let client = BenchHTTPClient(group: MultiThreadedEventLoopGroup.singleton, port: try await handle.port())
+            do {
+                figures = try await measure(HTTPUploader(client: client), completions: completions)
+            } catch {
                 await client.shutdown()
-                group.cancelAll()
-                return figures
+                throw error
             }
+            // The client closes first, so the server's shutdown finds no connection to wait for.
+            await client.shutdown()
         } catch {
+            await handle.stop(serving)
+            following.cancel()
             await log.close()
             throw error
         }
+        await handle.stop(serving)
+        following.cancel()
         await log.close()
         BenchFigure.report(figures, json: json)
     }
@@ -125,18 +126,31 @@ struct HTTPUploader: Sendable {
     }
 }
 
-/// The port the in-process server bound, once it has.
-actor BoundPort {
-    static let shared = BoundPort()
-    private var port: Int?
+/// The in-process server: the port it bound, once it has, and its service group, to shut it
+/// down gracefully as SIGTERM would (cancelling it instead logs errors for its open channels).
+actor ServerHandle {
+    private var bound: Int?
+    private var group: ServiceGroup?
 
-    func set(_ port: Int) { self.port = port }
+    func listening(on port: Int) { bound = port }
 
-    func wait() async throws -> Int {
+    func running(_ group: ServiceGroup) { self.group = group }
+
+    func port() async throws -> Int {
         for _ in 0..<3_000 {
-            if let port { return port }
+            if let bound { return bound }
             try await Task.sleep(for: .milliseconds(10))
         }
         throw SluiceError(.unavailable, "the server did not start within 30 s")
+    }
+
+    /// Shuts the server down gracefully and waits for `serving`, its task, to end.
+    func stop(_ serving: Task<Void, any Error>) async {
+        if let group {
+            await group.triggerGracefulShutdown()
+        } else {
+            serving.cancel()
+        }
+        _ = await serving.result
     }
 }

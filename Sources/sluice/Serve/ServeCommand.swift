@@ -3,6 +3,8 @@ import CoreMetrics
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
+import UnixSignals
 import SluiceAdaptersLocal
 import SluiceApp
 import SluiceCore
@@ -121,6 +123,9 @@ struct ServeRun {
     let metrics: SluiceMetrics
     /// Told the bound port instead of printing it (a benchmark runs the server in its process).
     var onListening: (@Sendable (Int) async -> Void)? = nil
+    /// Given the service group before it runs, so an in-process caller can shut it down
+    /// gracefully, as SIGTERM does.
+    var onServiceGroup: (@Sendable (ServiceGroup) async -> Void)? = nil
 
     func run() async throws {
         let logger = CommandLogging.logger(label: "sluice.serve")
@@ -205,6 +210,9 @@ struct ServeRun {
                     logger: pipelineLogger)),
             TokenRefreshService(tokens: tokens),
             SubscriptionService(hub: hub))
-        try await app.runService()
+        let group = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        await onServiceGroup?(group)
+        try await group.run()
     }
 }
