@@ -4,7 +4,6 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
-import UnixSignals
 import SluiceAdaptersLocal
 import SluiceApp
 import SluiceCore
@@ -13,6 +12,7 @@ import SluiceHTTP
 import SluiceLogSQLite
 import SluiceResources
 import SluiceStack
+import UnixSignals
 
 /// `sluice serve`: the Sluice service: the HTTP APIs, the pipeline and the execution engine,
 /// in one ServiceGroup that SIGTERM or SIGINT stops gracefully.
