@@ -121,20 +121,14 @@ struct InlineNotificationsTests {
 
 /// A log that runs a hook (once) just before the next multi-stream append reaches the log, so a
 /// test can change what that append decided from.
-final class ConfigRacingLog: EventLog {
-    let base: MemoryEventLog
+final class ConfigRacingLog: DelegatingEventLog {
+    let base: any EventLog
     private let hook = Mutex<(@Sendable () async throws -> Void)?>(nil)
 
     init(base: MemoryEventLog) { self.base = base }
 
     func beforeNextMultiStreamAppend(_ body: @escaping @Sendable () async throws -> Void) {
         hook.withLock { $0 = body }
-    }
-
-    func append(_ events: [NewEvent], to stream: StreamName, expectedVersion: ExpectedVersion, idempotencyKey: String?)
-        async throws(SluiceError) -> AppendResult
-    {
-        try await base.append(events, to: stream, expectedVersion: expectedVersion, idempotencyKey: idempotencyKey)
     }
 
     func append(_ parts: [StreamAppend], idempotencyKey: String?) async throws(SluiceError) -> [AppendResult] {
@@ -144,30 +138,5 @@ final class ConfigRacingLog: EventLog {
             do { try await body() } catch { throw SluiceError(.internalFailure, "the test hook failed: \(error)") }
         }
         return try await base.append(parts, idempotencyKey: idempotencyKey)
-    }
-
-    func readStream(_ stream: StreamName, from version: Int64, limit: Int) async throws(SluiceError) -> [RecordedEvent]
-    {
-        try await base.readStream(stream, from: version, limit: limit)
-    }
-
-    func readAll(from position: Int64, limit: Int) async throws(SluiceError) -> [RecordedEvent] {
-        try await base.readAll(from: position, limit: limit)
-    }
-
-    func query(_ query: EventQuery) async throws(SluiceError) -> EventPage { try await base.query(query) }
-
-    func streamVersion(_ stream: StreamName) async throws(SluiceError) -> Int64 {
-        try await base.streamVersion(stream)
-    }
-
-    func streamNames(prefix: String, from: String?, limit: Int) async throws(SluiceError) -> [StreamName] {
-        try await base.streamNames(prefix: prefix, from: from, limit: limit)
-    }
-
-    func headPosition() async throws(SluiceError) -> Int64 { try await base.headPosition() }
-
-    func waitForAppend(after position: Int64, timeout: Duration) async {
-        await base.waitForAppend(after: position, timeout: timeout)
     }
 }

@@ -1,12 +1,13 @@
 import SluiceCore
 import SluiceEngine
 import SluiceLog
+import SluiceTesting
 import Synchronization
 
 /// A log that counts what its readers read: the function delivery records (`delivery.acked`,
 /// `delivery.failed`) its queries return, to show what a restarted dispatcher reads, and the
 /// `readStream` and `streamVersion` calls per stream, to show which reads a cache saves.
-final class ReadCountingLog: EventLog {
+final class ReadCountingLog: DelegatingEventLog {
     let base: any EventLog
     private let counted = Mutex(0)
     private let streamReadCounts = Mutex<[StreamName: Int]>([:])
@@ -34,40 +35,14 @@ final class ReadCountingLog: EventLog {
         return page
     }
 
-    func append(_ events: [NewEvent], to stream: StreamName, expectedVersion: ExpectedVersion, idempotencyKey: String?)
-        async throws(SluiceError) -> AppendResult
-    {
-        try await base.append(events, to: stream, expectedVersion: expectedVersion, idempotencyKey: idempotencyKey)
-    }
-
-    func append(_ parts: [StreamAppend], idempotencyKey: String?) async throws(SluiceError) -> [AppendResult] {
-        try await base.append(parts, idempotencyKey: idempotencyKey)
-    }
-
     func readStream(_ stream: StreamName, from version: Int64, limit: Int) async throws(SluiceError) -> [RecordedEvent]
     {
         streamReadCounts.withLock { $0[stream, default: 0] += 1 }
         return try await base.readStream(stream, from: version, limit: limit)
     }
 
-    func readAll(from position: Int64, limit: Int) async throws(SluiceError) -> [RecordedEvent] {
-        try await base.readAll(from: position, limit: limit)
-    }
-
     func streamVersion(_ stream: StreamName) async throws(SluiceError) -> Int64 {
         versionReadCounts.withLock { $0[stream, default: 0] += 1 }
         return try await base.streamVersion(stream)
-    }
-
-    func streamNames(prefix: String, from: String?, limit: Int) async throws(SluiceError) -> [StreamName] {
-        try await base.streamNames(prefix: prefix, from: from, limit: limit)
-    }
-
-    func headPosition() async throws(SluiceError) -> Int64 {
-        try await base.headPosition()
-    }
-
-    func waitForAppend(after position: Int64, timeout: Duration) async {
-        await base.waitForAppend(after: position, timeout: timeout)
     }
 }

@@ -1,5 +1,6 @@
 import SluiceCore
 import SluiceLog
+import SluiceTesting
 import Testing
 
 /// The checks every log's reads allow: a log whose reads show damage is reported, never passed.
@@ -51,48 +52,16 @@ struct ReadableVerifyTests {
             _ = try await log.append([NewEvent(type: "t")], to: StreamName(unchecked: "s\(index % 3)"))
         }
         #expect(try await log.verify { _, _ in }.isIntact)
-        return try await DamagedReads(log: log, damage: damage).verify { _, _ in }
+        return try await DamagedReads(base: log, damage: damage).verify { _, _ in }
     }
 }
 
-/// A log whose whole-log reads pass through `damage`; everything else is `log`'s.
-struct DamagedReads: EventLog {
-    let log: MemoryEventLog
+/// A log whose whole-log reads pass through `damage`; everything else is `base`'s.
+struct DamagedReads: DelegatingEventLog {
+    let base: any EventLog
     let damage: @Sendable ([RecordedEvent]) -> [RecordedEvent]
 
-    func append(
-        _ events: [NewEvent], to stream: StreamName, expectedVersion: ExpectedVersion, idempotencyKey: String?
-    ) async throws(SluiceError) -> AppendResult {
-        try await log.append(events, to: stream, expectedVersion: expectedVersion, idempotencyKey: idempotencyKey)
-    }
-
-    func append(_ parts: [StreamAppend], idempotencyKey: String?) async throws(SluiceError) -> [AppendResult] {
-        try await log.append(parts, idempotencyKey: idempotencyKey)
-    }
-
-    func readStream(_ stream: StreamName, from version: Int64, limit: Int) async throws(SluiceError)
-        -> [RecordedEvent]
-    {
-        try await log.readStream(stream, from: version, limit: limit)
-    }
-
     func readAll(from position: Int64, limit: Int) async throws(SluiceError) -> [RecordedEvent] {
-        damage(try await log.readAll(from: position, limit: limit))
-    }
-
-    func query(_ query: EventQuery) async throws(SluiceError) -> EventPage { try await log.query(query) }
-
-    func streamVersion(_ stream: StreamName) async throws(SluiceError) -> Int64 {
-        try await log.streamVersion(stream)
-    }
-
-    func streamNames(prefix: String, from: String?, limit: Int) async throws(SluiceError) -> [StreamName] {
-        try await log.streamNames(prefix: prefix, from: from, limit: limit)
-    }
-
-    func headPosition() async throws(SluiceError) -> Int64 { try await log.headPosition() }
-
-    func waitForAppend(after position: Int64, timeout: Duration) async {
-        await log.waitForAppend(after: position, timeout: timeout)
+        damage(try await base.readAll(from: position, limit: limit))
     }
 }
