@@ -41,8 +41,12 @@ final class BenchHTTPClient: Sendable {
         }
     }
 
+    /// An idle connection the server has not closed meanwhile, or a new one.
     private func take() async throws -> BenchHTTPConnection {
-        if let connection = idle.withLock({ $0.popLast() }) { return connection }
+        while let connection = idle.withLock({ $0.popLast() }) {
+            if connection.isActive { return connection }
+            await connection.close()
+        }
         return try await BenchHTTPConnection.connect(group: group, port: port)
     }
 }
@@ -70,6 +74,11 @@ final class BenchHTTPConnection: Sendable {
         return BenchHTTPConnection(channel: channel, port: port)
     }
 
+    /// How long a response may take before the request fails and its connection is closed.
+    static let responseTimeout = TimeAmount.seconds(60)
+
+    var isActive: Bool { channel.isActive }
+
     func post(_ path: String, contentType: String, body: ByteBuffer) async throws -> HTTPResponseStatus {
         var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path)
         head.headers.add(name: "Host", value: host)
@@ -80,6 +89,11 @@ final class BenchHTTPConnection: Sendable {
         channel.writeAndFlush(BenchRequest(head: head, body: body, answered: answered)).whenFailure {
             answered.fail($0)
         }
+        let timeout = channel.eventLoop.scheduleTask(in: Self.responseTimeout) { [channel] in
+            answered.fail(SluiceError(.unavailable, "no response to POST \(path) within 60 s"))
+            channel.close(promise: nil)
+        }
+        defer { timeout.cancel() }
         return try await answered.futureResult.get()
     }
 
