@@ -21,7 +21,7 @@ struct AllocatorTuningProcessTests {
     }
 
     /// The environment the kernel gave the process at its last exec, one `NAME=value` per entry.
-    private func execEnvironment(of process: Process) throws -> [String] {
+    private func execEnvironment(of process: SpawnedChild) throws -> [String] {
         let raw = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(process.processIdentifier)/environ"))
         return raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
     }

@@ -2,23 +2,24 @@ import Foundation
 
 /// A `sluice events append` child fed numbered JSON lines as fast as it takes them, until it dies.
 final class AppendingChild {
-    let process = Process()
-    private let input = Pipe()
-    private let output = Pipe()
+    private let binary: SluiceBinary
+    private let arguments: [String]
+    private var process: SpawnedChild?
     private var collector: PipeCollector?
 
     init(binary: SluiceBinary, database: String, stream: String, extraArguments: [String] = []) {
-        process.executableURL = binary.url
-        process.arguments =
+        self.binary = binary
+        arguments =
             ["events", "append", "--db", database, "--stream", stream, "--type", "test.appended"] + extraArguments
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
     }
 
     /// Starts the child and a feeder thread writing `{"round": R, "seq": N}` lines.
     func start(round: Int) throws {
-        try process.run()
+        let input = Pipe()
+        let output = Pipe()
+        process = try SpawnedChild(
+            executable: binary.url, arguments: arguments, environment: ProcessInfo.processInfo.environment,
+            standardInput: input, standardOutput: .pipe(output), standardError: .null)
         collector = PipeCollector(output.fileHandleForReading)
         let writer = input.fileHandleForWriting
         Thread.detachNewThread {
@@ -37,6 +38,7 @@ final class AppendingChild {
 
     /// Kills the child with SIGKILL and returns the complete lines it printed before dying.
     func kill() async -> [String] {
+        guard let process else { return [] }
         Foundation.kill(process.processIdentifier, SIGKILL)
         await process.exited()
         let text = await collector?.text() ?? ""

@@ -39,11 +39,6 @@ struct ExecutionKillTests {
         }
     }
 
-    /// A child handed to the thread that watches it; that thread only reads `isRunning`.
-    struct ChildProcess: @unchecked Sendable {
-        let process: Process
-    }
-
     @Test("after at least 10 SIGKILLs the execution succeeds with every effect requested and completed once")
     func killedRunnerResumesExactlyOnce() async throws {
         let binary = try SluiceBinary.locate()
@@ -61,23 +56,19 @@ struct ExecutionKillTests {
         var finished: SluiceBinary.Outcome?
         for round in 0..<200 where finished == nil {
             let lastWrite = Self.lastWrite(database)
-            let process = Process()
-            process.executableURL = binary.url
-            process.arguments = ["executions", "run", "k", "--db", database]
             let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try SpawnedChild(
+                executable: binary.url, arguments: ["executions", "run", "k", "--db", database],
+                environment: ProcessInfo.processInfo.environment, standardOutput: .pipe(output), standardError: .null)
             let collector = PipeCollector(output.fileHandleForReading)
             if kills < 15 {
                 // Kills land shortly after the child first writes to the log, however long it took
                 // to start: timing the kill from the start made a slow start on a loaded machine
                 // use up kills before any progress, and a fast one finish the execution early.
                 let delay = UInt32.random(in: 10_000..<150_000)
-                let child = ChildProcess(process: process)
                 await OffPool.run {
                     let deadline = Date().addingTimeInterval(20)
-                    while child.process.isRunning, Self.lastWrite(database) == lastWrite, Date() < deadline {
+                    while process.isRunning, Self.lastWrite(database) == lastWrite, Date() < deadline {
                         usleep(1_000)
                     }
                     usleep(delay)

@@ -20,16 +20,3 @@ enum OffPool {
         }
     }
 }
-
-extension Process {
-    /// Waits for the process to end without holding a cooperative thread.
-    func exited() async {
-        let process = UncheckedProcess(process: self)
-        await OffPool.run { process.process.waitUntilExit() }
-    }
-}
-
-/// A process handed to the thread that waits for it; only `waitUntilExit` runs there.
-private struct UncheckedProcess: @unchecked Sendable {
-    let process: Process
-}

@@ -7,7 +7,7 @@ import SluiceTesting
 
 /// A running `sluice serve` on a free loopback port, and the port it printed.
 final class ServeProcess {
-    let process: Process
+    let process: SpawnedChild
     let port: Int
     private let output: PipeCollector
     private let errors: PipeCollector
@@ -25,17 +25,14 @@ final class ServeProcess {
         binary: SluiceBinary, serveArguments: [String], environment: [String: String] = [:],
         unsetting: Set<String> = []
     ) async throws {
-        let process = Process()
-        self.process = process
-        process.executableURL = binary.url
-        process.arguments = ["serve"] + serveArguments
-        process.environment = ProcessInfo.processInfo.environment.filter { !unsetting.contains($0.key) }
-            .merging(environment) { $1 }
         let pipe = Pipe()
         let errorPipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = errorPipe
-        try process.run()
+        let process = try SpawnedChild(
+            executable: binary.url, arguments: ["serve"] + serveArguments,
+            environment: ProcessInfo.processInfo.environment.filter { !unsetting.contains($0.key) }
+                .merging(environment) { $1 },
+            standardOutput: .pipe(pipe), standardError: .pipe(errorPipe))
+        self.process = process
         errors = PipeCollector(errorPipe.fileHandleForReading)
         let handle = pipe.fileHandleForReading
         let line = await OffPool.run { () -> Data in
