@@ -62,6 +62,7 @@ let package = Package(
                 .embedInCode("Migrations/0001_event_log.sql"),
                 .embedInCode("Migrations/0002_log_tiers.sql"),
                 .embedInCode("Migrations/0003_settled_rowid.sql"),
+                .embedInCode("Migrations/0004_recent_by_bucket.sql"),
             ],
             swiftSettings: strictSettings
         ),

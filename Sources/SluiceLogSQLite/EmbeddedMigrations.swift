@@ -18,6 +18,9 @@ enum EmbeddedMigrations {
         Migration(
             version: 3, name: "settled_rowid",
             sql: String(decoding: PackageResources._003_settled_rowid_sql, as: UTF8.self)),
+        Migration(
+            version: 4, name: "recent_by_bucket",
+            sql: String(decoding: PackageResources._004_recent_by_bucket_sql, as: UTF8.self)),
     ]
 
     /// The newest schema this binary knows.

@@ -31,15 +31,16 @@ extension LogWriter {
                     try connection.statement("COMMIT").step()
                     return 0
                 }
-                round = SettleRound(end: state.settledThrough + min(backlog, Int64(settlement.roundEvents)))
+                round = try startRound(end: state.settledThrough + min(backlog, Int64(settlement.roundEvents)))
             }
             guard var round else { preconditionFailure("a settle round was just started") }
             let rows: Int
             var settledThrough = state.settledThrough
-            if let after = round.copiedAfter {
-                let copied = try copySlice(of: round, after: after)
-                round.copiedAfter = copied.last
-                rows = copied.rows
+            if !round.isCopied {
+                let slice = round.nextSlice(settlement.stepEvents)
+                try copy(slice)
+                round.copied += slice.count
+                rows = slice.count
             } else {
                 // A delete step is cheaper per row than a copy, but rewrites every page of the
                 // recent tier's stream index it touches; fewer, larger steps rewrite them less often.
@@ -69,42 +70,41 @@ extension LogWriter {
         while try settleStep(minimumBacklog: 1) > 0 {}
     }
 
-    /// Copies the round's next `stepEvents` recent events, in (stream, version) order, into
-    /// `events`. Returns how many it copied and the key to continue after, nil when done.
+    /// A round that settles every recent event up to `end`, with their positions sorted by
+    /// (stream, version) from the covering bucket index.
+    private func startRound(end: Int64) throws(SluiceError) -> SettleRound {
+        let select = try connection.statement(
+            """
+            SELECT position FROM events_recent
+            WHERE \(RecentBuckets.bucket) BETWEEN ?1 >> \(RecentBuckets.shift) AND ?2 >> \(RecentBuckets.shift) AND position > ?1 AND position <= ?2
+            ORDER BY stream_id, version
+            """
+        )
+        defer { select.reset() }
+        select.bind(state.settledThrough, at: 1)
+        select.bind(end, at: 2)
+        var order: [Int64] = []
+        order.reserveCapacity(Int(max(0, end - state.settledThrough)))
+        while try select.step() { order.append(select.int64(0)) }
+        return SettleRound(end: end, order: order)
+    }
+
+    /// Copies the recent events at `positions` into `events`, in that order.
     ///
     /// `OR IGNORE` makes a copy idempotent: a round cut short (a crash, or a reload after another
     /// process committed) leaves copies above the settled mark, and the next round copies the same
     /// immutable rows again.
-    private func copySlice(of round: SettleRound, after: SettleRound.Key) throws(SluiceError)
-        -> (rows: Int, last: SettleRound.Key?)
-    {
-        let boundary = try connection.statement(
-            """
-            SELECT stream_id, version FROM events_recent
-            WHERE (stream_id, version) > (?, ?) AND position <= ? ORDER BY stream_id, version LIMIT 1 OFFSET ?
-            """
-        )
-        defer { boundary.reset() }
-        boundary.bind(after.stream, at: 1)
-        boundary.bind(after.version, at: 2)
-        boundary.bind(round.end, at: 3)
-        boundary.bind(Int64(max(1, settlement.stepEvents) - 1), at: 4)
-        let last = try boundary.step() ? SettleRound.Key(stream: boundary.int64(0), version: boundary.int64(1)) : nil
+    private func copy(_ positions: ArraySlice<Int64>) throws(SluiceError) {
         let copy = try connection.statement(
             """
             INSERT OR IGNORE INTO events (\(EventRows.columns), hash)
-            SELECT \(EventRows.columns), hash FROM events_recent
-            WHERE (stream_id, version) > (?, ?) AND (stream_id, version) <= (?, ?) AND position <= ?
-            ORDER BY stream_id, version
+            SELECT \(EventRows.columns(of: "events_recent")), events_recent.hash
+            FROM json_each(?) AS slice CROSS JOIN events_recent ON events_recent.position = slice.value
+            ORDER BY slice.key
             """
         )
         defer { copy.reset() }
-        copy.bind(after.stream, at: 1)
-        copy.bind(after.version, at: 2)
-        copy.bind(last?.stream ?? Int64.max, at: 3)
-        copy.bind(last?.version ?? Int64.max, at: 4)
-        copy.bind(round.end, at: 5)
+        copy.bind("[" + positions.map(String.init).joined(separator: ",") + "]", at: 1)
         try copy.step()
-        return (connection.changes, last)
     }
 }

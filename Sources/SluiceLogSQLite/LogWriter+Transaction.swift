@@ -223,15 +223,17 @@ extension LogWriter {
 
     private func internStream(_ name: String) throws(SluiceError) -> Int64 {
         if let id = state.streamIDs[name] { return id }
-        let id = try intern(name, table: "streams", column: "name")
+        let (id, isNew) = try intern(name, table: "streams", column: "name")
         state.streamIDs[name] = id
+        // A stream named for the first time has no events: no need to look for its version.
+        if isNew { state.streamVersions[id] = 0 }
         pendingNames.streams.append((name, id))
         return id
     }
 
     private func internType(_ name: String) throws(SluiceError) -> Int64 {
         if let id = state.typeIDs[name] { return id }
-        let id = try intern(name, table: "event_types", column: "name")
+        let id = try intern(name, table: "event_types", column: "name").id
         state.typeIDs[name] = id
         pendingNames.types.append((name, id))
         return id
@@ -239,7 +241,7 @@ extension LogWriter {
 
     private func internCorrelation(_ value: String) throws(SluiceError) -> Int64 {
         if let id = state.correlationIDs[value] { return id }
-        let id = try intern(value, table: "correlations", column: "value")
+        let id = try intern(value, table: "correlations", column: "value").id
         state.correlationIDs[value] = id
         pendingNames.correlations.append((value, id))
         return id
@@ -247,19 +249,22 @@ extension LogWriter {
 
     /// Inserts first and looks up only when the value was already there: a value missing from
     /// the writer's caches is usually new (a new object's stream, a new journey's correlation id).
-    private func intern(_ value: String, table: String, column: String) throws(SluiceError) -> Int64 {
+    /// The id of `value` in `table`, and whether this call inserted it.
+    private func intern(_ value: String, table: String, column: String) throws(SluiceError)
+        -> (id: Int64, isNew: Bool)
+    {
         // Not `RETURNING id`: SQLite builds and tears down an ephemeral table for every RETURNING
         // statement, which cost the writer more than the insert itself (`id` is the rowid).
         let insert = try connection.statement("INSERT OR IGNORE INTO \(table) (\(column)) VALUES (?)")
         defer { insert.reset() }
         insert.bind(value, at: 1)
         try insert.step()
-        if connection.changes == 1 { return connection.lastInsertRowID }
+        if connection.changes == 1 { return (connection.lastInsertRowID, true) }
         guard let id = try connection.scalarInteger("SELECT id FROM \(table) WHERE \(column) = ?", [.text(value)])
         else {
             throw SluiceError(.storageFailure, "interning \(value) into \(table) stored nothing and found nothing")
         }
-        return id
+        return (id, false)
     }
 
     private func storedIdempotentResult(_ key: String) throws(SluiceError) -> AppendResult? {

@@ -10,12 +10,18 @@
 struct SettleRound: Sendable, Hashable {
     /// The last position the round settles.
     let end: Int64
-    /// The (stream id, version) key after which copying continues; nil once every event is copied.
-    var copiedAfter: Key? = Key(stream: 0, version: 0)
+    /// The round's positions in (stream, version) order, read once when the round starts: the
+    /// recent tier's index is ordered by position bucket, not by stream (see
+    /// `Migrations/0004_recent_by_bucket.sql`).
+    let order: [Int64]
+    /// How many of `order` are copied.
+    var copied = 0
 
-    /// A key of the recent tier's (stream, version) index.
-    struct Key: Sendable, Hashable {
-        var stream: Int64
-        var version: Int64
+    /// Whether every event of the round is copied, so its delete steps come next.
+    var isCopied: Bool { copied >= order.count }
+
+    /// The positions the next copy step takes: up to `count` after those already copied.
+    func nextSlice(_ count: Int) -> ArraySlice<Int64> {
+        order[copied..<min(order.count, copied + max(1, count))]
     }
 }

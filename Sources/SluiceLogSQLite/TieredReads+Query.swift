@@ -28,7 +28,7 @@ extension TieredReads {
     /// The settled and the recent statement of a query (each still missing its final LIMIT
     /// argument), or nil when a filter names something that does not exist.
     ///
-    /// A stream filter reads each tier by its (stream, version) key. Any other query walks
+    /// A stream filter reads each tier through its stream index. Any other query walks
     /// `event_positions` (by position, or through its type or correlation index) and joins each
     /// position to its row in the tier that holds it. A stream filter with types takes whichever
     /// is shorter: the stream, or the events of those types (a topic's one `topic.deleted` among
@@ -80,16 +80,19 @@ extension TieredReads {
     private func streamPart(table: String, streamID: Int64, _ filters: Filters, after: Int64, through: Int64? = nil)
         -> QueryPart
     {
+        let recent = table == "events_recent"
         var clauses = ["\(table).stream_id = ?", "\(table).position > ?"]
+        if recent { clauses.insert(RecentBuckets.condition, at: 0) }
         var arguments: [SQLiteArgument] = [.integer(streamID), .integer(after)]
         if let through {
             clauses.append("\(table).position <= ?")
             arguments.append(.integer(through))
         }
         filters.append(to: &clauses, &arguments, indexed: table, payload: table)
+        let order = recent ? RecentBuckets.order(filters.order) : "\(table).version\(filters.order)"
         return QueryPart(
-            sql: "SELECT \(EventRows.columns(of: table)) FROM \(table) WHERE \(clauses.joined(separator: " AND ")) "
-                + "ORDER BY \(table).version\(filters.order) LIMIT ?",
+            sql: (recent ? RecentBuckets.with : "") + "SELECT \(EventRows.columns(of: table)) FROM \(table) WHERE "
+                + "\(clauses.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?",
             arguments: arguments
         )
     }

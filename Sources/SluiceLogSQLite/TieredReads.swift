@@ -49,9 +49,7 @@ struct TieredReads {
         older.bind(Int64(limit), at: 4)
         var events = try rows.decodeAll(older)
         guard events.count < limit else { return events }
-        let newer = try connection.statement(
-            "SELECT \(EventRows.columns) FROM events_recent WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?"
-        )
+        let newer = try connection.statement(RecentBuckets.streamRead)
         defer { newer.reset() }
         newer.bind(streamID, at: 1)
         newer.bind(max(1, version), at: 2)
@@ -92,9 +90,7 @@ struct TieredReads {
 
     /// A stream's current version: its newest recent event, else its newest settled one.
     func streamVersion(_ streamID: Int64, settled: Int64) throws(SluiceError) -> Int64 {
-        if let recent = try connection.scalarInteger(
-            "SELECT max(version) FROM events_recent WHERE stream_id = ?", [.integer(streamID)])
-        {
+        if let recent = try connection.scalarInteger(RecentBuckets.newestVersion, [.integer(streamID)]) {
             return recent
         }
         return try connection.scalarInteger(
