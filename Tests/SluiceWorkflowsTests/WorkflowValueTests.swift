@@ -8,6 +8,23 @@ import Testing
     #expect(try value.jsonString() == #"{"a":1,"b":1.5,"c":[true,null,"x"]}"#)
 }
 
+@Test(arguments: [
+    ("0", WorkflowValue.int(0)), ("-0", .int(0)), ("42", .int(42)), ("-17", .int(-17)),
+    ("9223372036854775807", .int(.max)), ("-9223372036854775808", .int(.min)),
+    ("9223372036854775808", .double(9_223_372_036_854_775_808)),
+    ("-9223372036854775809", .double(-9_223_372_036_854_775_809)),
+    ("0.0625", .double(0.0625)), ("-1.5e3", .double(-1_500)), ("2E-2", .double(0.02)), ("1e+2", .double(100)),
+])
+func jsonNumbersReadAsIntsWhileTheyFitAndAsDoublesOtherwise(text: String, expected: WorkflowValue) throws {
+    #expect(try JSONReader.parse("[\(text)]") == [expected])
+    #expect(try JSONReader.parse(text) == expected)
+}
+
+@Test(arguments: ["-", "1.", "1e", "1e+", "1.5.", "--1"])
+func malformedJSONNumbersAreErrors(text: String) {
+    #expect(throws: WorkflowError.self) { try JSONReader.parse("[\(text)]") }
+}
+
 @Test func encodingAValueNestedBeyondTheLimitIsAResourceLimitError() throws {
     var value: WorkflowValue = 1
     for _ in 0..<10_000 { value = .list([value]) }

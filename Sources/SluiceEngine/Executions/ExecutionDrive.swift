@@ -104,7 +104,7 @@ final class ExecutionDrive {
     }
 
     /// What a performed effect hands back to the loop: its id, result and how long it took.
-    private typealias Performed = (id: String, result: Result<WorkflowValue, WorkflowError>, tookMicros: Int64)
+    fileprivate typealias Performed = (id: String, result: Result<WorkflowValue, WorkflowError>, tookMicros: Int64)
 
     /// Runs the execution until it ends or stops early (see ``RunEnd``).
     func run() async throws(SluiceError) -> RunEnd {
@@ -179,22 +179,29 @@ final class ExecutionDrive {
                     }
                 }
                 if !events.isEmpty || (pendingWrite != nil && !live.isEmpty) { try await append(events) }
-                for (request, context) in live {
+                let finished: Performed
+                if !resolved, inFlight.isEmpty, live.count == 1, let (request, context) = live.first {
+                    // The one effect the workflow waits for runs in this task: a child task would
+                    // cost two trips through the executor's queue (its start and this task's
+                    // resumption), and each waits behind all the other executions' work.
                     inFlight.insert(request.id)
                     effectsPerformed += 1
-                    let performer = self.performer
-                    let metrics = self.metrics
-                    group.addTask {
-                        let started = ContinuousClock.now
-                        let result = await performer.perform(request, context: context)
-                        let elapsed = ContinuousClock.now - started
-                        metrics.effect(function: request.function, result: result, elapsed: elapsed)
-                        return (request.id, result, elapsed.wholeMicroseconds)
+                    finished = await performTimed(request, context: context, performer: performer, metrics: metrics)
+                } else {
+                    for (request, context) in live {
+                        inFlight.insert(request.id)
+                        effectsPerformed += 1
+                        let performer = self.performer
+                        let metrics = self.metrics
+                        group.addTask {
+                            await performTimed(request, context: context, performer: performer, metrics: metrics)
+                        }
                     }
-                }
-                if resolved { continue }
-                guard let finished = try await group.next() else {
-                    throw SluiceError(.internalFailure, "execution \(id) waits for effects but none is in flight")
+                    if resolved { continue }
+                    guard let next = try await group.next() else {
+                        throw SluiceError(.internalFailure, "execution \(id) waits for effects but none is in flight")
+                    }
+                    finished = next
                 }
                 let (effectID, result, tookMicros) = finished
                 if Task.isCancelled {
@@ -348,4 +355,15 @@ struct PendingStart {
     var event: NewEvent
     var alongside: [StreamAppend]
     var idempotencyKey: String?
+}
+
+/// Performs one effect and times it.
+private func performTimed(
+    _ request: EffectRequest, context: EffectContext, performer: any EffectPerformer, metrics: ExecutionMetrics
+) async -> ExecutionDrive.Performed {
+    let started = ContinuousClock.now
+    let result = await performer.perform(request, context: context)
+    let elapsed = ContinuousClock.now - started
+    metrics.effect(function: request.function, result: result, elapsed: elapsed)
+    return (request.id, result, elapsed.wholeMicroseconds)
 }

@@ -209,13 +209,34 @@ public struct JSONReader: Sendable {
                 break
             }
         }
-        guard position > start, let text = String(validating: bytes[start..<position], as: UTF8.self) else {
-            throw failure("unexpected character")
-        }
-        if !isDouble, let int = Int64(text) { return .int(int) }
-        guard let double = Double(text), text.last.map({ $0.isNumber }) == true else {
+        guard position > start else { throw failure("unexpected character") }
+        if !isDouble, let int = Self.integer(bytes[start..<position]) { return .int(int) }
+        // Only ASCII digits, signs, dots and exponents were taken, so the bytes are valid UTF-8.
+        let text = String(decoding: bytes[start..<position], as: UTF8.self)
+        guard let double = Double(text), (0x30...0x39).contains(bytes[position - 1]) else {
             throw failure("bad number \(text)")
         }
         return .double(double)
+    }
+
+    /// The integer an optional minus and ASCII digits spell, nil when it is empty or leaves Int64
+    /// (it is then read as a double). Numbers are most of what a prediction request holds, and
+    /// this skips making a String of each.
+    private static func integer(_ digits: ArraySlice<UInt8>) -> Int64? {
+        var index = digits.startIndex
+        let negative = index < digits.endIndex && digits[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        guard index < digits.endIndex else { return nil }
+        var value: Int64 = 0
+        while index < digits.endIndex {
+            let digit = Int64(digits[index] &- 0x30)
+            let (shifted, overflowed) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflowedAgain) =
+                negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            guard !overflowed, !overflowedAgain else { return nil }
+            value = next
+            index += 1
+        }
+        return value
     }
 }
