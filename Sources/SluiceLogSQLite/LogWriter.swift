@@ -93,9 +93,7 @@ final class LogWriter: @unchecked Sendable {
     func start() throws(SluiceError) {
         try checkpointer?.start(writer: connection)
         syncer?.start()
-        let thread = Thread { [self] in self.run() }
-        thread.name = "sluice-log-writer"
-        thread.start()
+        NamedThread.start("sluice-writer") { [self] in self.run() }
     }
 
     /// Queues an append; `completion` runs once it is durable or refused (on the syncer thread

@@ -64,9 +64,7 @@ final class WALCheckpointer: @unchecked Sendable {
             },
             Unmanaged.passUnretained(self).toOpaque()
         )
-        let thread = Thread { [self] in self.run() }
-        thread.name = "sluice-log-checkpointer"
-        thread.start()
+        NamedThread.start("sluice-checkpt") { [self] in self.run() }
     }
 
     /// On the writer thread, after a commit: whether the WAL is past the hard limit, so the

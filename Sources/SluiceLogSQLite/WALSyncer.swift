@@ -57,9 +57,7 @@ final class WALSyncer: @unchecked Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in self.run() }
-        thread.name = "sluice-log-syncer"
-        thread.start()
+        NamedThread.start("sluice-syncer") { [self] in self.run() }
     }
 
     /// Queues a commit the writer just made; `acknowledge` runs on this thread after its sync.

@@ -25,6 +25,21 @@ func malformedJSONNumbersAreErrors(text: String) {
     #expect(throws: WorkflowError.self) { try JSONReader.parse("[\(text)]") }
 }
 
+@Test func jsonStringsKeepTheirCharactersWithOrWithoutEscapes() throws {
+    #expect(
+        try JSONReader.parse(#"["plain", "caf\u00e9", "café ✓", "a\"b", "\u2713 ✓"]"#) == [
+            "plain", "café", "café ✓", "a\"b", "✓ ✓",
+        ])
+}
+
+@Test(arguments: [[0xFF], [0xC3], [0xE2, 0x9C], [0xC0, 0xAF]])
+func jsonStringsThatAreNotUTF8AreErrors(bad: [UInt8]) {
+    let text = Array(#"{"k": "ok"#.utf8) + bad + Array(#""}"#.utf8)
+    #expect(throws: WorkflowError.self) { try JSONReader.parse(bytes: text) }
+    let escaped = Array(#"{"k": "\n"#.utf8) + bad + Array(#""}"#.utf8)
+    #expect(throws: WorkflowError.self) { try JSONReader.parse(bytes: escaped) }
+}
+
 @Test func encodingAValueNestedBeyondTheLimitIsAResourceLimitError() throws {
     var value: WorkflowValue = 1
     for _ in 0..<10_000 { value = .list([value]) }
