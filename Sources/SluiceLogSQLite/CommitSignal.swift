@@ -18,6 +18,9 @@ final class CommitSignal: Sendable {
     /// The newest head recorded: durable, as the writer and syncer advance it only then.
     var head: Int64 { state.withLock { $0.head } }
 
+    /// Tasks waiting now; for tests.
+    var waiterCount: Int { state.withLock { $0.waiters.count } }
+
     /// Records a new head and resumes every waiter it satisfies.
     func advance(to head: Int64) {
         let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
