@@ -56,6 +56,7 @@ extension LogWriter {
             state.settledThrough = settledThrough
             state.round = settledThrough >= round.end ? nil : round
             statistics.recordSettleStep(since: started)
+            statistics.recordWALPages(total: connection.walPagesWritten)
             return max(rows, 1)
         } catch {
             _ = try? connection.statement("ROLLBACK").step()

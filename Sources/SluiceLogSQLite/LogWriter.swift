@@ -256,6 +256,7 @@ final class LogWriter: @unchecked Sendable {
             let results = try commit(batch, syncOffThread: offThread)
             statistics.recordCommit(appends: batch.count, events: events, since: started)
             acknowledge(batch, results, syncedOffThread: offThread)
+            statistics.recordWALPages(total: connection.walPagesWritten)
         } catch {
             logger.warning("log batch failed, retrying appends one by one", metadata: ["log.error": "\(error)"])
             state.invalidate()

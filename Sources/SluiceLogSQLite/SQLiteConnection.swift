@@ -101,6 +101,15 @@ final class SQLiteConnection: @unchecked Sendable {
     /// Rows changed by the last statement.
     var changes: Int { Int(sqlite3_changes(handle)) }
 
+    /// Pages this connection has written to the WAL since it opened: what its commits cost the
+    /// disk, before the checkpoint copies them again.
+    var walPagesWritten: Int {
+        var current: Int32 = 0
+        var highest: Int32 = 0
+        _ = sqlite3_db_status(handle, SQLITE_DBSTATUS_CACHE_WRITE, &current, &highest, 0)
+        return Int(current)
+    }
+
     /// The rowid of this connection's last successful INSERT.
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 

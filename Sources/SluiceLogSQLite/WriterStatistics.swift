@@ -26,6 +26,9 @@ public final class WriterStatistics: Sendable {
         public var backgroundCheckpoints: Int = 0
         /// WAL checkpoints the writer ran itself past the hard limit; appends wait for each.
         public var writerCheckpoints: Int = 0
+        /// Pages the writer's commits and settle steps wrote to the WAL: the log's write volume,
+        /// which unlike timings does not vary with the machine.
+        public var walPages: Int = 0
 
         /// Appends per commit on average: how well group commit is working.
         public var meanBatch: Double { commits == 0 ? 0 : Double(appends) / Double(commits) }
@@ -66,6 +69,11 @@ public final class WriterStatistics: Sendable {
         counters.withLock {
             if byWriter { $0.writerCheckpoints += 1 } else { $0.backgroundCheckpoints += 1 }
         }
+    }
+
+    /// Records the writer connection's running total of WAL pages written.
+    func recordWALPages(total: Int) {
+        counters.withLock { $0.walPages = max($0.walPages, total) }
     }
 
     private static func nanoseconds(since started: ContinuousClock.Instant) -> Int64 {

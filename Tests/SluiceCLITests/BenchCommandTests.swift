@@ -4,7 +4,7 @@ import Testing
 
 /// The benchmarks are how the throughput targets are measured, so each must finish every upload
 /// it starts and report it in the figure convention.
-@Suite("The pipeline benchmarks complete every upload they start")
+@Suite("The benchmarks finish what they start and report it as figures")
 struct BenchCommandTests {
     /// Each benchmark with what sets its concurrency, and the name of its throughput figure.
     static let benchmarks: [(command: String, concurrency: String, throughput: String)] = [
@@ -25,8 +25,23 @@ struct BenchCommandTests {
         #expect(figures["completed_paced_pipelines"] == 16)
         #expect((figures[benchmark.throughput] ?? 0) > 0)
         #expect((figures["latency_p99_ms"] ?? 0) >= (figures["latency_p50_ms"] ?? .infinity))
+        if benchmark.command == "pipeline" { #expect((figures["wal_pages_per_pipeline"] ?? 0) > 0) }
         // Shut down gracefully: no error logged for connections or channels at the end.
         #expect(!stderr.contains(" error "), "\(stderr)")
+    }
+
+    @Test("a small log benchmark appends every event it plans and reports what they wrote", .timeLimit(.minutes(2)))
+    func smallLogRunReportsItsFigures() async throws {
+        let (figures, _) = try await Self.run([
+            "bench", "log", "--events", "2048", "--prefill", "3000", "--streams", "64", "--writers", "8",
+        ])
+        #expect(figures["log_size_events"].map { Int($0) } == 3_000 + 2_048)
+        #expect((figures["append_events_per_s"] ?? 0) > 0)
+        #expect((figures["raw_insert_events_per_s"] ?? 0) > 0)
+        // Every event writes at least its share of a page, and far less than a page of its own
+        // in every index.
+        let pages = figures["wal_pages_per_event"] ?? 0
+        #expect(pages > 0.01 && pages < 5, "\(pages) WAL pages per event")
     }
 
     /// Runs a benchmark with `--json` and returns its figures by name and what it logged.

@@ -119,6 +119,12 @@ struct LogBenchmark: AsyncParsableCommand {
                 // near 1, the writer is the bottleneck; well below, the callers are.
                 BenchFigure(name: "writer_commit_busy_ratio", value: commitSeconds / appendSeconds, unit: "ratio"),
                 BenchFigure(name: "in_flight_per_writer", value: Double(inFlightPerWriter), unit: "appends"),
+                // What the appends (and the settling between them) wrote to the WAL per event: the
+                // write volume behind the throughput, and a figure the machine's speed does not move.
+                BenchFigure(
+                    name: "wal_pages_per_event",
+                    value: Double(after.walPages - before.walPages) / Double(max(1, after.events - before.events)),
+                    unit: "pages"),
                 BenchFigure(name: "log_size_events", value: Double(head), unit: "events"),
             ],
             json: json

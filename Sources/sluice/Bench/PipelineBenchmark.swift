@@ -99,6 +99,9 @@ struct PipelineBenchmark: AsyncParsableCommand {
             BenchFigure(
                 name: "group_commit_mean_batch_appends", value: Double(appends) / Double(max(1, commits)),
                 unit: "appends"),
+            BenchFigure(
+                name: "wal_pages_per_pipeline",
+                value: Double(after.walPages - before.walPages) / Double(max(1, pipelines)), unit: "pages"),
             // What the writer did besides commits, appends waiting meanwhile.
             BenchFigure(
                 name: "writer_settle_ms", value: Double(after.settleNanoseconds - before.settleNanoseconds) / 1e6,
