@@ -1,4 +1,5 @@
 import Logging
+import SluiceCore
 
 extension LogWriter {
     /// Copies what the background checkpointer has not yet copied once the WAL passes its hard
@@ -22,7 +23,13 @@ extension LogWriter {
     private func checkpoint() {
         do {
             // Busy means the background pass is running; what it copies has the same effect.
-            try connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            if let checkpointer {
+                try checkpointer.withWriteback { () throws(SluiceError) in
+                    try connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                }
+            } else {
+                try connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            }
             checkpointer?.writerCheckpointed()
             statistics.recordCheckpoint(byWriter: true)
         } catch {

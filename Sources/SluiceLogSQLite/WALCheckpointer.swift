@@ -42,6 +42,8 @@ final class WALCheckpointer: @unchecked Sendable {
     private let frames = Atomic<Int>(0)
     /// Where background passes are counted.
     private let statistics: WriterStatistics
+    /// Writes the database file out while checkpoints copy into it (nil without `sync_file_range`).
+    private var writeback: DatabaseWriteback?
 
     init(path: String, threshold: Int, quietPeriod: Duration, statistics: WriterStatistics, logger: Logger) {
         self.threshold = max(64, threshold)
@@ -55,6 +57,7 @@ final class WALCheckpointer: @unchecked Sendable {
     /// checkpoints automatically.
     func start(writer: SQLiteConnection) throws(SluiceError) {
         try writer.execute("PRAGMA wal_autocheckpoint = 0")
+        writeback = DatabaseWriteback(path: path)
         sqlite3_wal_hook(
             writer.handle,
             { context, _, _, frames in
@@ -89,6 +92,15 @@ final class WALCheckpointer: @unchecked Sendable {
         condition.signal()
         condition.unlock()
         finished.wait()
+        writeback?.stop()
+        writeback = nil
+    }
+
+    /// Runs a checkpoint (on either thread) with the database file written out as it goes.
+    func withWriteback(_ checkpoint: () throws(SluiceError) -> Void) throws(SluiceError) {
+        writeback?.begin()
+        defer { writeback?.end() }
+        try checkpoint()
     }
 
     /// From an idle writer: copy the WAL into the main file, so readers of a quiet log read it
@@ -142,7 +154,7 @@ final class WALCheckpointer: @unchecked Sendable {
                 let connection = try self.connection ?? SQLiteConnection(path: path, readOnly: false)
                 self.connection = connection
                 // PASSIVE never waits on the writer or readers: it copies what it can.
-                try connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                try withWriteback { () throws(SluiceError) in try connection.execute("PRAGMA wal_checkpoint(PASSIVE)") }
             } catch {
                 logger.warning("background checkpoint failed", metadata: ["log.error": "\(error)"])
             }
