@@ -5,9 +5,11 @@ import Foundation
 /// and without a kernel name they all read as the thread that started them.
 enum NamedThread {
     /// Starts `body` on a new thread called `name` (the kernel keeps 15 bytes of it).
-    static func start(_ name: String, _ body: @escaping @Sendable () -> Void) {
+    static func start(_ name: String, niceness: Int32 = 0, _ body: @escaping @Sendable () -> Void) {
         let thread = Thread {
             nameCurrentThread(name)
+            // On Linux the nice value is per thread, and `who` 0 is the calling thread.
+            if niceness != 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
             body()
         }
         thread.name = name

@@ -10,8 +10,8 @@ struct CommitSignalTests {
         let signal = CommitSignal()
         signal.advance(to: 10)
         let started = ContinuousClock.now
-        await signal.wait(after: 9, timeout: .seconds(30))
-        #expect(ContinuousClock.now - started < .seconds(5))
+        await signal.wait(after: 9, timeout: .seconds(60))
+        #expect(ContinuousClock.now - started < .seconds(30))
         #expect(signal.waiterCount == 0)
     }
 

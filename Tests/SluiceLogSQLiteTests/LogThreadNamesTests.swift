@@ -19,6 +19,33 @@ struct LogThreadNamesTests {
         await log.close()
     }
 
+    @Test("the checkpointer yields the CPU to the writer and the engine: it runs at nice 10")
+    func checkpointerRunsNiced() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        let log = try await database.open(synchronous: .full)
+        _ = try await log.append([NewEvent(type: "noted")], to: StreamName(unchecked: "notes/a"))
+        let niceness = try Self.threadNiceness()
+        #expect(niceness["sluice-checkpt"]?.allSatisfy { $0 == 10 } == true, "\(niceness)")
+        #expect(niceness["sluice-writer"]?.allSatisfy { $0 == 0 } == true, "\(niceness)")
+        await log.close()
+    }
+
+    /// The nice values of this process's threads by kernel name (field 19 of `stat`).
+    private static func threadNiceness() throws -> [String: [Int]] {
+        var niceness: [String: [Int]] = [:]
+        for task in try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") {
+            guard let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+                let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
+            else { continue }
+            let name = String(stat[stat.index(after: open)..<close])
+            // After the name: state is field 3, so nice (field 19) is the 17th of the rest.
+            let rest = stat[stat.index(after: close)...].split(separator: " ")
+            if rest.count > 16, let value = Int(rest[16]) { niceness[name, default: []].append(value) }
+        }
+        return niceness
+    }
+
     /// The kernel names of this process's threads.
     private static func threadNames() throws -> Set<String> {
         let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
