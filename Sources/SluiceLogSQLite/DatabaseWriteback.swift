@@ -37,10 +37,7 @@ final class DatabaseWriteback: @unchecked Sendable {
 
     /// Marks a checkpoint under way until the matching ``end()``.
     func begin() {
-        condition.lock()
-        active += 1
-        condition.signal()
-        condition.unlock()
+        condition.signalAfter { active += 1 }
     }
 
     func end() {
@@ -51,10 +48,7 @@ final class DatabaseWriteback: @unchecked Sendable {
 
     /// Stops the thread and closes the file.
     func stop() {
-        condition.lock()
-        stopping = true
-        condition.signal()
-        condition.unlock()
+        condition.signalAfter { stopping = true }
         finished.wait()
         close(descriptor)
     }

@@ -91,10 +91,7 @@ final class WALCheckpointer: @unchecked Sendable {
     /// Stops the thread and unhooks `writer`; call on the writer thread before its last checkpoint.
     func stop(writer: SQLiteConnection) {
         sqlite3_wal_hook(writer.handle, nil, nil)
-        condition.lock()
-        stopping = true
-        condition.signal()
-        condition.unlock()
+        condition.signalAfter { stopping = true }
         finished.wait()
         writeback?.stop()
         writeback = nil
@@ -112,10 +109,7 @@ final class WALCheckpointer: @unchecked Sendable {
     /// done by the writer after every short pause between commits, it held appends back for a
     /// millisecond or two each time (up to 40 ms) and spent a third of the writer's time.
     func requestIdleCheckpoint() {
-        condition.lock()
-        idleRequested = true
-        condition.signal()
-        condition.unlock()
+        condition.signalAfter { idleRequested = true }
     }
 
     private func committed(frames count: Int) {
@@ -128,10 +122,7 @@ final class WALCheckpointer: @unchecked Sendable {
         let last = framesAtLastRequest.load(ordering: .relaxed)
         guard count < last || count - last >= threshold / 4 else { return }
         framesAtLastRequest.store(count, ordering: .relaxed)
-        condition.lock()
-        pending = true
-        condition.signal()
-        condition.unlock()
+        condition.signalAfter { pending = true }
     }
 
     private func run() {

@@ -62,18 +62,12 @@ final class WALSyncer: @unchecked Sendable {
 
     /// Queues a commit the writer just made; `acknowledge` runs on this thread after its sync.
     func submit(_ commit: Commit) {
-        condition.lock()
-        pending.append(commit)
-        condition.signal()
-        condition.unlock()
+        condition.signalAfter { pending.append(commit) }
     }
 
     /// Syncs and acknowledges what is queued, then stops the thread.
     func stop() {
-        condition.lock()
-        stopping = true
-        condition.signal()
-        condition.unlock()
+        condition.signalAfter { stopping = true }
         finished.wait()
     }
 
