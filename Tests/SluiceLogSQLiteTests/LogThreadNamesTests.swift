@@ -8,26 +8,31 @@ import Testing
 struct LogThreadNamesTests {
     @Test("an open log's writer, syncer and checkpointer threads are named in /proc")
     func threadsAreNamedInProc() async throws {
-        let database = try TemporaryDatabase()
-        defer { database.remove() }
-        let log = try await database.open(synchronous: .full)
-        _ = try await log.append([NewEvent(type: "noted")], to: StreamName(unchecked: "notes/a"))
-        let names = try Self.threadNames()
-        for expected in ["sluice-writer", "sluice-syncer", "sluice-checkpt"] {
-            #expect(names.contains(expected), "threads: \(names.sorted())")
+        try await Self.withWrittenLog {
+            let names = try Self.threadNames()
+            for expected in ["sluice-writer", "sluice-syncer", "sluice-checkpt"] {
+                #expect(names.contains(expected), "threads: \(names.sorted())")
+            }
         }
-        await log.close()
     }
 
     @Test("the checkpointer yields the CPU to the writer and the engine: it runs at nice 10")
     func checkpointerRunsNiced() async throws {
+        try await Self.withWrittenLog {
+            let niceness = try Self.threadNiceness()
+            #expect(niceness["sluice-checkpt"]?.allSatisfy { $0 == 10 } == true, "\(niceness)")
+            #expect(niceness["sluice-writer"]?.allSatisfy { $0 == 0 } == true, "\(niceness)")
+        }
+    }
+
+    /// Runs `body` while a log with `synchronous=full` (so it has all its threads) is open and
+    /// has committed once.
+    private static func withWrittenLog(_ body: () throws -> Void) async throws {
         let database = try TemporaryDatabase()
         defer { database.remove() }
         let log = try await database.open(synchronous: .full)
         _ = try await log.append([NewEvent(type: "noted")], to: StreamName(unchecked: "notes/a"))
-        let niceness = try Self.threadNiceness()
-        #expect(niceness["sluice-checkpt"]?.allSatisfy { $0 == 10 } == true, "\(niceness)")
-        #expect(niceness["sluice-writer"]?.allSatisfy { $0 == 0 } == true, "\(niceness)")
+        try body()
         await log.close()
     }
 
