@@ -63,6 +63,7 @@ let package = Package(
                 .embedInCode("Migrations/0002_log_tiers.sql"),
                 .embedInCode("Migrations/0003_settled_rowid.sql"),
                 .embedInCode("Migrations/0004_recent_by_bucket.sql"),
+                .embedInCode("Migrations/0005_recent_pair.sql"),
             ],
             swiftSettings: strictSettings
         ),

@@ -21,6 +21,9 @@ enum EmbeddedMigrations {
         Migration(
             version: 4, name: "recent_by_bucket",
             sql: String(decoding: PackageResources._004_recent_by_bucket_sql, as: UTF8.self)),
+        Migration(
+            version: 5, name: "recent_pair",
+            sql: String(decoding: PackageResources._005_recent_pair_sql, as: UTF8.self)),
     ]
 
     /// The newest schema this binary knows.

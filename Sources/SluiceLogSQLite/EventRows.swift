@@ -13,9 +13,9 @@ final class EventRows {
     /// The columns every event read selects, in the order `decode` expects.
     static let columns = names.joined(separator: ", ")
 
-    /// The two tiers' qualified lists, built once: every query's SQL names one.
+    /// The tiers' qualified lists, built once: every query's SQL names one.
     private static let tierColumns = Dictionary(
-        uniqueKeysWithValues: ["events", "events_recent"].map { ($0, qualified($0)) })
+        uniqueKeysWithValues: (["events"] + RecentTable.allCases.map(\.name)).map { ($0, qualified($0)) })
 
     /// ``columns`` qualified with a table name, for reads that join the payload to `event_positions`.
     static func columns(of table: String?) -> String {

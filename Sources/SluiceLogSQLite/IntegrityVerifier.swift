@@ -53,7 +53,8 @@ struct IntegrityVerifier {
             if let line = quickCheck.text(0), line != "ok" { report.add("SQLite structure: \(line)") }
         }
         total = try connection.scalarInteger("SELECT count(*) FROM event_positions") ?? 0
-        let settled = try reader.tiers.settledThrough()
+        let marks = try reader.tiers.marks()
+        let settled = marks.settled
         let older = try connection.statement(
             Self.walk(
                 tier: "events",
@@ -62,13 +63,19 @@ struct IntegrityVerifier {
         defer { older.reset() }
         older.bind(settled, at: 1)
         while try older.step() { try verifyRow(older, tier: "settled") }
-        let newer = try connection.statement(
-            Self.walk(
-                tier: "events_recent", join: "events_recent.position = event_positions.position",
-                range: "event_positions.position > ?"))
-        defer { newer.reset() }
-        newer.bind(settled, at: 1)
-        while try newer.step() { try verifyRow(newer, tier: "recent") }
+        // The older recent table holds the positions from the settled mark up to where the table
+        // taking appends starts; that table holds the rest.
+        let ranges = [
+            "event_positions.position > ?1 AND event_positions.position < ?2", "event_positions.position >= ?2",
+        ]
+        for (table, range) in zip(marks.recent, ranges) {
+            let newer = try connection.statement(
+                Self.walk(tier: table.name, join: "\(table.name).position = event_positions.position", range: range))
+            defer { newer.reset() }
+            newer.bind(settled, at: 1)
+            newer.bind(marks.appendingFrom, at: 2)
+            while try newer.step() { try verifyRow(newer, tier: "recent") }
+        }
         report.streamsChecked = streamVersions.count
         try checkRowCounts(settled: settled)
         let projectionsAhead =
@@ -141,7 +148,9 @@ struct IntegrityVerifier {
         if settledRows != settledIndexed {
             report.add("the settled tier holds \(settledRows) events where the position index has \(settledIndexed)")
         }
-        let recentRows = try connection.scalarInteger("SELECT count(*) FROM events_recent") ?? 0
+        let recentRows =
+            try connection.scalarInteger(
+                "SELECT (SELECT count(*) FROM events_recent_a) + (SELECT count(*) FROM events_recent_b)") ?? 0
         if recentRows != total - settledIndexed {
             report.add(
                 "the recent tier holds \(recentRows) events where the position index has \(total - settledIndexed)")

@@ -9,43 +9,43 @@ extension LogReader {
         guard limit > 0 else { return [] }
         return try connection.readTransaction { () throws(SluiceError) -> [RecordedEvent] in
             guard let streamID = try tiers.streamID(stream.rawValue) else { return [] }
-            return try tiers.readStream(streamID, from: version, limit: limit, settled: try tiers.settledThrough())
+            return try tiers.readStream(streamID, from: version, limit: limit, marks: try tiers.marks())
         }
     }
 
     func readAll(from position: Int64, limit: Int) throws(SluiceError) -> [RecordedEvent] {
         guard limit > 0 else { return [] }
         return try connection.readTransaction { () throws(SluiceError) -> [RecordedEvent] in
-            let events = try tiers.readAll(from: position, limit: limit, settled: try tiers.settledThrough())
+            let events = try tiers.readAll(from: position, limit: limit, marks: try tiers.marks())
             guard let readable = durable.readableThrough() else { return events }
             return Array(events.prefix { $0.position <= readable })
         }
     }
 
     /// Position-ordered reads stop at the durable head while a commit waits for its sync (see
-    /// ``DurableHead``); the cap is read after the snapshot is taken (`settledThrough` is its
-    /// first statement), so it bounds every unsynced commit the snapshot holds.
+    /// ``DurableHead``); the cap is read after the snapshot is taken (`marks` is its first
+    /// statement), so it bounds every unsynced commit the snapshot holds.
     ///
     /// Runs an audit query. Each filter narrows through an index: stream → the (stream, version)
     /// keys, correlation and type → the indexes of `event_positions`, time → a position range.
     func query(_ query: EventQuery) throws(SluiceError) -> EventPage {
         try connection.readTransaction { () throws(SluiceError) -> EventPage in
-            let settled = try tiers.settledThrough()
-            return try tiers.query(query, settled: settled, readableThrough: durable.readableThrough())
+            let marks = try tiers.marks()
+            return try tiers.query(query, marks: marks, readableThrough: durable.readableThrough())
         }
     }
 
     /// The statements a query runs, for `EXPLAIN QUERY PLAN`.
     func plan(_ query: EventQuery) throws(SluiceError) -> [TieredReads.QueryPart] {
         try connection.readTransaction { () throws(SluiceError) -> [TieredReads.QueryPart] in
-            try tiers.plan(query, settled: try tiers.settledThrough()) ?? []
+            try tiers.plan(query, marks: try tiers.marks()) ?? []
         }
     }
 
     func streamVersion(_ stream: StreamName) throws(SluiceError) -> Int64 {
         try connection.readTransaction { () throws(SluiceError) -> Int64 in
             guard let streamID = try tiers.streamID(stream.rawValue) else { return 0 }
-            return try tiers.streamVersion(streamID, settled: try tiers.settledThrough())
+            return try tiers.streamVersion(streamID, marks: try tiers.marks())
         }
     }
 

@@ -40,7 +40,7 @@ extension LogWriter {
         while position < state.headPosition {
             try inTransaction { () throws(SluiceError) in
                 let events = try tiers.readAll(
-                    from: position + 1, limit: Self.projectionReplayChunk, settled: try tiers.settledThrough())
+                    from: position + 1, limit: Self.projectionReplayChunk, marks: try tiers.marks())
                 guard let last = events.last else {
                     position = state.headPosition
                     return

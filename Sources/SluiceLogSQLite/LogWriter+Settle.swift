@@ -1,15 +1,16 @@
 import SluiceCore
 
 extension LogWriter {
-    /// How many times more rows a delete step removes than a copy step copies.
-    static let deleteStepFactor = 4
-
     /// Unsettled events on the writer's last look.
-    var settleBacklog: Int64 { state.headPosition - state.settledThrough }
+    var settleBacklog: Int64 { state.headPosition - state.marks.settled }
 
     /// Runs one settle transaction of the current round, starting a round first when at least
     /// `minimumBacklog` events are unsettled. Returns the rows it copied or deleted; 0 means there
     /// was nothing to do.
+    ///
+    /// A round settles the recent table not taking appends: it copies the table's events in
+    /// slices, then empties the table in one statement (see `0005_recent_pair.sql`). When that
+    /// table is already empty, the round first turns appends to it and settles the other.
     ///
     /// Settle transactions commit with `synchronous=NORMAL` (no fsync) even when appends use
     /// FULL: they only move events that are already durable, and a lost settle commit leaves the
@@ -24,37 +25,26 @@ extension LogWriter {
         try connection.statement("BEGIN IMMEDIATE").step()
         do {
             try reloadIfChangedElsewhere()
-            var round = state.round
-            if round == nil {
-                let backlog = settleBacklog
-                guard backlog > 0, backlog >= minimumBacklog else {
-                    try connection.statement("COMMIT").step()
-                    return 0
-                }
-                round = try startRound(end: state.settledThrough + min(backlog, Int64(settlement.roundEvents)))
+            var current = state.round
+            if current == nil { current = try startRound(minimumBacklog: minimumBacklog) }
+            guard let round = current else {
+                try connection.statement("COMMIT").step()
+                return 0
             }
-            guard var round else { preconditionFailure("a settle round was just started") }
             let rows: Int
-            var settledThrough = state.settledThrough
+            var next: SettleRound? = round
             if !round.isCopied {
                 let slice = round.nextSlice(settlement.stepEvents)
-                try copy(slice)
-                round.copied += slice.count
+                try copy(slice, from: round.table)
+                next?.copied += slice.count
                 rows = slice.count
             } else {
-                // A delete step is cheaper per row than a copy, but rewrites every page of the
-                // recent tier's stream index it touches; fewer, larger steps rewrite them less often.
-                let through = min(round.end, settledThrough + Int64(Self.deleteStepFactor * settlement.stepEvents))
-                let delete = try connection.statement("DELETE FROM events_recent WHERE position <= ?")
-                defer { delete.reset() }
-                delete.bind(through, at: 1)
-                try delete.step()
-                rows = connection.changes
-                settledThrough = through
+                rows = try empty(round)
+                next = nil
             }
             try connection.statement("COMMIT").step()
-            state.settledThrough = settledThrough
-            state.round = settledThrough >= round.end ? nil : round
+            if next == nil { state.marks.settled = round.end }
+            state.round = next
             statistics.recordSettleStep(since: started)
             statistics.recordWALPages(total: connection.walPagesWritten)
             return max(rows, 1)
@@ -71,23 +61,46 @@ extension LogWriter {
         while try settleStep(minimumBacklog: 1) > 0 {}
     }
 
-    /// A round that settles every recent event up to `end`, with their positions sorted by
-    /// (stream, version) from the covering bucket index.
-    private func startRound(end: Int64) throws(SluiceError) -> SettleRound {
+    /// A round over the recent table not taking appends, or nil when fewer than `minimumBacklog`
+    /// events are unsettled. When that table is empty, appends turn to it and the round takes the
+    /// other; either way its positions are sorted by (stream, version) from the covering bucket
+    /// index.
+    private func startRound(minimumBacklog: Int64) throws(SluiceError) -> SettleRound? {
+        var marks = state.marks
+        let olderIsEmpty = marks.settled == marks.appendingFrom - 1
+        if olderIsEmpty {
+            let backlog = settleBacklog
+            guard backlog > 0, backlog >= minimumBacklog else { return nil }
+            marks.turn(head: state.headPosition)
+        }
+        let table = marks.appending.other
         let select = try connection.statement(
-            """
-            SELECT position FROM events_recent
-            WHERE \(RecentBuckets.bucket) BETWEEN ?1 >> \(RecentBuckets.shift) AND ?2 >> \(RecentBuckets.shift) AND position > ?1 AND position <= ?2
-            ORDER BY stream_id, version
-            """
+            "SELECT position FROM \(table.name) ORDER BY stream_id, version"
         )
         defer { select.reset() }
-        select.bind(state.settledThrough, at: 1)
-        select.bind(end, at: 2)
         var order: [Int64] = []
-        order.reserveCapacity(Int(max(0, end - state.settledThrough)))
+        order.reserveCapacity(Int(max(0, marks.appendingFrom - 1 - marks.settled)))
         while try select.step() { order.append(select.int64(0)) }
-        return SettleRound(end: end, order: order)
+        state.marks = marks
+        return SettleRound(table: table, end: marks.appendingFrom - 1, order: order)
+    }
+
+    /// Empties a round's table once every event of it is copied, and returns the rows it held.
+    ///
+    /// Without a WHERE clause SQLite frees the table's and its index's pages without visiting a
+    /// row (the truncate optimization); with `secure_delete` off it does not write them either.
+    /// The check first is a guard, not a path the writer takes: a table that took appends since
+    /// its round began would lose them.
+    private func empty(_ round: SettleRound) throws(SluiceError) -> Int {
+        let newest = try connection.scalarInteger("SELECT max(position) FROM \(round.table.name)") ?? 0
+        guard newest <= round.end else {
+            throw SluiceError(
+                .storageFailure,
+                "settling \(round.table.name) through \(round.end) found position \(newest) in it; the round starts over"
+            )
+        }
+        try connection.execute("DELETE FROM \(round.table.name)")
+        return round.order.count
     }
 
     /// Copies the recent events at `positions` into `events`, in that order.
@@ -95,12 +108,13 @@ extension LogWriter {
     /// `OR IGNORE` makes a copy idempotent: a round cut short (a crash, or a reload after another
     /// process committed) leaves copies above the settled mark, and the next round copies the same
     /// immutable rows again.
-    private func copy(_ positions: ArraySlice<Int64>) throws(SluiceError) {
+    private func copy(_ positions: ArraySlice<Int64>, from table: RecentTable) throws(SluiceError) {
+        let name = table.name
         let copy = try connection.statement(
             """
             INSERT OR IGNORE INTO events (\(EventRows.columns), hash)
-            SELECT \(EventRows.columns(of: "events_recent")), events_recent.hash
-            FROM json_each(?) AS slice CROSS JOIN events_recent ON events_recent.position = slice.value
+            SELECT \(EventRows.columns(of: name)), \(name).hash
+            FROM json_each(?) AS slice CROSS JOIN \(name) ON \(name).position = slice.value
             ORDER BY slice.key
             """
         )

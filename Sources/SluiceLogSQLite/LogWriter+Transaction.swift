@@ -16,6 +16,7 @@ extension LogWriter {
         pendingNames = InternedNames.Pending()
         do {
             try reloadIfChangedElsewhere()
+            turnWhenAppendingTableIsFull()
             var results: [Result<[AppendResult], SluiceError>] = []
             results.reserveCapacity(batch.count)
             var batchKeys: [String: AppendResult] = [:]
@@ -38,6 +39,17 @@ extension LogWriter {
             state.invalidate()
             try? reloadState()
             throw error
+        }
+    }
+
+    /// Turns appends to the other recent table once this one holds a round's worth of events and
+    /// the other is empty, so no round has to settle more than that (a round otherwise starts by
+    /// turning, see ``settleStep(minimumBacklog:)``).
+    private func turnWhenAppendingTableIsFull() {
+        let marks = state.marks
+        let olderIsEmpty = marks.settled == marks.appendingFrom - 1
+        if olderIsEmpty && state.headPosition - marks.appendingFrom + 1 >= Int64(settlement.roundEvents) {
+            state.marks.turn(head: state.headPosition)
         }
     }
 
@@ -119,7 +131,7 @@ extension LogWriter {
         timestamp: Int64,
         appended: inout [RecordedEvent]
     ) throws(SluiceError) -> AppendResult {
-        let insert = statements.insertRecent
+        let insert = statements.insertRecent(into: state.marks.appending)
         let index = statements.insertPosition
         let firstPosition = state.headPosition + 1
         for offset in part.events.indices {
@@ -210,13 +222,13 @@ extension LogWriter {
             state.headHash = EventHasher.genesis
             state.lastTimestamp = 0
         }
-        state.settledThrough = try tiers.settledThrough()
+        state.marks = try tiers.marks()
         state.dataVersion = try connection.scalarInteger("PRAGMA data_version") ?? 0
     }
 
     private func streamVersion(_ streamID: Int64) throws(SluiceError) -> Int64 {
         if let version = state.streamVersions[streamID] { return version }
-        let version = try tiers.streamVersion(streamID, settled: state.settledThrough)
+        let version = try tiers.streamVersion(streamID, marks: state.marks)
         state.streamVersions[streamID] = version
         return version
     }

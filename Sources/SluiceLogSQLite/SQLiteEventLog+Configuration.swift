@@ -60,8 +60,9 @@ extension SQLiteEventLog {
             /// coming; below it, it settles only when idle. Larger values absorb longer bursts,
             /// smaller ones keep the recent tier (and its index) small.
             public var threshold: Int = 16_384
-            /// The most events one round moves. Larger rounds give each stream more events per
-            /// page written.
+            /// Events the recent table taking appends holds before appends turn to the other one
+            /// (once that is empty): under load, the most one round moves. Larger rounds give each
+            /// stream more events per page written.
             public var roundEvents: Int = 16_384
             /// Events one settle transaction copies or deletes: what an append may wait behind.
             public var stepEvents: Int = 512

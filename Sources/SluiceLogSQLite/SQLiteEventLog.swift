@@ -53,6 +53,8 @@ public final class SQLiteEventLog: EventLog {
         }
         let connection = try SQLiteConnection(path: configuration.path, readOnly: false)
         try connection.execute("PRAGMA journal_mode = WAL")
+        // secure_delete off: emptying a settled recent table then frees its pages without writing
+        // them (Debian builds SQLite with it on). Their events are in the settled tier by then.
         try connection.execute(
             """
             PRAGMA synchronous = \(configuration.synchronous.rawValue.uppercased());
@@ -60,6 +62,7 @@ public final class SQLiteEventLog: EventLog {
             PRAGMA cache_size = -\(max(2_048, configuration.writerCacheKiB));
             PRAGMA temp_store = MEMORY;
             PRAGMA foreign_keys = OFF;
+            PRAGMA secure_delete = OFF;
             """
         )
         try MigrationRunner.migrate(connection, logger: configuration.logger)

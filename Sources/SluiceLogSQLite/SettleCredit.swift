@@ -1,5 +1,5 @@
 /// What the writer owes the settled tier for events appended past the settle threshold: two rows
-/// (a copy and a delete) per event. A settle step moves `stepEvents` rows however few a commit
+/// per event, one for its copy and one for its share of emptying its recent table. A settle step moves `stepEvents` rows however few a commit
 /// appended, so the rows are saved up until they pay for a whole step; a step after every small
 /// commit kept a steady load's appends waiting behind step after step.
 struct SettleCredit {
@@ -23,7 +23,7 @@ struct SettleCredit {
         return owed >= step ? owed : nil
     }
 
-    /// Records rows moved; a delete step moves more rows than a copy step, and pays ahead.
+    /// Records rows moved; the step that empties a recent table moves its whole round, and pays ahead.
     mutating func paid(_ rows: Int) {
         owed = max(0, owed - rows)
     }

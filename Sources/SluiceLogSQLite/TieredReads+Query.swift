@@ -2,16 +2,16 @@ import SluiceCore
 import SluiceLog
 
 extension TieredReads {
-    /// One statement of an audit query: the settled part or the recent part.
+    /// One statement of an audit query: the settled part or one recent table's part.
     struct QueryPart {
         var sql: String
         var arguments: [SQLiteArgument]
     }
 
-    /// Runs an audit query: the settled part, then the recent part for what the page has room for.
+    /// Runs an audit query: the settled part, then the recent parts for what the page has room for.
     /// Nothing after `readableThrough` is returned, when it is set.
-    func query(_ query: EventQuery, settled: Int64, readableThrough: Int64? = nil) throws(SluiceError) -> EventPage {
-        guard let parts = try plan(query, settled: settled, readableThrough: readableThrough) else {
+    func query(_ query: EventQuery, marks: TierMarks, readableThrough: Int64? = nil) throws(SluiceError) -> EventPage {
+        guard let parts = try plan(query, marks: marks, readableThrough: readableThrough) else {
             return EventPage(events: [], nextCursor: nil)
         }
         var events: [RecordedEvent] = []
@@ -25,7 +25,7 @@ extension TieredReads {
         return EventPage(events: events, nextCursor: cursor)
     }
 
-    /// The settled and the recent statement of a query (each still missing its final LIMIT
+    /// The settled and the recent statements of a query (each still missing its final LIMIT
     /// argument), or nil when a filter names something that does not exist.
     ///
     /// A stream filter reads each tier through its stream index. Any other query walks
@@ -33,19 +33,20 @@ extension TieredReads {
     /// position to its row in the tier that holds it. A stream filter with types takes whichever
     /// is shorter: the stream, or the events of those types (a topic's one `topic.deleted` among
     /// its million messages is found through the type index, not by reading every message).
-    func plan(_ query: EventQuery, settled: Int64, readableThrough: Int64? = nil) throws(SluiceError) -> [QueryPart]? {
+    func plan(_ query: EventQuery, marks: TierMarks, readableThrough: Int64? = nil) throws(SluiceError) -> [QueryPart]?
+    {
         guard var filters = try Filters(query, reads: self) else { return nil }
         if let readableThrough {
             guard readableThrough > query.after else { return nil }
             filters.endPosition = min(filters.endPosition ?? .max, readableThrough + 1)
         }
         if let streamID = filters.streamID, !filters.typeIDs.isEmpty,
-            try typesAreRarer(filters.typeIDs, than: streamVersion(streamID, settled: settled))
+            try typesAreRarer(filters.typeIDs, than: streamVersion(streamID, marks: marks))
         {
             filters.streamID = nil
             filters.positionStreamID = streamID
         }
-        let parts = plannedParts(query, filters, settled: settled)
+        let parts = plannedParts(query, filters, marks: marks)
         return query.newestFirst ? parts.reversed() : parts
     }
 
@@ -59,39 +60,44 @@ extension TieredReads {
         return count < length
     }
 
-    private func plannedParts(_ query: EventQuery, _ filters: Filters, settled: Int64) -> [QueryPart] {
+    private func plannedParts(_ query: EventQuery, _ filters: Filters, marks: TierMarks) -> [QueryPart] {
+        let settled = marks.settled
+        let after = max(query.after, settled)
         if let streamID = filters.streamID {
-            return [
-                streamPart(table: "events", streamID: streamID, filters, after: query.after, through: settled),
-                streamPart(table: "events_recent", streamID: streamID, filters, after: max(query.after, settled)),
-            ]
+            return [streamPart(table: "events", streamID: streamID, filters, after: query.after, through: settled)]
+                + marks.recent.map { table in
+                    streamPart(table: table.name, buckets: table.buckets, streamID: streamID, filters, after: after)
+                }
         }
         return [
             positionsPart(
                 join:
                     "events ON events.stream_id = event_positions.stream_id AND events.version = event_positions.version",
-                payload: "events", filters, after: query.after, through: settled),
-            positionsPart(
-                join: "events_recent ON events_recent.position = event_positions.position",
-                payload: "events_recent", filters, after: max(query.after, settled)),
+                payload: "events", filters, after: query.after, through: settled)
         ]
+            + marks.recent.map { table in
+                positionsPart(
+                    join: "\(table.name) ON \(table.name).position = event_positions.position",
+                    payload: table.name, filters, after: after)
+            }
     }
 
-    private func streamPart(table: String, streamID: Int64, _ filters: Filters, after: Int64, through: Int64? = nil)
-        -> QueryPart
-    {
-        let recent = table == "events_recent"
+    /// One tier's part of a stream query; `buckets` is set for a recent table.
+    private func streamPart(
+        table: String, buckets: RecentBuckets? = nil, streamID: Int64, _ filters: Filters, after: Int64,
+        through: Int64? = nil
+    ) -> QueryPart {
         var clauses = ["\(table).stream_id = ?", "\(table).position > ?"]
-        if recent { clauses.insert(RecentBuckets.condition, at: 0) }
+        if let buckets { clauses.insert(buckets.condition, at: 0) }
         var arguments: [SQLiteArgument] = [.integer(streamID), .integer(after)]
         if let through {
             clauses.append("\(table).position <= ?")
             arguments.append(.integer(through))
         }
         filters.append(to: &clauses, &arguments, indexed: table, payload: table)
-        let order = recent ? RecentBuckets.order(filters.order) : "\(table).version\(filters.order)"
+        let order = buckets?.order(filters.order) ?? "\(table).version\(filters.order)"
         return QueryPart(
-            sql: (recent ? RecentBuckets.with : "") + "SELECT \(EventRows.columns(of: table)) FROM \(table) WHERE "
+            sql: (buckets?.with ?? "") + "SELECT \(EventRows.columns(of: table)) FROM \(table) WHERE "
                 + "\(clauses.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?",
             arguments: arguments
         )

@@ -2,23 +2,20 @@ import SluiceCore
 
 /// Reads that see both tiers of the log (see `Migrations/0002_log_tiers.sql`) as one sequence.
 ///
-/// Every position up to the settled mark is in `events`, every later one in `events_recent`, so
-/// in position order and in each stream's version order the settled part comes first: a read is
-/// the settled part followed by the recent part, no merge needed. Callers MUST run a read and the
-/// ``settledThrough()`` it uses inside one transaction, so both come from one snapshot; a settle
+/// Every position up to the settled mark is in `events`, every later one in one of the two recent
+/// tables, each holding a run of positions (see `0005_recent_pair.sql`). So in position order and
+/// in each stream's version order the settled part comes first, then the older recent table, then
+/// the newer: a read is the parts one after another, no merge needed. Callers MUST run a read and
+/// the ``marks()`` it uses inside one transaction, so both come from one snapshot; a settle
 /// committed in between would otherwise hide or repeat events.
 struct TieredReads {
     let connection: SQLiteConnection
     let rows: EventRows
 
-    /// The highest settled position: the one before the oldest recent event, or the head when
-    /// nothing is recent. `events` rows above it are copies an unfinished settle made early.
-    func settledThrough() throws(SluiceError) -> Int64 {
-        try connection.scalarInteger(
-            """
-            SELECT coalesce((SELECT min(position) FROM events_recent) - 1, (SELECT max(position) FROM event_positions), 0)
-            """
-        ) ?? 0
+    /// Where this snapshot's tiers meet. `events` rows above its settled mark are copies an
+    /// unfinished settle made early.
+    func marks() throws(SluiceError) -> TierMarks {
+        try TierMarks.read(connection)
     }
 
     /// The position of the last event, 0 for an empty log.
@@ -33,7 +30,7 @@ struct TieredReads {
     }
 
     /// A stream's events from `version` on, settled ones first.
-    func readStream(_ streamID: Int64, from version: Int64, limit: Int, settled: Int64) throws(SluiceError)
+    func readStream(_ streamID: Int64, from version: Int64, limit: Int, marks: TierMarks) throws(SluiceError)
         -> [RecordedEvent]
     {
         let older = try connection.statement(
@@ -45,21 +42,23 @@ struct TieredReads {
         defer { older.reset() }
         older.bind(streamID, at: 1)
         older.bind(max(1, version), at: 2)
-        older.bind(settled, at: 3)
+        older.bind(marks.settled, at: 3)
         older.bind(Int64(limit), at: 4)
         var events = try rows.decodeAll(older)
-        guard events.count < limit else { return events }
-        let newer = try connection.statement(RecentBuckets.streamRead)
-        defer { newer.reset() }
-        newer.bind(streamID, at: 1)
-        newer.bind(max(1, version), at: 2)
-        newer.bind(Int64(limit - events.count), at: 3)
-        events += try rows.decodeAll(newer)
+        for table in marks.recent where events.count < limit {
+            let newer = try connection.statement(table.buckets.streamRead)
+            defer { newer.reset() }
+            newer.bind(streamID, at: 1)
+            newer.bind(max(1, version), at: 2)
+            newer.bind(Int64(limit - events.count), at: 3)
+            events += try rows.decodeAll(newer)
+        }
         return events
     }
 
     /// The log's events from `position` on, settled ones first.
-    func readAll(from position: Int64, limit: Int, settled: Int64) throws(SluiceError) -> [RecordedEvent] {
+    func readAll(from position: Int64, limit: Int, marks: TierMarks) throws(SluiceError) -> [RecordedEvent] {
+        let settled = marks.settled
         var events: [RecordedEvent] = []
         let start = max(1, position)
         if start <= settled {
@@ -77,25 +76,28 @@ struct TieredReads {
             older.bind(Int64(limit), at: 3)
             events = try rows.decodeAll(older)
         }
-        guard events.count < limit else { return events }
-        let newer = try connection.statement(
-            "SELECT \(EventRows.columns) FROM events_recent WHERE position >= ? ORDER BY position LIMIT ?"
-        )
-        defer { newer.reset() }
-        newer.bind(max(start, settled + 1), at: 1)
-        newer.bind(Int64(limit - events.count), at: 2)
-        events += try rows.decodeAll(newer)
+        for table in marks.recent where events.count < limit {
+            let newer = try connection.statement(
+                "SELECT \(EventRows.columns) FROM \(table.name) WHERE position >= ? ORDER BY position LIMIT ?"
+            )
+            defer { newer.reset() }
+            newer.bind(max(start, settled + 1), at: 1)
+            newer.bind(Int64(limit - events.count), at: 2)
+            events += try rows.decodeAll(newer)
+        }
         return events
     }
 
     /// A stream's current version: its newest recent event, else its newest settled one.
-    func streamVersion(_ streamID: Int64, settled: Int64) throws(SluiceError) -> Int64 {
-        if let recent = try connection.scalarInteger(RecentBuckets.newestVersion, [.integer(streamID)]) {
-            return recent
+    func streamVersion(_ streamID: Int64, marks: TierMarks) throws(SluiceError) -> Int64 {
+        for table in marks.recent.reversed() {
+            if let recent = try connection.scalarInteger(table.buckets.newestVersion, [.integer(streamID)]) {
+                return recent
+            }
         }
         return try connection.scalarInteger(
             "SELECT version FROM events WHERE stream_id = ? AND position <= ? ORDER BY version DESC LIMIT 1",
-            [.integer(streamID), .integer(settled)]
+            [.integer(streamID), .integer(marks.settled)]
         ) ?? 0
     }
 
@@ -117,7 +119,9 @@ struct TieredReads {
     func hashAndTime(at position: Int64) throws(SluiceError) -> (hash: [UInt8], recordedAt: Int64)? {
         let select = try connection.statement(
             """
-            SELECT hash, recorded_at FROM events_recent WHERE position = ?1
+            SELECT hash, recorded_at FROM events_recent_a WHERE position = ?1
+            UNION ALL
+            SELECT hash, recorded_at FROM events_recent_b WHERE position = ?1
             UNION ALL
             SELECT events.hash, events.recorded_at FROM event_positions CROSS JOIN events
             ON events.stream_id = event_positions.stream_id AND events.version = event_positions.version

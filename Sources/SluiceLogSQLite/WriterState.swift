@@ -1,13 +1,13 @@
 import SluiceCore
 
-/// What the writer keeps in memory between transactions: the chain head, the settled mark, the
-/// settle round under way, and caches of interned ids and stream versions. All of it can be
+/// What the writer keeps in memory between transactions: the chain head, the tiers' marks (the
+/// settled mark, and which recent table takes appends), the settle round under way, and caches of interned ids and stream versions. All of it can be
 /// reloaded from the database, and is after any failed transaction or a commit by another process
 /// (a round then starts over: copying is idempotent, see ``LogWriter/settleStep(minimumBacklog:)``).
 struct WriterState {
     var headPosition: Int64 = 0
-    /// The highest position whose event is in the settled tier.
-    var settledThrough: Int64 = 0
+    /// Where the tiers meet; the writer moves the marks as it appends and settles.
+    var marks = TierMarks(aFirst: nil, bFirst: nil, head: 0)
     /// The settle round under way, if any.
     var round: SettleRound?
     var headHash: [UInt8] = EventHasher.genesis

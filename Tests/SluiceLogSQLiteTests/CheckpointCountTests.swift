@@ -22,7 +22,7 @@ struct CheckpointCountTests {
         // past its hard limit (256 frames) for the commits below.
         let reader = try SQLiteConnection(path: database.path, readOnly: true)
         try reader.execute("BEGIN")
-        _ = try reader.scalarInteger("SELECT count(*) FROM events_recent")
+        _ = try reader.scalarInteger("SELECT count(*) FROM events_recent_a")
         for index in 0..<300 {
             _ = try await log.append(
                 [NewEvent(type: "held.t", data: data)], to: StreamName(unchecked: "held/\(index % 9)"))

@@ -13,7 +13,8 @@ enum OneTierSchema {
             """
             BEGIN;
             \(try clusteredSettledTier());
-            DROP TABLE events_recent;
+            DROP TABLE events_recent_a;
+            DROP TABLE events_recent_b;
             DROP TABLE event_positions;
             CREATE UNIQUE INDEX events_by_position ON events (position);
             CREATE INDEX events_by_correlation ON events (correlation_id, position) WHERE correlation_id IS NOT NULL;

@@ -12,26 +12,29 @@ struct RecentBucketsTests {
     static let late = StreamName(unchecked: "bucket/late")
     static let everywhere = StreamName(unchecked: "bucket/everywhere")
 
-    @Test("the index is built on the expression the reads name, and stream reads use it without sorting")
-    func streamReadsProbeTheIndexWithoutSorting() async throws {
+    @Test(
+        "each recent table's index is built on the expression the reads name, and stream reads use it without sorting",
+        arguments: RecentTable.allCases)
+    func streamReadsProbeTheIndexWithoutSorting(table: RecentTable) async throws {
         let database = try TemporaryDatabase()
         defer { database.remove() }
         await (try await database.open()).close()
         let connection = try SQLiteConnection(path: database.path, readOnly: true)
-        let indexSQL = try connection.statement("SELECT sql FROM sqlite_master WHERE name = 'events_recent_by_bucket'")
+        let index = "\(table.name)_by_bucket"
+        let indexSQL = try connection.statement("SELECT sql FROM sqlite_master WHERE name = '\(index)'")
         #expect(try indexSQL.step())
         #expect(indexSQL.text(0)?.contains("(position >> \(RecentBuckets.shift), stream_id, version)") == true)
         indexSQL.reset()
-        for sql in [RecentBuckets.streamRead, RecentBuckets.newestVersion] {
+        for sql in [table.buckets.streamRead, table.buckets.newestVersion] {
             let plan = try connection.statement("EXPLAIN QUERY PLAN " + sql)
             var details: [String] = []
             while try plan.step() { details.append(plan.text(3) ?? "") }
             plan.reset()
             #expect(
                 details.contains {
-                    $0.contains("USING INDEX events_recent_by_bucket")
-                        || $0.contains("USING COVERING INDEX events_recent_by_bucket")
-                }, "\(details)")
+                    $0.contains("USING INDEX \(index)") || $0.contains("USING COVERING INDEX \(index)")
+                },
+                "\(details)")
             #expect(!details.contains { $0.contains("TEMP B-TREE") }, "\(details)")
         }
     }

@@ -4,7 +4,7 @@ import SluiceCore
 
 /// Turns a closed log back into the schema of migrations 0001 and 0002, as a Sluice built before
 /// 0003 left it: the settled tier a WITHOUT ROWID table keyed by (stream, version), the recent
-/// tier indexed by (stream, version) again, the position index as it is.
+/// tier one table indexed by (stream, version) again, the position index as it is.
 enum VersionTwoSchema {
     static func downgrade(_ path: String) throws {
         let connection = try SQLiteConnection(path: path, readOnly: false)
@@ -12,7 +12,10 @@ enum VersionTwoSchema {
             """
             BEGIN;
             \(try OneTierSchema.clusteredSettledTier());
-            DROP INDEX events_recent_by_bucket;
+            INSERT INTO events_recent_a SELECT * FROM events_recent_b;
+            DROP TABLE events_recent_b;
+            DROP INDEX events_recent_a_by_bucket;
+            ALTER TABLE events_recent_a RENAME TO events_recent;
             CREATE UNIQUE INDEX events_recent_by_stream ON events_recent (stream_id, version);
             DELETE FROM schema_migrations WHERE version > 2;
             PRAGMA user_version = 2;

@@ -1,0 +1,86 @@
+import Foundation
+import SluiceCore
+import SluiceLog
+import Testing
+
+@testable import SluiceLogSQLite
+
+@Suite("The recent tier's two tables take turns: one takes appends while the other is settled and emptied")
+struct RecentPairTests {
+    @Test("appends turn to the other table once one holds a round's worth and the other is empty")
+    func appendsTurnAtARoundsWorth() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        let log = try await database.open(settling: .manual(round: 40, step: 7))
+        try await ReadsSnapshot.seed(log, count: 100)
+        // The first table turned at 40; the second keeps the rest, as the first is not yet settled.
+        #expect(try recentCounts(database) == RecentCounts(a: 40, b: 60))
+        await log.close()
+    }
+
+    @Test("reads keep position order when the older events are in the second table and the newer in the first")
+    func readsFollowTheTablesTurn() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        let log = try await database.open(settling: .manual(round: 40, step: 7))
+        try await ReadsSnapshot.seed(log, count: 100)
+        // Settles the first table's round (copies, then the step that empties it).
+        while try recentCounts(database).a > 0 { _ = try await log.settleStep() }
+        try await ReadsSnapshot.seed(log, count: 20, offset: 100)
+        #expect(try recentCounts(database) == RecentCounts(a: 20, b: 60))
+
+        let expected = try await ReadsSnapshot.read(log)
+        #expect(expected.all.map(\.position) == Array(1...120))
+        #expect(expected.versions == Array(repeating: 20, count: 6))
+        #expect(try await log.verify().isIntact)
+        await log.close()
+        let reopened = try await database.open(settling: .manual(round: 40, step: 7))
+        #expect(try await ReadsSnapshot.read(reopened) == expected)
+        try await reopened.settle()
+        #expect(try recentCounts(database) == RecentCounts(a: 0, b: 0))
+        #expect(try await ReadsSnapshot.read(reopened) == expected)
+        #expect(try await reopened.verify().isIntact)
+        await reopened.close()
+    }
+
+    @Test("emptying a settled table writes almost none of its pages to the WAL")
+    func emptyingATableWritesFewPages() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        let log = try await database.open(settling: .manual(round: 10_000, step: 100))
+        let data = "{\"padding\": \"" + String(repeating: "p", count: 1_000) + "\"}"
+        for index in 0..<20 {
+            let events = (0..<50).map { _ in NewEvent(type: "pair.t", data: data) }
+            _ = try await log.append(events, to: StreamName(unchecked: "pair/\(index % 5)"))
+        }
+        var pagesPerStep: [Int] = []
+        var pages = log.statistics.snapshot.walPages
+        while try await log.settleStep() > 0 {
+            let now = log.statistics.snapshot.walPages
+            pagesPerStep.append(now - pages)
+            pages = now
+        }
+        // 1,000 events of about 1 KiB fill some 250 pages of the table, each written by the append
+        // and again by its copy; a delete row by row would write each a third time.
+        let copies = pagesPerStep.dropLast()
+        let emptying = try #require(pagesPerStep.last)
+        #expect(copies.count == 10)
+        #expect(copies.reduce(0, +) > 250)
+        #expect(emptying < 10, "emptying the table wrote \(emptying) pages; the copies wrote \(Array(copies))")
+        #expect(try recentCounts(database) == RecentCounts(a: 0, b: 0))
+        #expect(try await log.verify().isIntact)
+        await log.close()
+    }
+
+    struct RecentCounts: Equatable {
+        var a: Int64
+        var b: Int64
+    }
+
+    private func recentCounts(_ database: TemporaryDatabase) throws -> RecentCounts {
+        let connection = try SQLiteConnection(path: database.path, readOnly: true)
+        return RecentCounts(
+            a: try connection.scalarInteger("SELECT count(*) FROM events_recent_a") ?? -1,
+            b: try connection.scalarInteger("SELECT count(*) FROM events_recent_b") ?? -1)
+    }
+}
