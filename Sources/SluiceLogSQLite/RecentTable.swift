@@ -28,6 +28,11 @@ struct TierMarks: Sendable, Hashable {
     /// The first position of the table taking appends; one past the head when it is empty.
     var appendingFrom: Int64
 
+    /// The recent tables a read must look in, older first: the older only while it holds events,
+    /// which is about half the time (between a round's end and the next round's start it is
+    /// empty), so most reads skip its probes.
+    var occupied: [RecentTable] { settled < appendingFrom - 1 ? recent : [appending] }
+
     /// Reads the marks: three seeks, each at one end of a rowid b-tree.
     static func read(_ connection: SQLiteConnection) throws(SluiceError) -> TierMarks {
         let select = try connection.statement(

@@ -65,7 +65,7 @@ extension TieredReads {
         let after = max(query.after, settled)
         if let streamID = filters.streamID {
             return [streamPart(table: "events", streamID: streamID, filters, after: query.after, through: settled)]
-                + marks.recent.map { table in
+                + marks.occupied.map { table in
                     streamPart(table: table.name, buckets: table.buckets, streamID: streamID, filters, after: after)
                 }
         }
@@ -75,7 +75,7 @@ extension TieredReads {
                     "events ON events.stream_id = event_positions.stream_id AND events.version = event_positions.version",
                 payload: "events", filters, after: query.after, through: settled)
         ]
-            + marks.recent.map { table in
+            + marks.occupied.map { table in
                 positionsPart(
                     join: "\(table.name) ON \(table.name).position = event_positions.position",
                     payload: table.name, filters, after: after)

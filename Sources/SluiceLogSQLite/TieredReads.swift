@@ -45,7 +45,7 @@ struct TieredReads {
         older.bind(marks.settled, at: 3)
         older.bind(Int64(limit), at: 4)
         var events = try rows.decodeAll(older)
-        for table in marks.recent where events.count < limit {
+        for table in marks.occupied where events.count < limit {
             let newer = try connection.statement(table.buckets.streamRead)
             defer { newer.reset() }
             newer.bind(streamID, at: 1)
@@ -76,7 +76,7 @@ struct TieredReads {
             older.bind(Int64(limit), at: 3)
             events = try rows.decodeAll(older)
         }
-        for table in marks.recent where events.count < limit {
+        for table in marks.occupied where events.count < limit {
             let newer = try connection.statement(
                 "SELECT \(EventRows.columns) FROM \(table.name) WHERE position >= ? ORDER BY position LIMIT ?"
             )
@@ -90,7 +90,7 @@ struct TieredReads {
 
     /// A stream's current version: its newest recent event, else its newest settled one.
     func streamVersion(_ streamID: Int64, marks: TierMarks) throws(SluiceError) -> Int64 {
-        for table in marks.recent.reversed() {
+        for table in marks.occupied.reversed() {
             if let recent = try connection.scalarInteger(table.buckets.newestVersion, [.integer(streamID)]) {
                 return recent
             }
