@@ -20,7 +20,7 @@ func jsonNumbersReadAsIntsWhileTheyFitAndAsDoublesOtherwise(text: String, expect
     #expect(try JSONReader.parse(text) == expected)
 }
 
-@Test(arguments: ["-", "1.", "1e", "1e+", "1.5.", "--1"])
+@Test(arguments: ["-", "1.", "1e", "1e+", "1.5.", "--1", "-.5", "01", "-01", "00", "1.e5", "1e5e3", "1e+-2"])
 func malformedJSONNumbersAreErrors(text: String) {
     #expect(throws: WorkflowError.self) { try JSONReader.parse("[\(text)]") }
 }

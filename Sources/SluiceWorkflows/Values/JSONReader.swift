@@ -202,31 +202,55 @@ public struct JSONReader: Sendable {
         return code
     }
 
+    /// Reads a number as RFC 8259 spells one: `-? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?`.
+    /// Anything else (`-.5`, `01`, `1.`, `1.e5`) is an error, not a guess.
     private mutating func readNumber() throws(WorkflowError) -> WorkflowValue {
         let start = position
-        var isDouble = false
-        if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
-        while position < bytes.count {
-            let byte = bytes[position]
-            if (0x30...0x39).contains(byte) {
-                position += 1
-            } else if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
-                || ((byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")) && isDouble)
-            {
-                isDouble = true
-                position += 1
-            } else {
-                break
-            }
+        skip(UInt8(ascii: "-"))
+        guard let first = peekDigit() else { throw failure("a number needs a digit after its sign") }
+        if first == 0 {
+            position += 1
+            if peekDigit() != nil { throw failure("a number cannot start with 0 followed by digits") }
+        } else {
+            skipDigits()
         }
-        guard position > start else { throw failure("unexpected character") }
+        var isDouble = false
+        if skip(UInt8(ascii: ".")) {
+            isDouble = true
+            guard skipDigits() else { throw failure("a number needs digits after its decimal point") }
+        }
+        if skip(UInt8(ascii: "e")) || skip(UInt8(ascii: "E")) {
+            isDouble = true
+            if !skip(UInt8(ascii: "+")) { skip(UInt8(ascii: "-")) }
+            guard skipDigits() else { throw failure("a number needs digits in its exponent") }
+        }
         if !isDouble, let int = Self.integer(bytes[start..<position]) { return .int(int) }
         // Only ASCII digits, signs, dots and exponents were taken, so the bytes are valid UTF-8.
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
-        guard let double = Double(text), (0x30...0x39).contains(bytes[position - 1]) else {
-            throw failure("bad number \(text)")
-        }
+        guard let double = Double(text) else { throw failure("bad number \(text)") }
         return .double(double)
+    }
+
+    /// The value of the digit at the read position, nil when there is none.
+    private func peekDigit() -> UInt8? {
+        guard position < bytes.count, (0x30...0x39).contains(bytes[position]) else { return nil }
+        return bytes[position] - 0x30
+    }
+
+    /// Skips a run of digits and returns whether there was at least one.
+    @discardableResult
+    private mutating func skipDigits() -> Bool {
+        let start = position
+        while peekDigit() != nil { position += 1 }
+        return position > start
+    }
+
+    /// Skips `byte` when it is next and returns whether it was.
+    @discardableResult
+    private mutating func skip(_ byte: UInt8) -> Bool {
+        guard position < bytes.count, bytes[position] == byte else { return false }
+        position += 1
+        return true
     }
 
     /// The integer an optional minus and ASCII digits spell, nil when it is empty or leaves Int64
