@@ -84,3 +84,36 @@ struct RecentPairTests {
             b: try connection.scalarInteger("SELECT count(*) FROM events_recent_b") ?? -1)
     }
 }
+
+@Suite("Two writers on one file agree on which recent table takes appends")
+struct RecentPairTwoWritersTests {
+    @Test("appends and settle steps from two logs on one file interleave without losing or repeating an event")
+    func twoWritersInterleave() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        let first = try await database.open(settling: .manual(round: 30, step: 4))
+        let second = try await database.open(settling: .manual(round: 30, step: 4))
+        var written = 0
+        for round in 0..<12 {
+            // One log settles part of a round (it may just have turned appends to the other table
+            // in memory) while the other appends, then they swap.
+            let (settler, appender) = round % 2 == 0 ? (first, second) : (second, first)
+            _ = try await settler.settleStep()
+            try await ReadsSnapshot.seed(appender, count: 13, offset: written)
+            written += 13
+            _ = try await settler.settleStep()
+            _ = try await appender.settleStep()
+            try await ReadsSnapshot.seed(settler, count: 7, offset: written)
+            written += 7
+        }
+        let expected = try await ReadsSnapshot.read(first)
+        #expect(expected.all.map(\.position) == Array(1...Int64(written)))
+        #expect(try await ReadsSnapshot.read(second) == expected)
+        #expect(try await first.verify().isIntact)
+        try await second.settle()
+        #expect(try await ReadsSnapshot.read(first) == expected)
+        #expect(try await first.verify().isIntact)
+        await first.close()
+        await second.close()
+    }
+}
