@@ -1,4 +1,4 @@
-public import SluiceCore
+import SluiceCore
 
 /// What `verify` found: the counts it checked and every problem, described for a person.
 public struct IntegrityReport: Sendable, Hashable {

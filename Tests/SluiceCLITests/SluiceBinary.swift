@@ -34,7 +34,7 @@ struct SluiceBinary {
             case .exited(let code): code
             case .signaled(let signal): 128 + signal
             }
-        return Outcome(status: status, stdout: result.standardOutput ?? "", stderr: result.standardError ?? "")
+        return Outcome(status: status, stdout: result.standardOutput, stderr: result.standardError)
     }
 
     /// The most either stream of a run may print; the CLI's outputs in tests are far smaller.

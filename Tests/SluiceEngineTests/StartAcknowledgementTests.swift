@@ -27,8 +27,8 @@ struct StartAcknowledgementTests {
             try await runner.start(
                 id, ExecutionStart(workflow: "flow", revision: 1, argument: nil), alongside: [Self.note()],
                 idempotencyKey: "ack/run-1"))
-        let started = try #require(try await log.readStream(id.stream, from: 1, limit: 1).first)
-        let acked = try #require(try await log.readStream(Self.noted, from: 1, limit: 1).first)
+        let started = try #require(await log.readStream(id.stream, from: 1, limit: 1).first)
+        let acked = try #require(await log.readStream(Self.noted, from: 1, limit: 1).first)
         #expect(acked.position == started.position + 1)
         #expect(acked.timestamp == started.timestamp)
     }
@@ -39,12 +39,12 @@ struct StartAcknowledgementTests {
         let runner = try await Self.runner(log)
         let id = try ExecutionID("run-1")
         try await runner.start(id, ExecutionStart(workflow: "flow", revision: 1, argument: nil))
-        let head = try await log.headPosition()
+        let head = await log.headPosition()
         #expect(
             !(try await runner.start(
                 id, ExecutionStart(workflow: "flow", revision: 1, argument: nil), alongside: [Self.note()],
                 idempotencyKey: "ack/run-1")))
-        #expect(try await log.headPosition() == head)
+        #expect(await log.headPosition() == head)
     }
 
     @Test("a start repeated under its key appends nothing and returns false")
@@ -55,7 +55,7 @@ struct StartAcknowledgementTests {
         let start = ExecutionStart(workflow: "flow", revision: 1, argument: nil)
         #expect(try await runner.start(id, start, alongside: [Self.note()], idempotencyKey: "ack/run-1"))
         #expect(!(try await runner.start(id, start, alongside: [Self.note()], idempotencyKey: "ack/run-1")))
-        #expect(try await log.streamVersion(Self.noted) == 1)
+        #expect(await log.streamVersion(Self.noted) == 1)
     }
 
     @Test("through the pipeline, an upload's execution.started and delivery.acked are one append")
@@ -74,7 +74,7 @@ struct StartAcknowledgementTests {
         #expect(events.map(\.type) == ["execution.started", FunctionDelivery.TypeName.acked])
         // The execution ran to its end before the append (its workflow has no outside effect),
         // so all of its events lie between the start and the acknowledgement.
-        let between = try await pipeline.log.readAll(
+        let between = await pipeline.log.readAll(
             from: events[0].position, limit: Int(events[1].position - events[0].position))
         #expect(between.allSatisfy { $0.stream == events[0].stream })
         #expect(between.last?.type == "execution.succeeded")

@@ -15,7 +15,7 @@ struct DatabaseWritebackTests {
     /// A writeback on a scratch file that counts its nudges instead of calling the kernel.
     private static func countingWriteback(_ nudges: Nudges) throws -> (DatabaseWriteback, TemporaryDatabase) {
         let database = try TemporaryDatabase()
-        FileManager.default.createFile(atPath: database.path, contents: Data([1, 2, 3]))
+        #expect(FileManager.default.createFile(atPath: database.path, contents: Data([1, 2, 3])))
         let writeback = try #require(
             DatabaseWriteback(path: database.path, interval: .milliseconds(2)) { _ in
                 nudges.count.withLock { $0 += 1 }

@@ -12,7 +12,7 @@ import Testing
     ("0", WorkflowValue.int(0)), ("-0", .int(0)), ("42", .int(42)), ("-17", .int(-17)),
     ("9223372036854775807", .int(.max)), ("-9223372036854775808", .int(.min)),
     ("9223372036854775808", .double(9_223_372_036_854_775_808)),
-    ("-9223372036854775809", .double(-9_223_372_036_854_775_809)),
+    ("-9223372036854775809", .double(-9_223_372_036_854_775_808)),  // the nearest double
     ("0.0625", .double(0.0625)), ("-1.5e3", .double(-1_500)), ("2E-2", .double(0.02)), ("1e+2", .double(100)),
 ])
 func jsonNumbersReadAsIntsWhileTheyFitAndAsDoublesOtherwise(text: String, expected: WorkflowValue) throws {

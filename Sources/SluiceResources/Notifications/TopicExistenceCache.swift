@@ -1,4 +1,4 @@
-public import SluiceCore
+import SluiceCore
 import SluiceLog
 import Synchronization
 
