@@ -82,7 +82,7 @@ extension LogWriter {
         order.reserveCapacity(Int(max(0, marks.appendingFrom - 1 - marks.settled)))
         while try select.step() { order.append(select.int64(0)) }
         state.marks = marks
-        return SettleRound(table: table, end: marks.appendingFrom - 1, order: order)
+        return SettleRound(table: table, first: marks.settled + 1, end: marks.appendingFrom - 1, order: order)
     }
 
     /// Empties a round's table once every event of it is copied, and returns the rows it held.

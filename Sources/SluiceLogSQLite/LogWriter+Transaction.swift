@@ -202,12 +202,19 @@ extension LogWriter {
     }
 
     /// Reloads the head when another process committed since our last transaction.
+    ///
+    /// A settle round under way survives the reload when its table is still the older one and
+    /// still holds exactly the round's positions (the other process only appended, to the other
+    /// table): its rows are immutable, so what it copied stands. Otherwise every commit by
+    /// another process would start the round over from its first slice.
     func reloadIfChangedElsewhere() throws(SluiceError) {
         let dataVersion = try connection.scalarInteger("PRAGMA data_version") ?? 0
         if dataVersion != state.dataVersion {
+            let round = state.round
             state.invalidate()
             try reloadState()
             state.dataVersion = dataVersion
+            if let round, round.holdsTheOlderTable(of: state.marks) { state.round = round }
         }
     }
 

@@ -10,6 +10,8 @@
 struct SettleRound: Sendable, Hashable {
     /// The recent table the round settles.
     let table: RecentTable
+    /// The first position the round settles: the table's oldest event.
+    let first: Int64
     /// The last position the round settles: the table's newest event.
     let end: Int64
     /// The round's positions in (stream, version) order, read once when the round starts: the
@@ -21,6 +23,12 @@ struct SettleRound: Sendable, Hashable {
 
     /// Whether every event of the round is copied, so the table can be emptied.
     var isCopied: Bool { copied >= order.count }
+
+    /// Whether `marks` still show the round's table as the older recent table, holding exactly
+    /// the positions `first` through `end`.
+    func holdsTheOlderTable(of marks: TierMarks) -> Bool {
+        marks.appending == table.other && marks.settled == first - 1 && marks.appendingFrom == end + 1
+    }
 
     /// The positions the next copy step takes: up to `count` after those already copied.
     func nextSlice(_ count: Int) -> ArraySlice<Int64> {

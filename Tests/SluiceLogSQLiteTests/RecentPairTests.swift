@@ -116,4 +116,33 @@ struct RecentPairTwoWritersTests {
         await first.close()
         await second.close()
     }
+
+    @Test("a round goes on through the other log's appends to the other table instead of starting over")
+    func roundSurvivesAppendsElsewhere() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        let settler = try await database.open(settling: .manual(round: 30, step: 4))
+        let appender = try await database.open(settling: .manual(round: 30, step: 4))
+        // 30 events fill the first table; the settler turns appends to the second with the 31st.
+        try await ReadsSnapshot.seed(settler, count: 31)
+        var steps = 0
+        // The other log appends (to the second table) between every two settle steps: a round
+        // that started over at each of its commits would never get past its first slice.
+        while try recentCount(database, .a) > 0, steps < 20 {
+            _ = try await settler.settleStep()
+            try await ReadsSnapshot.seed(appender, count: 1, offset: 31 + steps)
+            steps += 1
+        }
+        #expect(try recentCount(database, .a) == 0)
+        // Eight slices of four and the step that empties the table.
+        #expect(steps == 9)
+        #expect(try await settler.verify().isIntact)
+        await settler.close()
+        await appender.close()
+    }
+
+    private func recentCount(_ database: TemporaryDatabase, _ table: RecentTable) throws -> Int64 {
+        let connection = try SQLiteConnection(path: database.path, readOnly: true)
+        return try connection.scalarInteger("SELECT count(*) FROM \(table.name)") ?? -1
+    }
 }

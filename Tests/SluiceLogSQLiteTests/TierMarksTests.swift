@@ -42,4 +42,14 @@ struct TierMarksTests {
         marks.settled = 40
         #expect(marks.occupied == [.b])
     }
+
+    @Test("a round holds on only while the marks show its table older and holding exactly its positions")
+    func roundHoldsTheOlderTable() {
+        let round = SettleRound(table: .a, first: 1, end: 40, order: Array(1...40))
+        #expect(round.holdsTheOlderTable(of: TierMarks(aFirst: 1, bFirst: 41, head: 45)))
+        // Nothing appended to the second table yet: the first holds the head, so appends go there.
+        #expect(!round.holdsTheOlderTable(of: TierMarks(aFirst: 1, bFirst: nil, head: 40)))
+        // Another writer emptied the table.
+        #expect(!round.holdsTheOlderTable(of: TierMarks(aFirst: nil, bFirst: 41, head: 45)))
+    }
 }
