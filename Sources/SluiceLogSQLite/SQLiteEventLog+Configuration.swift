@@ -64,8 +64,11 @@ extension SQLiteEventLog {
             /// (once that is empty): under load, the most one round moves. Larger rounds give each
             /// stream more events per page written.
             public var roundEvents: Int = 16_384
-            /// Events one settle transaction copies or deletes: what an append may wait behind.
-            public var stepEvents: Int = 512
+            /// Events one settle transaction copies: what an append may wait behind. The
+            /// pipeline's events average about 1 KiB, and a step of 512 of them held appends for
+            /// up to 11 ms; at 128, a fixed 1,500 uploads/s had its upload-to-prediction p99 drop
+            /// from a median of 16.9 to 15.0 ms over 8 alternating pairs, at no cost in throughput.
+            public var stepEvents: Int = 128
             /// How long the writer must see no append before it settles what is left.
             public var idleDelay: Duration = .milliseconds(1)
 

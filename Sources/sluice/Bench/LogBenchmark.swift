@@ -22,7 +22,7 @@ struct LogBenchmark: AsyncParsableCommand {
     @Option(help: "WAL pages after which a background checkpoint starts.") var walAutocheckpointPages: Int = 8_192
     @Option(help: "Unsettled events at which the writer settles while appending (also the round size).")
     var settleThreshold: Int = SQLiteEventLog.Configuration.Settling().threshold
-    @Option(help: "Events one settle transaction copies or deletes.")
+    @Option(help: "Events one settle transaction copies.")
     var settleStep: Int = SQLiteEventLog.Configuration.Settling().stepEvents
     @Option(help: "The writer connection's page cache, in MiB.")
     var writerCacheMib: Int = SQLiteEventLog.Configuration(path: "").writerCacheKiB / 1_024
