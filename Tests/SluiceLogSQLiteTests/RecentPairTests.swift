@@ -78,10 +78,7 @@ struct RecentPairTests {
     }
 
     private func recentCounts(_ database: TemporaryDatabase) throws -> RecentCounts {
-        let connection = try SQLiteConnection(path: database.path, readOnly: true)
-        return RecentCounts(
-            a: try connection.scalarInteger("SELECT count(*) FROM events_recent_a") ?? -1,
-            b: try connection.scalarInteger("SELECT count(*) FROM events_recent_b") ?? -1)
+        RecentCounts(a: try recentCount(database, .a), b: try recentCount(database, .b))
     }
 }
 
@@ -140,9 +137,10 @@ struct RecentPairTwoWritersTests {
         await settler.close()
         await appender.close()
     }
+}
 
-    private func recentCount(_ database: TemporaryDatabase, _ table: RecentTable) throws -> Int64 {
-        let connection = try SQLiteConnection(path: database.path, readOnly: true)
-        return try connection.scalarInteger("SELECT count(*) FROM \(table.name)") ?? -1
-    }
+/// The events `table` of `database` holds, read on a connection of its own.
+private func recentCount(_ database: TemporaryDatabase, _ table: RecentTable) throws -> Int64 {
+    let connection = try SQLiteConnection(path: database.path, readOnly: true)
+    return try connection.scalarInteger("SELECT count(*) FROM \(table.name)") ?? -1
 }
