@@ -38,6 +38,10 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(
+            name: "CSQLitePageCache",
+            dependencies: ["CSQLite"]
+        ),
+        .target(
             name: "SluiceCore",
             swiftSettings: strictSettings
         ),
@@ -55,6 +59,7 @@ let package = Package(
                 "SluiceCore",
                 "SluiceLog",
                 "CSQLite",
+                "CSQLitePageCache",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -25,6 +25,7 @@ final class SQLiteConnection: @unchecked Sendable {
     /// Process-wide SQLite settings, applied once before the first connection opens.
     private static let processConfigured: Bool = {
         _ = sluice_sqlite3_disable_memory_statistics()
+        _ = PageCacheLayer.install()
         return true
     }()
 
