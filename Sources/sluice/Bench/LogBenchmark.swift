@@ -26,14 +26,18 @@ struct LogBenchmark: AsyncParsableCommand {
     var settleStep: Int = SQLiteEventLog.Configuration.Settling().stepEvents
     @Option(help: "The writer connection's page cache, in MiB.")
     var writerCacheMib: Int = SQLiteEventLog.Configuration(path: "").writerCacheKiB / 1_024
+    @Option(help: "Replays and correlation queries timed, for their medians.") var repeats: Int = 50
     @Option(help: "Commit durability.") var synchronous: SQLiteEventLog.Configuration.Synchronous = .full
     @Option(help: "Directory for the benchmark databases (default: a new temporary one).") var directory: String?
     @Flag(help: "Print one JSON object per figure.") var json = false
 
     func validate() throws {
-        guard events > 0, prefill >= 0, streams > 0, writers > 0, eventsPerAppend > 0, inFlightPerWriter > 0 else {
+        guard events > 0, prefill >= 0, streams > 0, writers > 0, eventsPerAppend > 0, inFlightPerWriter > 0,
+            repeats > 0
+        else {
             throw ValidationError(
-                "--events, --streams, --writers, --events-per-append and --in-flight-per-writer must be positive")
+                "--events, --streams, --writers, --events-per-append, --in-flight-per-writer and --repeats must be positive"
+            )
         }
         guard streams >= writers else { throw ValidationError("--streams must be at least --writers") }
     }
@@ -68,11 +72,11 @@ struct LogBenchmark: AsyncParsableCommand {
         try await log.settle()
         let settleSeconds = (ContinuousClock.now - settleStarted).seconds
         let appendSeconds = Double(after.events - before.events) / measured.eventsPerSecond
-        let replayMilliseconds = try await workload.medianMilliseconds(repeats: 50) {
+        let replayMilliseconds = try await workload.medianMilliseconds(repeats: repeats) {
             _ = try await log.readStream(StreamName(unchecked: "bench/1"), from: 1, limit: 1_000)
         }
         let correlation = measured.sampleCorrelation
-        let queryMilliseconds = try await workload.medianMilliseconds(repeats: 50) {
+        let queryMilliseconds = try await workload.medianMilliseconds(repeats: repeats) {
             _ = try await log.query(EventQuery(correlationID: correlation, limit: 1_000))
         }
         let head = try await log.headPosition()
