@@ -38,7 +38,7 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(
-            name: "CSQLitePageCache",
+            name: "CSQLiteLayers",
             dependencies: ["CSQLite"]
         ),
         .target(
@@ -59,7 +59,7 @@ let package = Package(
                 "SluiceCore",
                 "SluiceLog",
                 "CSQLite",
-                "CSQLitePageCache",
+                "CSQLiteLayers",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

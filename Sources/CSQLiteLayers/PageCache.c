@@ -15,7 +15,7 @@
 // while counting the pages parked there, and passes a truncation on whenever a page at or past
 // the limit may exist. Everything else goes straight to pcache1.
 
-#include "CSQLitePageCache.h"
+#include "CSQLiteLayers.h"
 
 #include <sqlite3.h>
 #include <stdatomic.h>

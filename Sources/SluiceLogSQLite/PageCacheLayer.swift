@@ -1,7 +1,7 @@
-import CSQLitePageCache
+import CSQLiteLayers
 
 /// The layer over SQLite's page cache that answers a commit's truncation itself when no page
-/// past the database's end can be cached (Sources/CSQLitePageCache/PageCache.c says why).
+/// past the database's end can be cached (Sources/CSQLiteLayers/PageCache.c says why).
 enum PageCacheLayer {
     /// Installs the layer; only before SQLite initializes, so once per process, before the first
     /// connection opens. Returns whether it is in place.

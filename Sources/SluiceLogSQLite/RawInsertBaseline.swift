@@ -12,7 +12,7 @@ public enum RawInsertBaseline {
         synchronous: SQLiteEventLog.Configuration.Synchronous,
         makeData: (Int) -> String
     ) throws(SluiceError) -> Double {
-        let connection = try SQLiteConnection(path: path, readOnly: false)
+        let connection = try SQLiteConnection(path: path, readOnly: false, plainWrites: true)
         try connection.execute("PRAGMA journal_mode = WAL")
         try connection.execute("PRAGMA synchronous = \(synchronous.rawValue.uppercased())")
         try connection.execute(

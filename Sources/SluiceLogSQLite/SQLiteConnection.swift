@@ -22,19 +22,22 @@ final class SQLiteConnection: @unchecked Sendable {
     /// The most interned ids kept before the cache starts over.
     static let internedIDLimit = 65_536
 
-    /// Process-wide SQLite settings, applied once before the first connection opens.
-    private static let processConfigured: Bool = {
+    /// Process-wide SQLite settings, applied once before the first connection opens (SQLite takes
+    /// them only before it initializes); the name of the VFS writing connections open through.
+    static let writingVFS: String? = {
         _ = sluice_sqlite3_disable_memory_statistics()
         _ = PageCacheLayer.install()
-        return true
+        // Registering a VFS initializes SQLite, so it comes after the settings above.
+        return WALWriteBuffer.register()
     }()
 
-    /// Opens (and for the writer, creates) the database file at `path`.
-    init(path: String, readOnly: Bool) throws(SluiceError) {
-        _ = Self.processConfigured
+    /// Opens (and for the writer, creates) the database file at `path`. A connection that writes
+    /// gathers its WAL writes, up to 30 frames a write (``WALWriteBuffer``) unless `plainWrites`.
+    init(path: String, readOnly: Bool, plainWrites: Bool = false) throws(SluiceError) {
         var handle: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
-        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        let vfs = Self.writingVFS.flatMap { readOnly || plainWrites ? nil : $0 }
+        let code = sqlite3_open_v2(path, &handle, flags, vfs)
         guard code == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close_v2(handle)
