@@ -133,6 +133,9 @@ final class SQLiteStatement {
         return body(UnsafeRawBufferPointer(start: raw, count: count))
     }
 
+    /// The column as a value, for reading a text or nullable column with one column lookup.
+    func columnValue(_ column: Int32) -> SQLiteColumnValue { SQLiteColumnValue(sqlite3_column_value(pointer, column)) }
+
     /// The column's bytes as an array.
     func blob(_ column: Int32) -> [UInt8] { withBlob(column) { Array($0) } }
 }

@@ -19,7 +19,8 @@ extension TieredReads {
             let select = try connection.statement(part.sql)
             defer { select.reset() }
             try select.bind(part.arguments + [.integer(Int64(query.limit - events.count))])
-            events += try rows.decodeAll(select)
+            // No reservation: a query's filters usually find far fewer events than its limit.
+            try rows.decodeAll(select, into: &events, expected: 0)
         }
         let cursor = events.count == query.limit ? events.last?.position : nil
         return EventPage(events: events, nextCursor: cursor)

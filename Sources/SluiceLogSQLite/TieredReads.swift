@@ -44,14 +44,15 @@ struct TieredReads {
         older.bind(max(1, version), at: 2)
         older.bind(marks.settled, at: 3)
         older.bind(Int64(limit), at: 4)
-        var events = try rows.decodeAll(older)
+        var events: [RecordedEvent] = []
+        try rows.decodeAll(older, into: &events, expected: limit)
         for table in marks.occupied where events.count < limit {
             let newer = try connection.statement(table.buckets.streamRead)
             defer { newer.reset() }
             newer.bind(streamID, at: 1)
             newer.bind(max(1, version), at: 2)
             newer.bind(Int64(limit - events.count), at: 3)
-            events += try rows.decodeAll(newer)
+            try rows.decodeAll(newer, into: &events, expected: limit - events.count)
         }
         return events
     }
@@ -74,7 +75,7 @@ struct TieredReads {
             older.bind(start, at: 1)
             older.bind(settled, at: 2)
             older.bind(Int64(limit), at: 3)
-            events = try rows.decodeAll(older)
+            try rows.decodeAll(older, into: &events, expected: limit)
         }
         for table in marks.occupied where events.count < limit {
             let newer = try connection.statement(
@@ -83,7 +84,7 @@ struct TieredReads {
             defer { newer.reset() }
             newer.bind(max(start, settled + 1), at: 1)
             newer.bind(Int64(limit - events.count), at: 2)
-            events += try rows.decodeAll(newer)
+            try rows.decodeAll(newer, into: &events, expected: limit - events.count)
         }
         return events
     }

@@ -41,7 +41,9 @@ struct CommitSignalTests {
         await signal.wait(after: 0, timeout: .milliseconds(80))
         let waited = ContinuousClock.now - started
         #expect(waited >= .milliseconds(70))
-        #expect(waited < .seconds(10))
+        // Only a wait that never ends fails here: the suite runs hundreds of tests at once on two
+        // cores, and the sleeper's wake-up has queued behind them for over 10 s.
+        #expect(waited < .seconds(60))
         #expect(signal.waiterCount == 0)
     }
 
