@@ -16,17 +16,22 @@ public struct ContentDigest: Sendable, Hashable, Comparable, Codable, CustomStri
     }
 
     /// Creates a digest from the 32 raw bytes of a SHA-256.
+    ///
+    /// The bytes are copied out once: iterating them here, unspecialized for the caller's type,
+    /// allocated on every element.
     public init(sha256 bytes: some Sequence<UInt8>) {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
+        let raw = Array(bytes)
+        precondition(raw.count == 32, "a SHA-256 has 32 bytes")
+        hex = String(unsafeUninitializedCapacity: 64) { out in
+            for (index, byte) in raw.enumerated() {
+                out[2 * index] = Self.hexDigits[Int(byte >> 4)]
+                out[2 * index + 1] = Self.hexDigits[Int(byte & 0xF)]
+            }
+            return 64
         }
-        precondition(out.count == 64, "a SHA-256 has 32 bytes")
-        hex = String(decoding: out, as: UTF8.self)
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
