@@ -1,6 +1,7 @@
 import SluiceCore
-import SluiceResources
 import Testing
+
+@testable import SluiceResources
 
 @Suite struct NamingTests {
     @Test(arguments: [
@@ -80,5 +81,15 @@ import Testing
         #expect(time.rfc3339Milliseconds == "2023-11-14T22:13:20.123Z")
         #expect(time.rfc3339Microseconds == "2023-11-14T22:13:20.123456Z")
         #expect(Timestamp(microseconds: 951_782_400_000_000).rfc3339Milliseconds == "2000-02-29T00:00:00.000Z")
+    }
+
+    @Test func rfc3339PrintsExactlyTheFractionDigitsAskedFor() {
+        let time = Timestamp(microseconds: 1_700_000_000_123_456)
+        #expect(RFC3339.format(time, fractionDigits: 0) == "2023-11-14T22:13:20Z")
+        #expect(RFC3339.format(time, fractionDigits: 1) == "2023-11-14T22:13:20.1Z")
+        #expect(RFC3339.format(time, fractionDigits: 9) == "2023-11-14T22:13:20.123456000Z")
+        #expect(RFC3339.format(Timestamp(microseconds: -1), fractionDigits: 6) == "1969-12-31T23:59:59.999999Z")
+        let yearTenThousand = Timestamp(microseconds: 253_402_300_800_000_000)
+        #expect(RFC3339.format(yearTenThousand, fractionDigits: 0) == "10000-01-01T00:00:00Z")
     }
 }
