@@ -40,6 +40,12 @@ public protocol EventLog: Sendable {
     /// Finds events for an audit query, oldest first, a page at a time.
     func query(_ query: EventQuery) async throws(SluiceError) -> EventPage
 
+    /// A live tail's poll for the next events of its types after its position: ``query(_:)`` by
+    /// default. A poll that finds less than a page moves the tail to the head, so the next one
+    /// reads only what was appended since, and a log may run it where that costs least (see
+    /// ``EventTail``).
+    func pollQuery(_ query: EventQuery) async throws(SluiceError) -> EventPage
+
     /// The current version of a stream: 0 when it has no events.
     func streamVersion(_ stream: StreamName) async throws(SluiceError) -> Int64
 
@@ -64,6 +70,10 @@ public protocol EventLog: Sendable {
 }
 
 extension EventLog {
+    public func pollQuery(_ query: EventQuery) async throws(SluiceError) -> EventPage {
+        try await self.query(query)
+    }
+
     /// Appends events without an idempotency key.
     public func append(
         _ events: [NewEvent],

@@ -72,7 +72,7 @@ public struct EventTail: AsyncSequence, Sendable {
         /// move past the head even when nothing matched, instead of waking for each event.
         private mutating func readMatching(_ types: [String]) async throws {
             let head = try await tail.log.headPosition()
-            let page = try await tail.log.query(
+            let page = try await tail.log.pollQuery(
                 EventQuery(types: types, predicates: tail.predicates, after: lastPosition, limit: tail.batchSize))
             buffer = page.events
             skipTo = 0
