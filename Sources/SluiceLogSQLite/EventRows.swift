@@ -70,16 +70,22 @@ final class EventRows {
         )
     }
 
-    /// Appends every event a statement returns to `events`, which is grown once up front for up
-    /// to `expected` more (bounded, since a limit is often far above what a read finds): growing
-    /// by doubling copied a 1,000-event replay's array ten times.
+    /// Appends every event a statement returns to `events`. Once a read passes a few rows,
+    /// `events` grows in one step for up to `expected` more (bounded, since a limit is often far
+    /// above what a read finds): growing by doubling copied a 1,000-event replay's array ten
+    /// times, while the engine's short reads of one or two events should not allocate a page.
     func decodeAll(_ statement: SQLiteStatement, into events: inout [RecordedEvent], expected: Int)
         throws(SluiceError)
     {
-        events.reserveCapacity(events.count + min(max(0, expected), Self.reservationLimit))
-        while try statement.step() { events.append(try decode(statement)) }
+        let reserveAt = events.count + Self.rowsBeforeReserving
+        let reservation = events.count + min(max(0, expected), Self.reservationLimit)
+        while try statement.step() {
+            if events.count == reserveAt { events.reserveCapacity(reservation) }
+            events.append(try decode(statement))
+        }
     }
 
+    private static let rowsBeforeReserving = 16
     private static let reservationLimit = 1_024
 
     func streamName(_ id: Int64) throws(SluiceError) -> StreamName {
