@@ -1,3 +1,4 @@
+import Foundation
 import SluiceCore
 import Testing
 
@@ -38,5 +39,34 @@ struct ObjectFinalizedJSONTests {
     func deletedGeneration() throws {
         let payload = try Self.payload(deleted: true)
         #expect(payload.json() == (try SortedJSONEncoder.encode(payload)))
+    }
+
+    @Test("its hand-written decoder reads back every payload above")
+    func decodesWhatItWrites() throws {
+        let payloads = [
+            try Self.payload(),
+            try Self.payload(
+                name: "dir/ünï \"q\"\\\t.json", metadata: ["b": "2", "é": "🙂", "c": "\u{02}"],
+                inline: [0, 255, 10], overwrote: 7),
+            try Self.payload(deleted: true),
+        ]
+        for payload in payloads {
+            #expect(ObjectFinalized.decodeStored(payload.json()) == payload)
+        }
+    }
+
+    @Test("its hand-written decoder gives up on a member it does not know, leaving it to the generic one")
+    func unknownMemberIsNotRead() throws {
+        let text = try Self.payload().json().dropLast() + ",\"future\":1}"
+        #expect(ObjectFinalized.decodeStored(String(text)) == nil)
+    }
+
+    @Test("its hand-written decoder gives up on a missing member or a wrong type")
+    func wrongShapeIsNotRead() throws {
+        let text = try Self.payload().json()
+        #expect(ObjectFinalized.decodeStored(text.replacingOccurrences(of: "\"size\":42,", with: "")) == nil)
+        #expect(
+            ObjectFinalized.decodeStored(text.replacingOccurrences(of: "\"size\":42", with: "\"size\":\"42\"")) == nil)
+        #expect(ObjectFinalized.decodeStored("[]") == nil)
     }
 }

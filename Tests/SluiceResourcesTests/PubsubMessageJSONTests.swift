@@ -20,4 +20,16 @@ struct PubsubMessageJSONTests {
     func sameBytes(_ message: PubsubMessage) throws {
         #expect(message.json() == (try SortedJSONEncoder.encode(message)))
     }
+
+    @Test("each message reads back through its hand-written decoder", arguments: messages)
+    func decodesWhatItWrites(_ message: PubsubMessage) {
+        #expect(PubsubMessage.decodeStored(message.json()) == message)
+    }
+
+    @Test("the hand-written decoder gives up on data that is not base64 or a member it does not know")
+    func wrongShapeIsNotRead() {
+        #expect(PubsubMessage.decodeStored(#"{"data":"***","publishTime":1}"#) == nil)
+        #expect(PubsubMessage.decodeStored(#"{"publishTime":1,"schema":"x"}"#) == nil)
+        #expect(PubsubMessage.decodeStored(#"{"data":"AQ=="}"#) == nil)
+    }
 }

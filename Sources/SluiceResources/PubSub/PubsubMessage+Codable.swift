@@ -71,4 +71,24 @@ extension PubsubMessage {
         out.append(UInt8(ascii: "}"))
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// Reads what ``json()`` writes, without the generic decoder; nil for any other shape (see
+    /// ``StoredJSONObject``).
+    static func decodeStored(_ text: String) -> PubsubMessage? {
+        do throws(StoredJSONObject.Mismatch) {
+            var stored = try StoredJSONObject(parsing: text)
+            let base64 = try stored.optionalString("data") ?? ""
+            guard let data = Base64.decode(base64) else { return nil }
+            let message = PubsubMessage(
+                messageID: try stored.optionalString("messageId") ?? "",
+                publishTime: Timestamp(microseconds: try stored.integer("publishTime")),
+                attributes: try stored.optionalStringMap("attributes") ?? [:],
+                data: data,
+                orderingKey: try stored.optionalString("orderingKey") ?? "")
+            try stored.finish()
+            return message
+        } catch {
+            return nil
+        }
+    }
 }

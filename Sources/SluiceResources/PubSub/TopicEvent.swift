@@ -56,7 +56,8 @@ public enum TopicEvent: Sendable, Hashable {
         case TypeName.created: self = .created(try EventCoding.decode(TopicCreated.self, from: event))
         case TypeName.deleted: self = .deleted(try EventCoding.decode(TopicDeleted.self, from: event))
         case TypeName.messagePublished:
-            var message = try EventCoding.decode(PubsubMessage.self, from: event)
+            var message = try EventCoding.decode(
+                PubsubMessage.self, from: event, decodeStored: PubsubMessage.decodeStored)
             // The id is the stream version the message got, so concurrent publishes need no lock.
             if message.messageID.isEmpty { message.messageID = String(event.version) }
             self = .messagePublished(message)

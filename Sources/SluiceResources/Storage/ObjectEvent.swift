@@ -47,7 +47,9 @@ public enum ObjectEvent: Sendable, Hashable {
     /// Decodes a recorded event of one of the object types.
     public init(_ event: RecordedEvent) throws(SluiceError) {
         switch event.type {
-        case TypeName.finalized: self = .finalized(try EventCoding.decode(ObjectFinalized.self, from: event))
+        case TypeName.finalized:
+            self = .finalized(
+                try EventCoding.decode(ObjectFinalized.self, from: event, decodeStored: ObjectFinalized.decodeStored))
         case TypeName.metadataUpdated:
             self = .metadataUpdated(try EventCoding.decode(ObjectMetadataUpdated.self, from: event))
         case TypeName.archived: self = .archived(try EventCoding.decode(ObjectRemoved.self, from: event))

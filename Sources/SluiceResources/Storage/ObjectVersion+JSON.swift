@@ -75,4 +75,55 @@ extension ObjectFinalized {
         out.append(UInt8(ascii: "}"))
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// Reads what ``json()`` writes, without the generic decoder; nil for any other shape (see
+    /// ``StoredJSONObject``).
+    static func decodeStored(_ text: String) -> ObjectFinalized? {
+        do throws(StoredJSONObject.Mismatch) {
+            var payload = try StoredJSONObject(parsing: text)
+            var object = try StoredJSONObject(member: try payload.value("object"))
+            let finalized = ObjectFinalized(
+                object: try ObjectVersion(stored: &object),
+                overwroteGeneration: try payload.optionalInteger("overwroteGeneration"))
+            try payload.finish()
+            return finalized
+        } catch {
+            return nil
+        }
+    }
+}
+
+extension ObjectVersion {
+    /// Reads the members ``appendJSON(to:)`` writes.
+    init(stored object: inout StoredJSONObject) throws(StoredJSONObject.Mismatch) {
+        let bucketText = try object.string("bucket")
+        let nameText = try object.string("name")
+        let digestText = try object.string("digest")
+        do throws(SluiceError) {
+            bucket = try BucketName(bucketText)
+            name = try ObjectName(nameText)
+            digest = try ContentDigest(hex: digestText)
+        } catch {
+            throw StoredJSONObject.Mismatch()
+        }
+        generation = try object.integer("generation")
+        metageneration = try object.integer("metageneration")
+        contentType = try object.string("contentType")
+        guard let metadata = try object.optionalStringMap("metadata") else { throw StoredJSONObject.Mismatch() }
+        self.metadata = metadata
+        size = try object.integer("size")
+        md5Hash = try object.string("md5Hash")
+        crc32c = try object.string("crc32c")
+        storageClass = try object.string("storageClass")
+        timeCreated = Timestamp(microseconds: try object.integer("timeCreated"))
+        updated = Timestamp(microseconds: try object.integer("updated"))
+        timeDeleted = try object.optionalInteger("timeDeleted").map(Timestamp.init(microseconds:))
+        if let base64 = try object.optionalString("inlineContent") {
+            guard let bytes = Base64.decode(base64) else { throw StoredJSONObject.Mismatch() }
+            inlineContent = InlineBytes(bytes)
+        } else {
+            inlineContent = nil
+        }
+        try object.finish()
+    }
 }

@@ -39,15 +39,37 @@ enum EventCoding {
     /// Decodes an event's payload; a text decoded before comes from ``DecodedPayloads``.
     static func decode<T: Decodable & Sendable>(_ type: T.Type, from event: RecordedEvent) throws(SluiceError) -> T {
         try DecodedPayloads.shared.payload(T.self, text: event.data) { () throws(SluiceError) -> T in
-            do {
-                return try JSONDecoder().decode(T.self, from: Data(event.data.utf8))
-            } catch {
-                throw SluiceError(
-                    .corruptStore,
-                    "event \(event.id) (\(event.type)) at position \(event.position) does not decode",
-                    cause: DecodingFailure(description: String(describing: error))
-                )
-            }
+            try decodeGenerically(T.self, from: event)
+        }
+    }
+
+    /// ``decode(_:from:)`` for a payload with a hand-written decoder (`decodeStored`), which reads
+    /// what its hand-written encoder writes; any text it gives up on goes to the generic decoder.
+    /// Debug builds (the test suite) check that both decoders agree at every call.
+    static func decode<T: Decodable & Sendable & Equatable>(
+        _ type: T.Type, from event: RecordedEvent, decodeStored: (String) -> T?
+    ) throws(SluiceError) -> T {
+        try DecodedPayloads.shared.payload(T.self, text: event.data) { () throws(SluiceError) -> T in
+            guard let decoded = decodeStored(event.data) else { return try decodeGenerically(T.self, from: event) }
+            assert(
+                (try? JSONDecoder().decode(T.self, from: Data(event.data.utf8))) == decoded,
+                "\(T.self)'s hand-written decoder reads \(event.data) differently"
+            )
+            return decoded
+        }
+    }
+
+    private static func decodeGenerically<T: Decodable>(_ type: T.Type, from event: RecordedEvent)
+        throws(SluiceError) -> T
+    {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(event.data.utf8))
+        } catch {
+            throw SluiceError(
+                .corruptStore,
+                "event \(event.id) (\(event.type)) at position \(event.position) does not decode",
+                cause: DecodingFailure(description: String(describing: error))
+            )
         }
     }
 
