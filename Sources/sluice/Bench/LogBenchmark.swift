@@ -26,6 +26,8 @@ struct LogBenchmark: AsyncParsableCommand {
     var settleStep: Int = SQLiteEventLog.Configuration.Settling().stepEvents
     @Option(help: "The writer connection's page cache, in MiB.")
     var writerCacheMib: Int = SQLiteEventLog.Configuration(path: "").writerCacheKiB / 1_024
+    @Option(help: "Appends in a batch from which the WAL's fsync runs on the syncer thread (synchronous=full).")
+    var offThreadSyncAppends: Int = SQLiteEventLog.Configuration(path: "").offThreadSyncAppends
     @Option(help: "Replays and correlation queries timed, for their medians.") var repeats: Int = 50
     @Option(help: "Commit durability.") var synchronous: SQLiteEventLog.Configuration.Synchronous = .full
     @Option(help: "Directory for the benchmark databases (default: a new temporary one).") var directory: String?
@@ -54,6 +56,7 @@ struct LogBenchmark: AsyncParsableCommand {
         configuration.settling.threshold = max(1, settleThreshold)
         configuration.settling.roundEvents = max(1, settleThreshold)
         configuration.settling.stepEvents = max(1, settleStep)
+        configuration.offThreadSyncAppends = max(1, offThreadSyncAppends)
         configuration.projections = ProjectionCatalog.all
         let log = try await SQLiteEventLog.open(configuration)
         let workload = LogWorkload(log: log, streams: streams, eventsPerAppend: eventsPerAppend)
@@ -119,9 +122,22 @@ struct LogBenchmark: AsyncParsableCommand {
                 BenchFigure(
                     name: "group_commit_mean_ms",
                     value: batches == 0 ? 0 : commitSeconds * 1_000 / Double(batches), unit: "ms"),
-                // The share of the measured phase the writer spent inside append transactions:
-                // near 1, the writer is the bottleneck; well below, the callers are.
+                // The shares of the measured phase the writer spent inside append transactions and
+                // settling between them: summing near 1, the writer is the bottleneck; well below,
+                // the callers are.
                 BenchFigure(name: "writer_commit_busy_ratio", value: commitSeconds / appendSeconds, unit: "ratio"),
+                BenchFigure(
+                    name: "writer_settle_ratio",
+                    value: Double(after.settleNanoseconds - before.settleNanoseconds) / 1e9 / appendSeconds,
+                    unit: "ratio"),
+                // The fsyncs the syncer thread ran for large batches, which their appends waited for.
+                BenchFigure(
+                    name: "syncer_fsync_mean_ms",
+                    value: after.syncs == before.syncs
+                        ? 0
+                        : Double(after.syncNanoseconds - before.syncNanoseconds) / 1e6
+                            / Double(after.syncs - before.syncs),
+                    unit: "ms"),
                 BenchFigure(name: "in_flight_per_writer", value: Double(inFlightPerWriter), unit: "appends"),
                 // What the appends (and the settling between them) wrote to the WAL per event: the
                 // write volume behind the throughput, and a figure the machine's speed does not move.
