@@ -80,3 +80,18 @@ func aValueIsJSONEncodableExactlyWhenItsJSONTextCanBeWritten(value: WorkflowValu
     #expect(try value.jsonString() == #"{"k\"\\":"tab\there\u0001, café 😀"}"#)
     #expect(try JSONReader.parse(try value.jsonString()) == value)
 }
+
+@Test func aRepeatedJSONKeyKeepsItsFirstPlaceAndItsLastValue() throws {
+    let value = try JSONReader.parse(#"{"a": 1, "b": 2, "a": 3}"#)
+    #expect(try value.jsonString() == #"{"a":3,"b":2}"#)
+}
+
+@Test func nestedListsAndMapsKeepEveryMemberInOrder() throws {
+    let text = #"{"outer": [[], {}, [1, [2, 3], {"k": [4]}], {"x": {"y": []}, "z": 5}], "last": [6, 7]}"#
+    let expected: WorkflowValue = [
+        "outer": [[], [:], [1, [2, 3], ["k": [4]]], ["x": ["y": []], "z": 5]],
+        "last": [6, 7],
+    ]
+    #expect(try JSONReader.parse(text) == expected)
+    #expect(try JSONReader.parse(text).jsonString() == text.replacingOccurrences(of: " ", with: ""))
+}
