@@ -23,6 +23,7 @@ struct BenchCommandTests {
         ])
         #expect(figures["completed_pipelines"] == 48)
         #expect(figures["completed_paced_pipelines"] == 16)
+        #expect((figures["saturated_cpu_per_pipeline_ms"] ?? 0) > 0)
         #expect((figures[benchmark.throughput] ?? 0) > 0)
         #expect((figures["latency_p99_ms"] ?? 0) >= (figures["latency_p50_ms"] ?? .infinity))
         if benchmark.command == "pipeline" { #expect((figures["wal_pages_per_pipeline"] ?? 0) > 0) }

@@ -25,6 +25,7 @@ struct UploadPhases {
         let total = perUploader * uploaders
         StandardOutput.errorLine("\(label): saturated phase: \(total) uploads from \(uploaders) uploaders")
         let started = ContinuousClock.now
+        let cpuStarted = ProcessCPUTime.now
         let acknowledged = try await withThrowingTaskGroup(of: LatencySample.self) { group in
             for uploader in 0..<uploaders {
                 group.addTask {
@@ -45,6 +46,7 @@ struct UploadPhases {
         }
         let saturated = await completions.waitForAll(total, timeout: .seconds(600))
         let rate = Double(saturated.count) / (ContinuousClock.now - started).seconds
+        let cpuMilliseconds = (ProcessCPUTime.now - cpuStarted).seconds * 1_000
         var figures = [
             BenchFigure(name: throughput.name, value: rate, unit: throughput.unit, baseline: throughput.target),
             BenchFigure(
@@ -56,6 +58,10 @@ struct UploadPhases {
             BenchFigure(
                 name: "saturated_upload_ack_p99_ms", value: acknowledged.percentileMilliseconds(99), unit: "ms"),
             BenchFigure(name: "completed_pipelines", value: Double(saturated.count), unit: "pipelines"),
+            // Every thread of the process, the uploaders (and for HTTP the client) included.
+            BenchFigure(
+                name: "saturated_cpu_per_pipeline_ms", value: cpuMilliseconds / Double(max(1, saturated.count)),
+                unit: "ms"),
         ]
         guard pacedUploads > 0, rate > 0 else { return figures }
         let pacedRate = self.pacedRate ?? rate / 2
