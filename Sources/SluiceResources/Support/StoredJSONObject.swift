@@ -23,7 +23,7 @@ struct StoredJSONObject {
         self.members = members
     }
 
-    /// Reads the object member `key`.
+    /// Reads a member value that must itself be an object (`object` in `object.finalized`).
     init(member value: WorkflowValue) throws(Mismatch) {
         guard case .map(let members) = value else { throw Mismatch() }
         self.members = members
