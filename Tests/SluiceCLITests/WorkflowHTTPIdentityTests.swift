@@ -99,6 +99,25 @@ struct WorkflowHTTPIdentityTests {
         #expect((error?["payload"] as? String)?.contains("ValueError") == true, "\(failed)")
     }
 
+    @Test("an endless timeout is capped instead of crashing, and a header that would split the request is a ValueError")
+    func outOfRangeCallArgumentsFailTheCallNotTheServer() async throws {
+        let binary = try SluiceBinary.locate()
+        let server = try await ServeProcess(
+            binary: binary, database: try ServeProcess.temporaryDatabase(), arguments: ["--stack", "none"])
+        defer { server.terminate(signal: SIGTERM) }
+        let endless =
+            "main:\n  steps:\n    - c:\n        call: http.get\n        args:\n          url: http://127.0.0.1:9/x\n          timeout: 1e300\n"
+        let refused = try await server.waitForState(
+            try await server.startWorkflow("endless", source: endless), "FAILED")
+        #expect(
+            ((refused["error"] as? [String: Any])?["payload"] as? String)?.contains("ConnectionFailedError") == true)
+        let split =
+            "main:\n  steps:\n    - c:\n        call: http.get\n        args:\n          url: http://127.0.0.1:9/x\n          headers:\n            X-A: \"a\\r\\nX-B: b\"\n"
+        let failed = try await server.waitForState(try await server.startWorkflow("split", source: split), "FAILED")
+        #expect(
+            ((failed["error"] as? [String: Any])?["payload"] as? String)?.contains("ValueError") == true, "\(failed)")
+    }
+
     @Test(
         "rotate-signing-key on the data directory reaches the running server's key set; with --server the server rotates"
     )

@@ -113,6 +113,13 @@ struct CallbackTests {
         #expect(try await fixture.runner.run(id).result == "timed out with TimeoutError")
     }
 
+    @Test("an await with a timeout past a year is a ValueError, not a crash")
+    func awaitWithAnEndlessTimeoutIsAValueError() async throws {
+        let fixture = Fixture()
+        let id = try await fixture.start(timeout: 1e300)
+        #expect(try await fixture.runner.run(id).result == "timed out with ValueError")
+    }
+
     @Test("an await performed again after a crash returns the request it took, and a second await takes the next")
     func awaitIsIdempotent() async throws {
         let fixture = Fixture()

@@ -169,6 +169,32 @@ struct PubSubAPITests {
         }
     }
 
+    @Test(
+        "a subscription with an out-of-range or malformed duration or count is INVALID_ARGUMENT, not a crash",
+        arguments: [
+            #""messageRetentionDuration": "1e300s""#,
+            #""messageRetentionDuration": "infs""#,
+            #""messageRetentionDuration": "ten minutes""#,
+            #""messageRetentionDuration": 600"#,
+            #""retryPolicy": {"minimumBackoff": "-1e300s"}"#,
+            #""retryPolicy": {"maximumBackoff": "nans"}"#,
+            #""ackDeadlineSeconds": 1e300"#,
+            #""ackDeadlineSeconds": "soon""#,
+            #""deadLetterPolicy": {"deadLetterTopic": "projects/p/topics/jobs", "maxDeliveryAttempts": 1e300}"#,
+        ])
+    func subscriptionsWithBadDurationsAreRefused(_ field: String) async throws {
+        try await withServer { client in
+            try await client.execute(uri: Self.project + "/topics/jobs", method: .put) { _ in }
+            try await client.execute(
+                uri: Self.project + "/subscriptions/odd", method: .put,
+                body: ByteBuffer(string: #"{"topic": "projects/p/topics/jobs", \#(field)}"#)
+            ) { #expect(StorageFixture.errorStatus($0.body) == "INVALID_ARGUMENT") }
+            try await client.execute(uri: Self.project + "/subscriptions/odd", method: .get) {
+                #expect($0.status == .notFound)
+            }
+        }
+    }
+
     @Test("modifyAckDeadline without ackDeadlineSeconds is a nack, as proto3 JSON leaves out a 0")
     func modifyAckDeadlineWithoutSecondsIsANack() async throws {
         try await withServer { client in

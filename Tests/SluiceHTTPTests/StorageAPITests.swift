@@ -142,6 +142,61 @@ struct StorageAPITests {
         }
     }
 
+    @Test(
+        "a resumable chunk whose body differs from its range, or a total the upload does not hold, is refused",
+        arguments: [
+            ("bytes 5-9/10", "abcdefgh"),  // more bytes than the range names
+            ("bytes 5-9/10", "abc"),  // fewer
+            ("bytes 5-9/7", "abcde"),  // a range past the total
+            ("bytes */3", ""),  // a total smaller than what was received
+            ("bytes 5-9/+10", "abcde"),  // not a number
+            ("bytes 9-5/10", "abcde"),  // backwards
+            ("bytes */*", "abcde"),  // bytes without a range
+        ])
+    func resumableChunksMustMatchTheirRange(_ contentRange: String, _ body: String) async throws {
+        let fixture = try StorageFixture()
+        try await fixture.storage.createBucket("uploads")
+        try await fixture.app().test(.router) { client in
+            let location = try await client.execute(
+                uri: "/upload/storage/v1/b/uploads/o?uploadType=resumable", method: .post,
+                headers: [.contentType: "application/json"], body: ByteBuffer(string: #"{"name": "x.bin"}"#)
+            ) { $0.headers[.location] ?? "" }
+            let path = String(location.dropFirst("http://localhost".count))
+            try await client.execute(
+                uri: path, method: .put, headers: [.contentRange: "bytes 0-4/*"], body: ByteBuffer(string: "01234")
+            ) { #expect($0.status.code == 308) }
+            try await client.execute(
+                uri: path, method: .put, headers: [.contentRange: contentRange], body: ByteBuffer(string: body)
+            ) { #expect(StorageFixture.errorStatus($0.body) == "INVALID_ARGUMENT") }
+            try await client.execute(uri: "/storage/v1/b/uploads/o/x.bin", method: .get) {
+                #expect($0.status == .notFound)
+            }
+            try await client.execute(
+                uri: path, method: .put, headers: [.contentRange: "bytes 5-9/10"], body: ByteBuffer(string: "56789")
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(StorageFixture.json(response.body)["size"] as? String == "10")
+            }
+        }
+    }
+
+    @Test("a resumable PUT without Content-Range is the whole object in one request")
+    func resumablePutWithoutARangeIsTheWholeObject() async throws {
+        let fixture = try StorageFixture()
+        try await fixture.storage.createBucket("uploads")
+        try await fixture.app().test(.router) { client in
+            let location = try await client.execute(
+                uri: "/upload/storage/v1/b/uploads/o?uploadType=resumable", method: .post,
+                headers: [.contentType: "application/json"], body: ByteBuffer(string: #"{"name": "one.bin"}"#)
+            ) { $0.headers[.location] ?? "" }
+            let path = String(location.dropFirst("http://localhost".count))
+            try await client.execute(uri: path, method: .put, body: ByteBuffer(string: "hello")) { response in
+                #expect(response.status == .ok)
+                #expect(StorageFixture.json(response.body)["size"] as? String == "5")
+            }
+        }
+    }
+
     @Test("listing rolls names up to prefixes with a delimiter and pages with an opaque token")
     func listingWithDelimiterAndPages() async throws {
         let fixture = try StorageFixture()

@@ -151,6 +151,40 @@ import Testing
         #expect(try Harness.run(source).get() == 8)
     }
 
+    @Test func aRangeWiderThanInt64StartsAtItsFirstValue() throws {
+        let source = """
+            - loop:
+                for:
+                  value: v
+                  range: [-9223372036854775807, 9223372036854775807]
+                  steps:
+                    - first:
+                        return: ${v}
+            """
+        #expect(try Harness.run(source).get() == .int(-9_223_372_036_854_775_807))
+    }
+
+    @Test func aRangeEndingAtInt64MaxRunsEveryValue() throws {
+        let source = """
+            - init:
+                assign:
+                  - n: 0
+                  - last: 0
+            - loop:
+                for:
+                  value: v
+                  range: [9223372036854775806, 9223372036854775807]
+                  steps:
+                    - count:
+                        assign:
+                          - n: ${n + 1}
+                          - last: ${v}
+            - r:
+                return: ${[n, last]}
+            """
+        #expect(try Harness.run(source).get() == [2, .int(9_223_372_036_854_775_807)])
+    }
+
     @Test func variablesCreatedInALoopBodyAreNotVisibleAfterTheLoop() throws {
         let source = """
             - loop:

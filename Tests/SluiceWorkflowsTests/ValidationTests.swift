@@ -32,6 +32,11 @@ import Testing
         #expect(error.message.contains("invalid expression"))
     }
 
+    @Test func anEmptyStepIsRejectedWithItsName() throws {
+        let error = try #require(Self.problem("- a: {}\n"))
+        #expect(error.message.contains("step 'a' is empty"))
+    }
+
     @Test func reservedWordsCannotNameSteps() throws {
         #expect(Self.problem("- end:\n    return: 1\n") != nil)
     }

@@ -31,7 +31,12 @@ public struct CallbackEffectPerformer: EffectPerformer {
                 return .failure(.typeError("callback must be the map events.create_callback_endpoint returned"))
             }
             let timeout = arguments["timeout"]?.numberValue ?? 43_200
-            guard timeout >= 0, timeout.isFinite else { return .failure(.valueError("timeout must be a number >= 0")) }
+            guard timeout >= 0, timeout <= SystemEffectPerformer.longestSleepSeconds else {
+                return .failure(
+                    .valueError(
+                        "timeout must be a number of seconds from 0 to \(Int(SystemEffectPerformer.longestSleepSeconds))"
+                    ))
+            }
             return await broker.await(url, context: context, timeoutSeconds: timeout, now: now)
         default:
             return await next.perform(request, context: context)

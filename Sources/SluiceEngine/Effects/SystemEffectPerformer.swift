@@ -5,6 +5,9 @@ public import SluiceWorkflows
 /// The clock, durable sleeps, UUIDs and log lines; everything else goes to `next` (HTTP and
 /// connectors, routed by the app).
 public struct SystemEffectPerformer: EffectPerformer {
+    /// The longest `sys.sleep` Workflows allows: one year.
+    static let longestSleepSeconds: Double = 31_536_000
+
     private let next: any EffectPerformer
     private let now: @Sendable () -> Int64
 
@@ -23,8 +26,10 @@ public struct SystemEffectPerformer: EffectPerformer {
         case "sys.now":
             return .success(.double(Double(now()) / 1_000_000))
         case "sys.sleep":
-            guard let seconds = arguments["seconds"]?.numberValue, seconds >= 0, seconds.isFinite else {
-                return .failure(.valueError("sys.sleep: seconds must be a non-negative number"))
+            guard let seconds = arguments["seconds"]?.numberValue, seconds >= 0, seconds <= Self.longestSleepSeconds
+            else {
+                return .failure(
+                    .valueError("sys.sleep: seconds must be a number from 0 to \(Int(Self.longestSleepSeconds))"))
             }
             return await sleep(until: context.requestedAt + Int64(seconds * 1_000_000))
         case "sys.sleep_until":
@@ -33,7 +38,10 @@ public struct SystemEffectPerformer: EffectPerformer {
             }
             do {
                 let target = try WorkflowTime.parse(text)
-                return await sleep(until: Int64(target * 1_000_000))
+                guard let microseconds = Int64(exactly: (target * 1_000_000).rounded(.down)) else {
+                    return .failure(.valueError("sys.sleep_until: \(text) is out of range"))
+                }
+                return await sleep(until: microseconds)
             } catch {
                 return .failure(error)
             }

@@ -66,9 +66,19 @@ enum PubSubJSON {
         return json
     }
 
-    static func seconds(_ value: Any?) -> Int64? {
-        guard let text = value as? String, text.hasSuffix("s") else { return nil }
-        return Double(text.dropLast()).map { Int64($0) }
+    /// The longest `google.protobuf.Duration`: 10,000 years of seconds.
+    static let longestDurationSeconds: Double = 315_576_000_000
+
+    /// A `google.protobuf.Duration` in its JSON form ("600s", "3.5s"), in whole seconds; nil when
+    /// absent. Anything else, or a duration past the type's range, is INVALID_ARGUMENT.
+    static func seconds(_ value: Any?, _ name: String) throws -> Int64? {
+        guard let value, !(value is NSNull) else { return nil }
+        guard let text = value as? String, text.hasSuffix("s"), let seconds = Double(text.dropLast()),
+            seconds.isFinite, abs(seconds) <= longestDurationSeconds
+        else {
+            throw GoogleErrorResponse.invalidArgument("\(name) must be a duration in seconds, such as \"600s\"")
+        }
+        return Int64(seconds)
     }
 
     static func subscriptionConfig(name: String, _ body: [String: Any]) throws -> SubscriptionConfig {
@@ -79,15 +89,16 @@ enum PubSubJSON {
             var retry: RetryPolicy?
             if let policy = body["retryPolicy"] as? [String: Any] {
                 retry = RetryPolicy(
-                    minimumBackoffSeconds: seconds(policy["minimumBackoff"]) ?? 10,
-                    maximumBackoffSeconds: seconds(policy["maximumBackoff"]) ?? 600)
+                    minimumBackoffSeconds: try seconds(policy["minimumBackoff"], "retryPolicy.minimumBackoff") ?? 10,
+                    maximumBackoffSeconds: try seconds(policy["maximumBackoff"], "retryPolicy.maximumBackoff") ?? 600)
             }
             var deadLetter: DeadLetterPolicy?
             if let policy = body["deadLetterPolicy"] as? [String: Any], let topic = policy["deadLetterTopic"] as? String
             {
                 deadLetter = DeadLetterPolicy(
                     deadLetterTopic: try TopicName(resource: topic),
-                    maxDeliveryAttempts: (policy["maxDeliveryAttempts"] as? NSNumber)?.intValue ?? 5)
+                    maxDeliveryAttempts: try integer(
+                        policy["maxDeliveryAttempts"], "deadLetterPolicy.maxDeliveryAttempts") ?? 5)
             }
             var push: PushConfig?
             if let config = body["pushConfig"] as? [String: Any], let endpoint = config["pushEndpoint"] as? String,
@@ -101,9 +112,10 @@ enum PubSubJSON {
             }
             return SubscriptionConfig(
                 name: try SubscriptionName(name), topic: try TopicName(resource: topic),
-                ackDeadlineSeconds: (body["ackDeadlineSeconds"] as? NSNumber)?.int64Value ?? 0, retryPolicy: retry,
+                ackDeadlineSeconds: Int64(try integer(body["ackDeadlineSeconds"], "ackDeadlineSeconds") ?? 0),
+                retryPolicy: retry,
                 deadLetterPolicy: deadLetter,
-                messageRetentionSeconds: seconds(body["messageRetentionDuration"])
+                messageRetentionSeconds: try seconds(body["messageRetentionDuration"], "messageRetentionDuration")
                     ?? SubscriptionConfig.defaultMessageRetentionSeconds,
                 filter: (body["filter"] as? String).flatMap { $0.isEmpty ? nil : $0 },
                 enableMessageOrdering: body["enableMessageOrdering"] as? Bool ?? false,

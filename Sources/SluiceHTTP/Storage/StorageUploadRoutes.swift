@@ -122,19 +122,36 @@ public struct StorageUploadRoutes: Sendable {
 
     /// One PUT of a session: `Content-Range: bytes A-B/TOTAL` (or `bytes */TOTAL` to ask how far it
     /// got). Answers 308 with `Range` until the last byte, then 200 with the object.
+    ///
+    /// As Cloud Storage does, a body whose length differs from its range, or an upload that ends up
+    /// with a size other than the total it declares, is INVALID_ARGUMENT, never a stored object of
+    /// the wrong size. A PUT without `Content-Range` is the whole object in one request.
     private func continueResumable(_ request: Request, principal: String) async throws -> Response {
         guard let id = request.uri.queryParameters.get("upload_id") else {
             throw GoogleErrorResponse.invalidArgument("a resumable upload PUT needs ?upload_id=")
         }
-        let range = try ContentRange(request.headers[.contentRange])
+        let header = request.headers[.contentRange]
         let bytes = try await collect(request)
+        let range = try header.map { try ContentRange($0) } ?? ContentRange(wholeObject: Int64(bytes.count))
         do {
             var received = try await sessions.session(id).received
-            if let start = range.start, !bytes.isEmpty {
-                received = try await sessions.append(id, at: start, bytes)
+            if let span = range.bytes {
+                guard span.upperBound - span.lowerBound == Int64(bytes.count) - 1 else {
+                    throw GoogleErrorResponse.invalidArgument(
+                        "the request carries \(bytes.count) bytes, but its Content-Range \(header ?? "") names "
+                            + "bytes \(span.lowerBound)-\(span.upperBound)")
+                }
+                received = try await sessions.append(id, at: span.lowerBound, bytes)
+            } else if !bytes.isEmpty {
+                throw GoogleErrorResponse.invalidArgument(
+                    "a request carrying bytes needs a Content-Range naming them, not \(header ?? "")")
             }
             guard let total = range.total, received >= total else {
                 return Self.incomplete(received)
+            }
+            guard received == total else {
+                throw GoogleErrorResponse.invalidArgument(
+                    "the upload holds \(received) bytes, not the \(total) its Content-Range declares")
             }
             let session = try await sessions.session(id)
             let expected = request.headers[StorageHTTP.header("x-goog-hash")].flatMap(Self.crc32c)
@@ -163,24 +180,45 @@ public struct StorageUploadRoutes: Sendable {
     }
 }
 
-/// `Content-Range: bytes A-B/TOTAL`, `bytes */TOTAL` or `bytes */*`.
+/// `Content-Range: bytes A-B/TOTAL`, `bytes A-B/*`, `bytes */TOTAL` or `bytes */*`.
 struct ContentRange {
-    var start: Int64?
+    /// The first and the last byte the request carries; nil for `*`, which asks how far it got.
+    var bytes: ClosedRange<Int64>?
+    /// The object's size, once the client knows it.
     var total: Int64?
 
-    init(_ header: String?) throws {
-        guard let header else { return }
+    init(_ header: String) throws {
+        let malformed = GoogleErrorResponse.invalidArgument("malformed Content-Range \(header)")
         guard header.hasPrefix("bytes ") else {
             throw GoogleErrorResponse.invalidArgument("Content-Range must start with 'bytes '")
         }
-        let parts = header.dropFirst("bytes ".count).split(separator: "/")
-        guard parts.count == 2 else { throw GoogleErrorResponse.invalidArgument("malformed Content-Range \(header)") }
-        total = parts[1] == "*" ? nil : Int64(parts[1])
-        if parts[0] != "*" {
-            guard let dash = parts[0].firstIndex(of: "-"), let first = Int64(parts[0][..<dash]) else {
-                throw GoogleErrorResponse.invalidArgument("malformed Content-Range \(header)")
-            }
-            start = first
+        let parts = header.dropFirst("bytes ".count).split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { throw malformed }
+        if parts[1] != "*" {
+            guard let total = Self.number(parts[1]) else { throw malformed }
+            self.total = total
         }
+        if parts[0] != "*" {
+            let ends = parts[0].split(separator: "-", omittingEmptySubsequences: false)
+            guard ends.count == 2, let first = Self.number(ends[0]), let last = Self.number(ends[1]), first <= last
+            else { throw malformed }
+            if let total, last >= total {
+                throw GoogleErrorResponse.invalidArgument(
+                    "Content-Range \(header) ends past the \(total) bytes it declares")
+            }
+            bytes = first...last
+        }
+    }
+
+    /// The range of a PUT without the header: all of the object, in this one request.
+    init(wholeObject size: Int64) {
+        bytes = size > 0 ? 0...(size - 1) : nil
+        total = size
+    }
+
+    /// Decimal digits only: no sign, no spaces.
+    private static func number(_ text: Substring) -> Int64? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        return Int64(text)
     }
 }

@@ -50,7 +50,14 @@ struct LoopState: Codable, Sendable {
     var indexName: String?
     var body: Int
 
-    var count: Int64 { isRange ? max(0, rangeEnd - rangeStart + 1) : Int64(items.count) }
+    /// Iterations in all. A range wider than `Int64` counts as `Int64.max`: the step limit ends
+    /// such a loop long before it would matter.
+    var count: Int64 {
+        guard isRange else { return Int64(items.count) }
+        guard rangeEnd >= rangeStart else { return 0 }
+        let (span, overflow) = rangeEnd.subtractingReportingOverflow(rangeStart)
+        return overflow || span == .max ? .max : span + 1
+    }
 }
 
 /// A `try` step in progress: which step, how many retries so far, and the error being handled.

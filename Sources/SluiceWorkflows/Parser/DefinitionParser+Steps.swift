@@ -110,7 +110,11 @@ extension DefinitionParser {
         let next = try body.value(forKey: "next").map { node throws(WorkflowValidationError) in
             try parseJump(node, path: path)
         }
-        let value = body.value(forKey: primary)!
+        guard let value = body.value(forKey: primary) else {
+            throw WorkflowValidationError(
+                "step '\(name)' is empty: it needs one of \(Self.primaryKeys.joined(separator: ", ")) or next",
+                path: path, line: body.line, column: body.column)
+        }
         let kind: StepKind
         switch primary {
         case "assign": kind = .assign(try parseAssign(value, path: path))

@@ -31,13 +31,22 @@ enum HTTPEffect {
             components.queryItems = items
         }
         guard let url = components.url else { return .failure(.valueError("invalid url \(urlText)")) }
+        guard Self.methods.contains(method) else {
+            return .failure(.valueError("method must be one of \(Self.methods.sorted().joined(separator: ", "))"))
+        }
         var request = URLRequest(url: url)
         request.httpMethod = method
-        request.timeoutInterval = arguments["timeout"]?.numberValue ?? 300
+        switch timeout(arguments["timeout"]) {
+        case .success(let seconds): request.timeoutInterval = seconds
+        case .failure(let error): return .failure(error)
+        }
         for (name, value) in extra { request.setValue(value, forHTTPHeaderField: name) }
         var contentType: String?
         if case .map(let headers)? = arguments["headers"] {
             for (key, value) in headers {
+                guard Self.isHeaderName(key), Self.isHeaderValue(text(of: value)) else {
+                    return .failure(.valueError("header \(key) is not a valid HTTP header name and value"))
+                }
                 request.setValue(text(of: value), forHTTPHeaderField: key)
                 if key.lowercased() == "content-type" { contentType = text(of: value) }
             }
@@ -121,5 +130,38 @@ enum HTTPEffect {
             return .string(String(decoding: data, as: UTF8.self))
         }
         return .bytes(Array(data))
+    }
+
+    /// The methods an `http.request` may name.
+    static let methods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+    /// The longest timeout Workflows allows an HTTP call, in seconds.
+    static let longestTimeoutSeconds: Double = 1_800
+
+    /// A call's `timeout` in seconds: 300 when absent, at most 1,800 (a longer wait ends in a
+    /// TimeoutError there too).
+    static func timeout(_ value: WorkflowValue?) -> Result<Double, WorkflowError> {
+        guard let value else { return .success(300) }
+        guard let seconds = value.numberValue else {
+            return .failure(.typeError("timeout must be a number of seconds, not \(value.typeName)"))
+        }
+        guard seconds > 0, seconds.isFinite else {
+            return .failure(.valueError("timeout must be a positive number of seconds"))
+        }
+        return .success(min(seconds, longestTimeoutSeconds))
+    }
+
+    /// An RFC 9110 token: what a header name may hold.
+    static func isHeaderName(_ name: String) -> Bool {
+        !name.isEmpty
+            && name.utf8.allSatisfy { byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                    || "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            }
+    }
+
+    /// A header value without the bytes that would end or split the header.
+    static func isHeaderValue(_ value: String) -> Bool {
+        !value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
     }
 }
