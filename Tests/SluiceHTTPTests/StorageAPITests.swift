@@ -279,6 +279,11 @@ struct StorageAPITests {
                 "INVALID_ARGUMENT"
             ),
             ("/upload/storage/v1/b/uploads/o?uploadType=resumable&name=a%2F..%2F..%2Fb", "INVALID_ARGUMENT"),
+            ("/upload/storage/v1/b/uploads/o?uploadType=media&name=%ff%fe", "INVALID_ARGUMENT"),
+            ("/upload/storage/v1/b/uploads/o?uploadType=media&name=%ed%a0%80", "INVALID_ARGUMENT"),
+            ("/upload/storage/v1/b/uploads/o?uploadType=media&name=%c0%ae%c0%ae/x", "INVALID_ARGUMENT"),
+            ("/upload/storage/v1/b/uploads/o?uploadType=media&name=a%zzb", "INVALID_ARGUMENT"),
+            ("/upload/storage/v1/b/uploads/o?uploadType=resumable&name=%ff", "INVALID_ARGUMENT"),
             ("/upload/storage/v1/b/nope/o?uploadType=media&name=x", "NOT_FOUND"),
             ("/upload/storage/v1/b/uploads/o?uploadType=weird&name=x", "INVALID_ARGUMENT"),
         ])

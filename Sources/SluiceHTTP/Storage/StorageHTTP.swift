@@ -47,6 +47,23 @@ enum StorageHTTP {
         return decoded
     }
 
+    /// A query parameter decoded strictly, as a path is: INVALID_ARGUMENT when its escapes do not
+    /// spell UTF-8. The router's own decoding turns such bytes into U+FFFD, and two different
+    /// object names (`%ff%fe` and `%fe%ff`) would then name the same object.
+    static func strictQueryParameter(_ request: Request, _ name: String) throws -> String? {
+        guard let query = request.uri.query else { return nil }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts[0] == name else { continue }
+            let raw = parts.count > 1 ? String(parts[1]) : ""
+            guard let decoded = PercentDecoding.decode(raw) else {
+                throw GoogleErrorResponse.invalidArgument("?\(name)= is not valid percent-encoded UTF-8")
+            }
+            return decoded
+        }
+        return nil
+    }
+
     static func bucket(_ context: some RequestContext) throws -> String {
         try context.parameters.decoded("bucket")
     }

@@ -53,7 +53,7 @@ public struct StorageUploadRoutes: Sendable {
     }
 
     private func media(_ request: Request, bucket: String, principal: String) async throws -> Response {
-        guard let name = request.uri.queryParameters.get("name") else {
+        guard let name = try StorageHTTP.strictQueryParameter(request, "name") else {
             throw GoogleErrorResponse.invalidArgument("a media upload needs the object name in ?name=")
         }
         let bytes = try await collect(request)
@@ -78,7 +78,7 @@ public struct StorageUploadRoutes: Sendable {
         do { metadata = try JSONDecoder().decode(ObjectMetadataBody.self, from: Data(body.parts[0].body)) } catch {
             throw GoogleErrorResponse.invalidArgument("the multipart metadata part is not object JSON")
         }
-        guard let name = metadata.name ?? request.uri.queryParameters.get("name") else {
+        guard let name = try metadata.name ?? StorageHTTP.strictQueryParameter(request, "name") else {
             throw GoogleErrorResponse.invalidArgument("the upload names no object")
         }
         let contentType =
@@ -102,7 +102,7 @@ public struct StorageUploadRoutes: Sendable {
                 throw GoogleErrorResponse.invalidArgument("the resumable upload's metadata is not object JSON")
             }
         }
-        guard let name = metadata.name ?? request.uri.queryParameters.get("name") else {
+        guard let name = try metadata.name ?? StorageHTTP.strictQueryParameter(request, "name") else {
             throw GoogleErrorResponse.invalidArgument("the upload names no object")
         }
         do {
