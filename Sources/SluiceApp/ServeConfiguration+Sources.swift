@@ -43,6 +43,12 @@ extension ServeConfiguration {
             config.maxBodyBytes = try integer(text, key: "max_body_bytes", in: 1...(1 << 40))
         },
         Key(
+            name: "idle_timeout_seconds",
+            help: "a connection that sends nothing this long (mid-request or between requests) is closed"
+        ) { config, text throws(SluiceError) in
+            config.idleTimeoutSeconds = try integer(text, key: "idle_timeout_seconds", in: 1...86_400)
+        },
+        Key(
             name: "inline_object_bytes",
             help: "objects up to this size live in their finalize event, not a file of their own (0 turns it off)"
         ) { config, text throws(SluiceError) in

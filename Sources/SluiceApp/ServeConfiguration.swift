@@ -17,6 +17,9 @@ public struct ServeConfiguration: Sendable, Hashable {
     public var maxExecutions = 256
     /// Larger request bodies get 413.
     public var maxBodyBytes = 32 << 20
+    /// Seconds a connection may send nothing, mid-request or between requests, before it is
+    /// closed, so stalled connections cannot hold every file descriptor.
+    public var idleTimeoutSeconds = 60
     /// Objects up to this size are kept inside their finalize event instead of a file.
     public var inlineObjectBytes = 8 * 1024
     /// Whether loopback requests need a bearer token too.

@@ -1,5 +1,6 @@
 public import Hummingbird
 import NIOCore
+import NIOHTTP1
 import SluiceCore
 
 /// A failure as Google APIs report it: the HTTP status and
@@ -46,6 +47,14 @@ public struct GoogleErrorResponse: HTTPResponseError {
         }
         if let response = error as? any HTTPResponseError {
             self.init(status: response.status)
+            return
+        }
+        // A body that breaks HTTP/1.1's framing (a chunk size that is not hex, or overflows)
+        // surfaces while a route reads the body: the client's fault, and not worth a retry.
+        if let parsing = error as? HTTPParserError {
+            self.init(
+                status: .badRequest, googleStatus: "INVALID_ARGUMENT",
+                message: "the request is not valid HTTP/1.1: \(parsing)")
             return
         }
         guard let error = error as? SluiceError else {

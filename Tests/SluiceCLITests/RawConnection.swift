@@ -5,8 +5,9 @@ import Foundation
 #endif
 
 /// A plain TCP connection to a loopback port, for sending a request in pieces, which URLSession
-/// cannot do.
-final class RawConnection {
+/// cannot do. `@unchecked Sendable`: a test uses it from one task at a time, handing it to a
+/// thread of its own for a blocking read.
+final class RawConnection: @unchecked Sendable {
     private let socketDescriptor: Int32
 
     /// Connects to 127.0.0.1:`port`; nil when the connection is refused.

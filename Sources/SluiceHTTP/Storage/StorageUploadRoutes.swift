@@ -45,10 +45,12 @@ public struct StorageUploadRoutes: Sendable {
     private func collect(_ request: Request) async throws -> [UInt8] {
         do {
             return Array(try await request.body.collect(upTo: maximumBodyBytes).readableBytesView)
-        } catch {
+        } catch is NIOTooManyBytesError {
             throw GoogleErrorResponse(
                 status: .contentTooLarge, googleStatus: "INVALID_ARGUMENT",
                 message: "the request body is over the \(maximumBodyBytes)-byte limit; use a resumable upload")
+        } catch {
+            throw GoogleErrorResponse(error)
         }
     }
 

@@ -2,7 +2,9 @@ import ArgumentParser
 import CoreMetrics
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import ServiceLifecycle
 import SluiceAdaptersLocal
 import SluiceApp
@@ -54,6 +56,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Larger request bodies get 413 (default 33554432).")
     var maxBodyBytes: Int?
 
+    @Option(help: "Seconds a connection may send nothing before it is closed (default 60).")
+    var idleTimeoutSeconds: Int?
+
     @Option(help: "Objects up to this many bytes live in their finalize event, not a file (default 8192; 0: off).")
     var inlineObjectBytes: Int?
 
@@ -103,6 +108,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags["synchronous"] = synchronous
         flags["max_executions"] = maxExecutions.map(String.init)
         flags["max_body_bytes"] = maxBodyBytes.map(String.init)
+        flags["idle_timeout_seconds"] = idleTimeoutSeconds.map(String.init)
         flags["inline_object_bytes"] = inlineObjectBytes.map(String.init)
         flags["log_level"] = logLevel
         flags["public_url"] = publicUrl
@@ -177,8 +183,10 @@ struct ServeRun {
         let host = configuration.host
         let port = configuration.port
         let auth = configuration.authRequired ? "bearer tokens required" : "no auth (loopback)"
+        let idleTimeout = TimeAmount.seconds(Int64(configuration.idleTimeoutSeconds))
         var app = Application(
             router: router,
+            server: .http1(configuration: HTTP1Channel.Configuration(idleTimeout: idleTimeout)),
             configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
             onServerRunning: {
                 [
