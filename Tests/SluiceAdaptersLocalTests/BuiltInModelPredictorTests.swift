@@ -127,4 +127,15 @@ import Testing
             try await predictor.predict(instances: [.object(["x": .number(1)])])
         }
     }
+
+    @Test func anInstanceThatOverflowsTheModelIsInvalidNotAnInternalFailure() async throws {
+        let predictor = try Self.model(#"{"format":"sluice.linear.v1","inputs":2,"weights":[1,1],"bias":0}"#)
+        do {
+            _ = try await predictor.predict(instances: [Self.numbers([1, 2]), Self.numbers([1e308, 1e308])])
+            Issue.record("predicted an infinite value")
+        } catch {
+            #expect(error.code == .invalidArgument)
+            #expect(error.message.contains("instance 1 is out of the model's range"), "\(error.message)")
+        }
+    }
 }

@@ -197,6 +197,39 @@ struct StorageAPITests {
         }
     }
 
+    @Test(
+        "a Range is served, refused with 416 when unsatisfiable, and ignored when it is not a range",
+        arguments: [
+            ("ten.bin", "bytes=-3", 206, "789"),
+            ("ten.bin", "bytes=2-4", 206, "234"),
+            ("ten.bin", "bytes=8-", 206, "89"),
+            ("ten.bin", "bytes=+1-2", 200, "0123456789"),
+            ("ten.bin", "bytes=1-x", 200, "0123456789"),
+            ("ten.bin", "bytes=10-", 416, ""),
+            ("empty.bin", "bytes=-5", 416, ""),
+            ("empty.bin", "bytes=0-", 416, ""),
+        ])
+    func rangesAreServedRefusedOrIgnored(_ object: String, _ range: String, _ status: Int, _ body: String)
+        async throws
+    {
+        let fixture = try StorageFixture()
+        try await fixture.storage.createBucket("uploads")
+        try await fixture.app().test(.router) { client in
+            for (name, bytes) in [("ten.bin", "0123456789"), ("empty.bin", "")] {
+                try await client.execute(
+                    uri: "/upload/storage/v1/b/uploads/o?uploadType=media&name=\(name)", method: .post,
+                    body: ByteBuffer(string: bytes)
+                ) { #expect($0.status == .ok) }
+            }
+            try await client.execute(
+                uri: "/download/storage/v1/b/uploads/o/\(object)?alt=media", method: .get, headers: [.range: range]
+            ) { response in
+                #expect(response.status.code == status)
+                if status != 416 { #expect(String(buffer: response.body) == body) }
+            }
+        }
+    }
+
     @Test("listing rolls names up to prefixes with a delimiter and pages with an opaque token")
     func listingWithDelimiterAndPages() async throws {
         let fixture = try StorageFixture()

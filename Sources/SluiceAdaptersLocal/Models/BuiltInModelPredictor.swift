@@ -87,7 +87,14 @@ public struct BuiltInModelPredictor: Predictor {
                     "instance \(index) has \(input.count) values; the model takes \(network.inputs)"
                 )
             }
-            predictions.append(prediction(network.evaluate(input, scratch: &scratch)))
+            let outputs = network.evaluate(input, scratch: &scratch)
+            // Values near Double's limits overflow the layers to infinity or NaN, which no JSON
+            // number can carry: the instance is out of the model's range, and the caller's to fix.
+            guard outputs.allSatisfy(\.isFinite) else {
+                throw SluiceError(
+                    .invalidArgument, "instance \(index) is out of the model's range: its outputs are not finite")
+            }
+            predictions.append(prediction(outputs))
         }
         return predictions
     }

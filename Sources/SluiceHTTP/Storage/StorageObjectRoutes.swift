@@ -103,22 +103,32 @@ public struct StorageObjectRoutes: Sendable {
         } catch { throw StorageHTTP.error(error) }
     }
 
-    /// `bytes=a-b`, `bytes=a-` or `bytes=-n`; `nil` without a header; 416 when unsatisfiable.
+    /// `bytes=a-b`, `bytes=a-` or `bytes=-n`; `nil` without a header or with one that is not a
+    /// single range of decimal digits (ignored, as RFC 9110 says); 416 when unsatisfiable, which a
+    /// suffix of an empty object always is.
     static func byteRange(_ header: String?, size: Int64) throws -> Range<Int64>? {
         guard let header, header.hasPrefix("bytes=") else { return nil }
         let spec = header.dropFirst("bytes=".count)
         let parts = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2, !spec.contains(",") else { return nil }
+        guard parts.count == 2, !spec.contains(","), parts[0].isEmpty || digits(parts[0]) != nil,
+            parts[1].isEmpty || digits(parts[1]) != nil, !(parts[0].isEmpty && parts[1].isEmpty)
+        else { return nil }
         let unsatisfiable = GoogleErrorResponse(
             status: .rangeNotSatisfiable, googleStatus: "OUT_OF_RANGE",
             message: "the requested range \(spec) is outside the object's \(size) bytes")
-        if parts[0].isEmpty {
-            guard let suffix = Int64(parts[1]), suffix > 0 else { throw unsatisfiable }
+        guard let first = digits(parts[0]) else {
+            guard let suffix = digits(parts[1]), suffix > 0, size > 0 else { throw unsatisfiable }
             return max(0, size - suffix)..<size
         }
-        guard let start = Int64(parts[0]), start < size else { throw unsatisfiable }
-        let end = parts[1].isEmpty ? size - 1 : min(size - 1, Int64(parts[1]) ?? -1)
-        guard end >= start else { throw unsatisfiable }
-        return start..<(end + 1)
+        guard first < size else { throw unsatisfiable }
+        let last = digits(parts[1]).map { min(size - 1, $0) } ?? size - 1
+        guard last >= first else { throw unsatisfiable }
+        return first..<(last + 1)
+    }
+
+    /// Decimal digits only, as a range's bounds must be: no sign, no spaces.
+    private static func digits(_ text: Substring) -> Int64? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        return Int64(text)
     }
 }
