@@ -185,6 +185,21 @@ struct WorkflowsAPITests {
         }
     }
 
+    @Test("an argument of null is absent, as proto3 JSON writes an unset field")
+    func aNullArgumentIsAbsent() async throws {
+        let fixture = APIFixture()
+        try await fixture.app().test(.router) { client in
+            try await APIFixture.deployDoubling(client)
+            try await client.execute(
+                uri: APIFixture.base + "/workflows/double/executions", method: .post,
+                body: ByteBuffer(string: #"{"argument": null}"#)
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(APIFixture.json(response.body)["argument"] as? String == "null", "as with no argument at all")
+            }
+        }
+    }
+
     @Test("an argument that is not a JSON string is refused with INVALID_ARGUMENT")
     func badArgumentIsRefused() async throws {
         let fixture = APIFixture()

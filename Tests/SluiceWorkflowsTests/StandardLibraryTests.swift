@@ -52,6 +52,7 @@ import Testing
         (#"base64.decode("@@")"#, "ValueError"), (#"sys.get_env("NOPE")"#, "KeyError"),
         (#"keys([1])"#, "TypeError"), (#"text.match_regex("a", "(")"#, "ValueError"),
         (#"time.parse("yesterday")"#, "ValueError"), ("len(1)", "TypeError"), (#"math.sqrt(-1)"#, "ValueError"),
+        (#"time.format(0, "+99:99")"#, "ValueError"),
     ]
 
     @Test("library functions raise documented errors", arguments: failures)

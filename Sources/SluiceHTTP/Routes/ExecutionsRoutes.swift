@@ -124,7 +124,8 @@ struct ExecutionsRoutes: Sendable {
         do { return try ExecutionID(text) } catch { throw GoogleErrorResponse(error) }
     }
 
-    /// `{"argument": "<JSON text>"}`, as the API takes it; absent means null.
+    /// `{"argument": "<JSON text>"}`, as the API takes it; absent, or null as proto3 JSON writes an
+    /// unset field, means null.
     private static func argument(_ request: Request, limit: Int) async throws -> WorkflowValue {
         let body = try await request.body.collect(upTo: limit)
         guard body.readableBytes > 0 else { return .null }
@@ -132,7 +133,7 @@ struct ExecutionsRoutes: Sendable {
         do { fields = try JSONReader.parse(String(buffer: body)) } catch {
             throw GoogleErrorResponse.invalidArgument("the request body is not JSON")
         }
-        guard let argument = fields["argument"] else { return .null }
+        guard let argument = fields["argument"], argument != .null else { return .null }
         guard let text = argument.stringValue else {
             throw GoogleErrorResponse.invalidArgument("argument must be a string holding JSON")
         }

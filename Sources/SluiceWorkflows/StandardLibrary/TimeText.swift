@@ -72,6 +72,8 @@ enum TimeText {
             let h = Int64(String(decoding: chars[1..<3], as: UTF8.self)),
             let m = Int64(String(decoding: chars[4..<6], as: UTF8.self))
         {
+            // RFC 3339 offsets run to ±23:59; "+99:99" is not a zone, whatever its digits say.
+            guard h <= 23, m <= 59 else { throw .valueError("time zone offset '\(zone)' is out of range") }
             return (chars[0] == 45 ? -1 : 1) * (h * 60 + m)
         }
         if let known = fixedZones[zone] { return known }
