@@ -152,6 +152,41 @@ struct StackAPITests {
         #expect(try await PubSubService(log: fixture.log).topicExists("events") == false)
     }
 
+    @Test("a stack that runs commands on the server needs an admin token; an editor is refused and told which")
+    func hostCommandsNeedAdmin() async throws {
+        let fixture = try Self.fixture(requireAuth: true)
+        let editor = try await fixture.secret(.editor)
+        let admin = try await fixture.secret(.admin)
+        let yaml = """
+            name: jobs
+            topics:
+              - name: events
+            functions:
+              - name: run-job
+                triggerTopic: events
+                command: [/bin/true]
+            models:
+              - name: worker
+                command: [python3, worker.py]
+            """
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: "/v1/sluice/stacks:apply", method: .post, headers: APIFixture.bearer(editor),
+                body: Self.body(yaml: yaml, files: [:])
+            ) { response in
+                #expect(response.status == .forbidden)
+                let message = APIFixture.error(response.body)["message"] as? String ?? ""
+                #expect(message.contains("function run-job, model worker"), "\(message)")
+            }
+            #expect(try await PubSubService(log: fixture.log).topicExists("events") == false)
+            try await client.execute(
+                uri: "/v1/sluice/stacks:apply", method: .post, headers: APIFixture.bearer(admin),
+                body: Self.body(yaml: yaml, files: [:])
+            ) { response in #expect(response.status == .ok) }
+        }
+        #expect(try await PubSubService(log: fixture.log).topicExists("events"))
+    }
+
     @Test("destroy deletes what the stack owns and reports it; the stack then owns nothing")
     func destroyDeletesWhatTheStackOwns() async throws {
         let fixture = try Self.fixture()

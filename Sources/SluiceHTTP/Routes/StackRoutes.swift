@@ -9,7 +9,9 @@ import SluiceStack
 ///
 /// - `POST /v1/sluice/stacks:plan` (viewer): the plan, its digest and the stack's outputs.
 /// - `POST /v1/sluice/stacks:apply` (editor): applies; with `planDigest` only the plan the caller
-///   confirmed (FAILED_PRECONDITION when it has changed since).
+///   confirmed (FAILED_PRECONDITION when it has changed since). A stack with resources that run
+///   commands on the server (command functions, worker-command models) needs admin: applying it
+///   is running code as the server's own account.
 /// - `GET /v1/sluice/stacks/NAME` (viewer): what the stack owns.
 /// - `POST /v1/sluice/stacks/NAME:destroy` (editor): deletes what it owns.
 ///
@@ -26,6 +28,12 @@ struct StackRoutes: Sendable {
         }
         routes(.editor).post("/v1/sluice/stacks:apply") { request, context in
             let (desired, digest) = try await Self.stack(request, context: context)
+            let commands = desired.hostCommandResources
+            if let token = context.token, token.role < .admin, !commands.isEmpty {
+                throw GoogleErrorResponse.permissionDenied(
+                    "token \(token.id) has role \(token.role.rawValue); a stack that runs commands on the server ("
+                        + commands.joined(separator: ", ") + ") needs admin")
+            }
             let acting = applier.acting(as: context.principal)
             let plan = try await operations.run {
                 try await WorkflowsRoutes.mapped { try await acting.apply(desired, expectedDigest: digest) }
