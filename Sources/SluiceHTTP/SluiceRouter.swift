@@ -86,6 +86,7 @@ public enum SluiceRouter {
             router.add(middleware: RequestMetricsMiddleware(factory: metrics.factory))
         }
         router.add(middleware: GoogleErrorMiddleware())
+        router.add(middleware: EmptySegmentMiddleware())
         router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
         router.add(middleware: AuthenticationMiddleware(tokens: services.tokens, required: configuration.requireAuth))
         let table = RouteTable(router)

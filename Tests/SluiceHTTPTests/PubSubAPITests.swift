@@ -195,6 +195,18 @@ struct PubSubAPITests {
         }
     }
 
+    @Test("a path with an empty segment names no resource, instead of the one after the gap")
+    func anEmptyPathSegmentIsNotFound() async throws {
+        try await withServer { client in
+            try await client.execute(uri: Self.project + "/topics//jobs", method: .put) {
+                #expect(StorageFixture.errorStatus($0.body) == "NOT_FOUND")
+            }
+            try await client.execute(uri: Self.project + "/topics/jobs", method: .get) {
+                #expect($0.status == .notFound)
+            }
+        }
+    }
+
     @Test("modifyAckDeadline without ackDeadlineSeconds is a nack, as proto3 JSON leaves out a 0")
     func modifyAckDeadlineWithoutSecondsIsANack() async throws {
         try await withServer { client in
