@@ -55,6 +55,9 @@ public protocol ModelInstaller: Sendable {
     func install(_ name: String, json: [UInt8]) async throws
     /// Removes a model.
     func remove(_ name: String) async throws
+    /// Whether the model document, once installed, runs a program on the server (a worker
+    /// command), as the runtime that loads it decides.
+    func runsCommand(_ json: [UInt8]) async -> Bool
 }
 
 extension StackPlan {

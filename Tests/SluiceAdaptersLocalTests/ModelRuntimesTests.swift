@@ -47,4 +47,21 @@ struct ModelRuntimesTests {
         }
         #expect(throws: SluiceError.self) { try Self.predictor("[1, 2]") }
     }
+
+    @Test(
+        "whether a document runs a command is decided as the runtime reads it, whatever another JSON reader makes of it",
+        arguments: [
+            #"{"format": "sluice.worker.v1", "command": ["/bin/true"]}"#,
+            #"{"format": "sluice.worker.v1", "command": ["/bin/true"], "big": 1e400}"#,
+            #"{"format": "sluice.worker.v1", "command": ["/bin/true"], "note": "\ud800"}"#,
+            #"{"format": "sluice.worker.v1", "command": ["/bin/true"], "format": "x"}"#,
+            #"{"format": "x", "command": ["/bin/true"], "format": "sluice.worker.v1"}"#,
+            #"{"format": "sluice.endpoint.v1", "url": "http://127.0.0.1:9/p"}"#,
+            #"{"format": "sluice.linear.v1", "inputs": 1, "weights": [1], "bias": 0}"#,
+            "not json",
+        ])
+    func runsCommandAgreesWithTheRuntime(_ json: String) {
+        let runs = (try? Self.predictor(json)) is CommandWorkerPredictor
+        #expect(ModelRuntimes.runsCommand(json: Array(json.utf8)) == runs, "\(json)")
+    }
 }

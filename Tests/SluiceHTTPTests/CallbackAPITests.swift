@@ -4,6 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import SluiceCore
 import SluiceEngine
+import SluiceHTTP
 import SluiceLog
 import SluiceWorkflows
 import Testing
@@ -26,7 +27,9 @@ struct CallbackAPITests {
                 return: ${request}
         """
 
-    @Test("a POST to the endpoint is recorded and is the await's result, with its body, method and query")
+    @Test(
+        "a POST to the endpoint is recorded and is the await's result, with its body, method, query and headers but not its credentials"
+    )
     func postedRequestIsAwaited() async throws {
         let fixture = APIFixture(servesCallbacks: true)
         let revision = try await fixture.catalog.deploy(name: "approval", source: Self.workflow)
@@ -44,9 +47,14 @@ struct CallbackAPITests {
             if url == nil { try await Task.sleep(for: .milliseconds(10)) }
         }
         let path = try #require(url)
+        let secret = try await fixture.secret(.invoker)
+        var fields = APIFixture.bearer(secret)
+        fields[.contentType] = "application/json"
+        fields[.init("X-Decided-By")!] = "alice"
+        let headers = fields
         try await fixture.app().test(.router) { client in
             try await client.execute(
-                uri: path + "?decision=yes", method: .post, headers: [.contentType: "application/json"],
+                uri: path + "?decision=yes", method: .post, headers: headers,
                 body: ByteBuffer(string: #"{"approved": true}"#)
             ) { response in #expect(response.status == .ok) }
         }
@@ -54,7 +62,11 @@ struct CallbackAPITests {
         #expect(result["http_request"]?["body"]?["approved"] == true)
         #expect(result["http_request"]?["method"] == "POST")
         #expect(result["http_request"]?["query"]?["decision"] == ["yes"])
+        #expect(result["http_request"]?["headers"]?["x-decided-by"] == "alice")
+        #expect(result["http_request"]?["headers"]?["authorization"] == nil, "the caller's token is not recorded")
         #expect(result["type"] == "HTTP")
+        let recorded = try await fixture.log.readAll(from: 1, limit: 10_000)
+        #expect(!recorded.contains { $0.data.contains(secret) }, "no event holds the caller's token")
     }
 
     @Test("a callback of an unknown execution is NOT_FOUND")

@@ -42,6 +42,13 @@ public enum ModelRuntimes {
         }
     }
 
+    /// Whether ``predictor(json:)`` would serve the document with a worker command: a program run
+    /// on the server. Decided by the very decoding `predictor(json:)` does, so a document that some
+    /// other JSON reader sees differently (a repeated key, an odd escape) is judged as it would run.
+    public static func runsCommand(json: [UInt8]) -> Bool {
+        (try? JSONDecoder().decode(Descriptor.self, from: Data(json)))?.format == workerFormat
+    }
+
     /// The keys that choose and configure a runtime; a built-in model's own keys are ignored here.
     private struct Descriptor: Decodable {
         var format: String

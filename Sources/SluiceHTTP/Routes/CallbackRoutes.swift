@@ -8,12 +8,15 @@ import SluiceWorkflows
 /// Callback endpoints for `events.await_callback`:
 /// `/v1/projects/P/locations/L/workflows/W/executions/E/callbacks/ID` with the method the
 /// workflow chose. The request (`http_request` with body, headers, method, query and url,
-/// `received_time`, `type: HTTP`, as Workflows hands it to the await) is recorded before the
-/// answer, 200 `{}`; an execution that does not exist is 404, one that has ended 400
+/// `received_time`, `type: HTTP`, as Workflows hands it to the await; credential headers left out)
+/// is recorded before the answer, 200 `{}`; an execution that does not exist is 404, one that has ended 400
 /// FAILED_PRECONDITION.
 struct CallbackRoutes: Sendable {
     let broker: CallbackBroker
     let runner: ExecutionRunner
+
+    /// Headers left out of the recorded request: they carry the caller's secrets.
+    static let credentialHeaders: Set<String> = ["authorization", "proxy-authorization", "cookie"]
 
     func add(to routes: RoleRoutes) {
         let path = RouterPath(
@@ -45,7 +48,11 @@ struct CallbackRoutes: Sendable {
             : (request.headers[.contentType]?.contains("json") == true
                 ? ((try? JSONReader.parse(text)) ?? .string(text)) : .string(text))
         var headers: [(String, WorkflowValue)] = []
-        for field in request.headers { headers.append((field.name.canonicalName, .string(field.value))) }
+        // The caller's credentials authorize this request only: recorded, they would sit in the
+        // log for every viewer to read, and in the workflow's variables.
+        for field in request.headers where !Self.credentialHeaders.contains(field.name.canonicalName) {
+            headers.append((field.name.canonicalName, .string(field.value)))
+        }
         var query: [(String, WorkflowValue)] = []
         for (key, value) in request.uri.queryParameters { query.append((String(key), .list([.string(String(value))]))) }
         let captured = WorkflowValue.object([

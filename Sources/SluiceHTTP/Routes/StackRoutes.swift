@@ -28,7 +28,7 @@ struct StackRoutes: Sendable {
         }
         routes(.editor).post("/v1/sluice/stacks:apply") { request, context in
             let (desired, digest) = try await Self.stack(request, context: context)
-            let commands = desired.hostCommandResources
+            let commands = await applier.hostCommandResources(desired)
             if let token = context.token, token.role < .admin, !commands.isEmpty {
                 throw GoogleErrorResponse.permissionDenied(
                     "token \(token.id) has role \(token.role.rawValue); a stack that runs commands on the server ("

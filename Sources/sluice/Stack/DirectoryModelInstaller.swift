@@ -20,6 +20,10 @@ struct DirectoryModelInstaller: ModelInstaller {
         await registry?.register(name, model)
     }
 
+    func runsCommand(_ json: [UInt8]) async -> Bool {
+        ModelRuntimes.runsCommand(json: json)
+    }
+
     func remove(_ name: String) async throws {
         let file = try path(name)
         if FileManager.default.fileExists(atPath: file) { try FileManager.default.removeItem(atPath: file) }
