@@ -41,14 +41,15 @@ package enum Timestamps {
             p.second ?? 0) + "." + digits + "Z"
     }
 
-    /// Parses RFC 3339 (`2026-11-24T10:00:00Z`, optional fraction and offset) or Unix seconds.
+    /// Parses RFC 3339 (`2026-11-24T10:00:00Z`, optional fraction and offset) or Unix seconds;
+    /// nil for anything else, or a time the log's microsecond clock cannot hold.
     package static func parse(_ text: String) -> Int64? {
-        if let seconds = Double(text) { return Int64(seconds * 1_000_000) }
+        if let seconds = Double(text) { return Int64(exactly: (seconds * 1_000_000).rounded(.down)) }
         let withFraction = ISO8601DateFormatter()
         withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let plain = ISO8601DateFormatter()
         plain.formatOptions = [.withInternetDateTime]
         guard let date = withFraction.date(from: text) ?? plain.date(from: text) else { return nil }
-        return Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        return Int64(exactly: (date.timeIntervalSince1970 * 1_000_000).rounded())
     }
 }

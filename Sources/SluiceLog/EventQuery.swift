@@ -7,6 +7,11 @@ public import SluiceCore
 public struct EventQuery: Sendable, Hashable {
     /// The largest page a query may ask for.
     public static let maximumLimit = 10_000
+    /// The most `where` predicates one query may hold: enough for any audit, and far inside the
+    /// expression depth SQLite accepts (a few thousand ANDed terms are refused there as too deep).
+    public static let maximumPredicates = 64
+    /// The most event types one query may name.
+    public static let maximumTypes = 256
 
     /// Only events of exactly this stream.
     public var stream: StreamName?
@@ -66,6 +71,15 @@ public struct EventQuery: Sendable, Hashable {
         }
         guard after >= 0, (before ?? 0) >= 0 else {
             throw SluiceError(.invalidArgument, "a query cursor must not be negative")
+        }
+        guard predicates.count <= Self.maximumPredicates else {
+            throw SluiceError(
+                .invalidArgument,
+                "a query may hold at most \(Self.maximumPredicates) where predicates, not \(predicates.count)")
+        }
+        guard types.count <= Self.maximumTypes else {
+            throw SluiceError(
+                .invalidArgument, "a query may name at most \(Self.maximumTypes) event types, not \(types.count)")
         }
         return self
     }

@@ -48,4 +48,19 @@ struct EventsAPITests {
             }
         }
     }
+
+    @Test(
+        "a time the log's clock cannot hold, or more predicates than a query may have, is INVALID_ARGUMENT, not a crash",
+        arguments: [
+            "since=1e300", "since=nan", "until=inf", "until=-1e19", "since=9223372036854775807",
+            (0...64).map { "where=data.x%20%3D%20\($0)" }.joined(separator: "&"),
+        ])
+    func outOfRangeFiltersAreRefused(_ query: String) async throws {
+        let fixture = APIFixture()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/v1/sluice/events?" + query, method: .get) { response in
+                APIFixture.expectInvalidArgument(response)
+            }
+        }
+    }
 }

@@ -52,6 +52,36 @@ struct SluiceOperationsAPITests {
         #expect(replayed?.metadata.principal == "api")
     }
 
+    @Test(
+        "a replay with a field of the wrong type or a revision that does not exist is refused and records nothing",
+        arguments: [
+            ("/v1/sluice/executions/run-1:replay", #"{"dryRun": "yes"}"#, "INVALID_ARGUMENT"),
+            ("/v1/sluice/executions/run-1:replay", #"{"reason": 5}"#, "INVALID_ARGUMENT"),
+            ("/v1/sluice/executions/run-1:replay", #"{"replayId": 7}"#, "INVALID_ARGUMENT"),
+            ("/v1/sluice/executions/run-1:replay", #"{"revision": 99999}"#, "NOT_FOUND"),
+            (
+                "/v1/sluice/executions:replay", #"{"where": ["data.error.code = 503"], "limit": 1e300}"#,
+                "INVALID_ARGUMENT"
+            ),
+            ("/v1/sluice/executions:replay", #"{"where": ["data.error.code = 503", 5]}"#, "INVALID_ARGUMENT"),
+            (
+                "/v1/sluice/executions:replay", #"{"where": ["data.error.code = 503"], "since": "nan"}"#,
+                "INVALID_ARGUMENT"
+            ),
+        ])
+    func badReplaysRecordNothing(_ path: String, _ body: String, _ status: String) async throws {
+        let fixture = APIFixture()
+        let failed = try await Self.failedExecution(fixture)
+        let before = await fixture.log.headPosition()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: path, method: .post, body: ByteBuffer(string: body)) { response in
+                #expect(APIFixture.error(response.body)["status"] as? String == status)
+            }
+        }
+        #expect(await fixture.log.headPosition() == before)
+        #expect(try await fixture.log.readStream(failed.stream, from: 1, limit: 100).last?.type == "execution.failed")
+    }
+
     @Test("a bulk replay takes the matching failures not yet replayed")
     func replayMany() async throws {
         let fixture = APIFixture()

@@ -82,9 +82,12 @@ extension ExecutionRunner {
         }
     }
 
+    /// The revision a replay runs: the one asked for, which must exist (NOT_FOUND otherwise, before
+    /// anything is recorded), or the latest.
     private func resolve(_ revision: Int64?, of workflow: String) async throws(SluiceError) -> Int64 {
-        if let revision { return revision }
-        return try await catalog.latestRevision(of: workflow)
+        guard let revision else { return try await catalog.latestRevision(of: workflow) }
+        _ = try await catalog.definition(of: workflow, revision: revision)
+        return revision
     }
 
     private static func divergenceReason(_ request: EffectRequest, history: ExecutionHistory, liveFromStep: String?)

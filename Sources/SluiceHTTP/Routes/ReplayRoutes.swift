@@ -29,9 +29,23 @@ struct ReplayRoutes: Sendable {
             case .int(let number)? where number > 0: revision = number
             default: throw GoogleErrorResponse.invalidArgument("revision must be a positive number or \"latest\"")
             }
-            fromStep = body["fromStep"]?.stringValue
-            dryRun = body["dryRun"] == .bool(true)
-            if let text = body["reason"]?.stringValue, !text.isEmpty { reason = text }
+            fromStep = try Self.text(body["fromStep"], "fromStep")
+            switch body["dryRun"] {
+            case nil: dryRun = false
+            case .bool(let value)?: dryRun = value
+            default: throw GoogleErrorResponse.invalidArgument("dryRun must be true or false")
+            }
+            if let text = try Self.text(body["reason"], "reason"), !text.isEmpty { reason = text }
+        }
+
+        /// A string field, or nil when absent; any other type is INVALID_ARGUMENT, never ignored
+        /// (a `dryRun: "yes"` read as absent would replay for real).
+        static func text(_ value: WorkflowValue?, _ name: String) throws -> String? {
+            guard let value, value != .null else { return nil }
+            guard let text = value.stringValue else {
+                throw GoogleErrorResponse.invalidArgument("\(name) must be a string")
+            }
+            return text
         }
     }
 
@@ -43,7 +57,9 @@ struct ReplayRoutes: Sendable {
             let settings = try Settings(body)
             do {
                 let original = try ExecutionID(String(target.dropLast(":replay".count)))
-                let chosen = try body["replayId"]?.stringValue.map { (id) throws(SluiceError) in try ExecutionID(id) }
+                let chosen = try Settings.text(body["replayId"], "replayId").map { (id) throws(SluiceError) in
+                    try ExecutionID(id)
+                }
                 return JSONObject.response(
                     try await replay(original, as: chosen, settings, principal: context.principal))
             } catch let error as GoogleErrorResponse { throw error } catch { throw GoogleErrorResponse(error) }
@@ -51,18 +67,23 @@ struct ReplayRoutes: Sendable {
         routes(.invoker).post("/v1/sluice/executions:replay") { request, context in
             let body = try await Self.body(request, limit: context.maxUploadSize)
             let settings = try Settings(body)
-            guard let texts = body["where"]?.listValue?.compactMap(\.stringValue), !texts.isEmpty else {
-                throw GoogleErrorResponse.invalidArgument("where must list at least one predicate")
+            guard let list = body["where"]?.listValue, !list.isEmpty, list.allSatisfy({ $0.stringValue != nil }) else {
+                throw GoogleErrorResponse.invalidArgument("where must list at least one predicate, each a string")
             }
+            let texts = list.compactMap(\.stringValue)
             do {
-                let since = try body["since"]?.stringValue.map { text throws(SluiceError) in
+                let since = try Settings.text(body["since"], "since").map { text throws(SluiceError) in
                     guard let micros = Timestamps.parse(text) else {
                         throw SluiceError(.invalidArgument, "since '\(text)' is not an RFC 3339 time or Unix seconds")
                     }
                     return micros
                 }
                 var limit = 1_000
-                if case .int(let given)? = body["limit"] { limit = Int(given) }
+                switch body["limit"] {
+                case nil: break
+                case .int(let given)? where (1...10_000).contains(given): limit = Int(given)
+                default: throw SluiceError(.invalidArgument, "limit must be an integer between 1 and 10000")
+                }
                 guard (1...10_000).contains(limit) else {
                     throw SluiceError(.invalidArgument, "limit must be between 1 and 10000")
                 }
