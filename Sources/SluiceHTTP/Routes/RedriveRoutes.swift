@@ -15,7 +15,7 @@ struct RedriveRoutes: Sendable {
             let target = try context.parameters.decoded("target")
             guard target.hasSuffix(":redrive") else { throw GoogleErrorResponse.notFound("no method \(target)") }
             let subscription = String(target.dropLast(":redrive".count))
-            let body = try await request.body.collect(upTo: 64 * 1024)
+            let body = try await request.body.collect(upTo: context.maxUploadSize)
             var reason = "redrive through the Sluice API"
             if body.readableBytes > 0 {
                 guard let fields = try? JSONReader.parse(String(buffer: body)) else {
