@@ -23,13 +23,17 @@ public struct PubSubService: Sendable {
         _ name: String, labels: [String: String] = [:], metadata: EventMetadata = .empty
     ) async throws(SluiceError) {
         let topic = try TopicName(name)
-        guard try await log.streamVersion(ResourceStreams.topic(topic)) == 0 else {
+        // A deleted topic's stream keeps its messages; the name is free again, as in Pub/Sub, and
+        // the new topic's creation follows them on the same stream.
+        let version = try await log.streamVersion(ResourceStreams.topic(topic))
+        guard try await log.topicCreation(topic) == nil else {
             throw SluiceError(.alreadyExists, "topic \(name) already exists")
         }
         let created = TopicEvent.created(TopicCreated(name: topic, labels: labels, time: clock()))
         do {
             _ = try await log.append(
-                [created.newEvent(metadata: metadata)], to: ResourceStreams.topic(topic), expectedVersion: .noStream)
+                [created.newEvent(metadata: metadata)], to: ResourceStreams.topic(topic),
+                expectedVersion: version == 0 ? .noStream : .exact(version))
         } catch  where error.code == .wrongExpectedVersion {
             throw SluiceError(.alreadyExists, "topic \(name) already exists")
         }
@@ -43,10 +47,15 @@ public struct PubSubService: Sendable {
     /// Deletes a topic. Its subscriptions stay, detached, as in Pub/Sub.
     public func deleteTopic(_ name: String, metadata: EventMetadata = .empty) async throws(SluiceError) {
         let topic = try TopicName(name)
-        guard try await topicExists(name) else { throw SluiceError(.notFound, "topic \(name) does not exist") }
+        guard let creation = try await log.topicCreation(topic) else {
+            throw SluiceError(.notFound, "topic \(name) does not exist")
+        }
+        // Keyed by the creation it ends, so a retried delete stores nothing and a topic created
+        // again can be deleted again.
         _ = try await log.append(
             [TopicEvent.deleted(TopicDeleted(time: clock())).newEvent(metadata: metadata)],
-            to: ResourceStreams.topic(topic), expectedVersion: .any, idempotencyKey: "topic-deleted/\(name)")
+            to: ResourceStreams.topic(topic), expectedVersion: .any,
+            idempotencyKey: "topic-deleted/\(name)/\(creation.position)")
     }
 
     /// Every existing topic's name, sorted.

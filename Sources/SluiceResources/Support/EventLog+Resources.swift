@@ -25,10 +25,19 @@ extension EventLog {
     /// Whether the topic was created and not deleted (a deleted topic's name is never reused),
     /// without reading its messages.
     public func topicExists(_ topic: TopicName) async throws(SluiceError) -> Bool {
+        try await topicCreation(topic) != nil
+    }
+
+    /// The event that created the topic as it exists now, or nil when it does not: a topic deleted
+    /// and created again is the newer one. Only its configuration events are read, newest first.
+    public func topicCreation(_ topic: TopicName) async throws(SluiceError) -> RecordedEvent? {
         let stream = ResourceStreams.topic(topic)
-        guard try await streamVersion(stream) > 0 else { return false }
-        let deleted = try await query(EventQuery(stream: stream, types: [TopicEvent.TypeName.deleted], limit: 1))
-        return deleted.events.isEmpty
+        guard try await streamVersion(stream) > 0 else { return nil }
+        let newest = try await query(
+            EventQuery(
+                stream: stream, types: [TopicEvent.TypeName.created, TopicEvent.TypeName.deleted], limit: 1,
+                newestFirst: true))
+        return newest.events.first.flatMap { $0.type == TopicEvent.TypeName.created ? $0 : nil }
     }
 
     /// Folds `object/BUCKET/NAME`.
