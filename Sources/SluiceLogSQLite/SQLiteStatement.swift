@@ -47,7 +47,7 @@ final class SQLiteStatement {
         case .null: code = sqlite3_bind_null(pointer, index)
         case .integer(let value): code = sqlite3_bind_int64(pointer, index, value)
         case .real(let value): code = sqlite3_bind_double(pointer, index, value)
-        case .text(let value): code = sqlite3_bind_text(pointer, index, value, -1, sqliteTransient)
+        case .text(let value): code = bindText(value, at: index)
         case .blob(let bytes):
             code = bytes.withUnsafeBytes { raw in
                 sqlite3_bind_blob(pointer, index, raw.baseAddress, Int32(raw.count), sqliteTransient)
@@ -66,12 +66,20 @@ final class SQLiteStatement {
 
     /// Binds text (or NULL) without wrapping it (the append hot path).
     func bind(_ value: String?, at index: Int32) {
-        guard var text = value else {
+        guard let value else {
             sqlite3_bind_null(pointer, index)
             return
         }
-        text.withUTF8 { bytes in
-            _ = sqlite3_bind_text(pointer, index, bytes.baseAddress, Int32(bytes.count), sqliteTransient)
+        _ = bindText(value, at: index)
+    }
+
+    /// Binds text by its byte count, never up to a NUL: a name holding one (`stack/x\0`) must not
+    /// be read as the name before it (`stack/x`).
+    private func bindText(_ value: String, at index: Int32) -> Int32 {
+        var text = value
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return sqlite3_bind_text(pointer, index, "", 0, sqliteTransient) }
+            return sqlite3_bind_text(pointer, index, base, Int32(bytes.count), sqliteTransient)
         }
     }
 

@@ -41,8 +41,25 @@ public struct StackApplier: Sendable {
 
     static func stream(_ name: String) -> StreamName { StreamName(unchecked: "stack/" + name) }
 
+    /// Refuses a stack name no stack file could have given: 1 to 63 letters, digits, `-`, `_` or
+    /// `.`, starting with a letter or digit.
+    public static func validate(name: String) throws(SluiceError) {
+        let bytes = Array(name.utf8)
+        func allowed(_ byte: UInt8) -> Bool {
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+        }
+        let punctuation: Set<UInt8> = [UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: ".")]
+        guard (1...63).contains(bytes.count), bytes.allSatisfy(allowed), !punctuation.contains(bytes[0]) else {
+            throw SluiceError(
+                .invalidArgument,
+                "a stack name is 1 to 63 letters, digits, '-', '_' or '.', starting with a letter or digit")
+        }
+    }
+
     /// The resources the last apply of stack `name` owned.
     public func owned(by name: String) async throws(SluiceError) -> [String] {
+        try Self.validate(name: name)
         let stream = Self.stream(name)
         let version = try await log.streamVersion(stream)
         guard version > 0, let last = try await log.readStream(stream, from: version, limit: 1).first else { return [] }

@@ -104,6 +104,7 @@ public struct StackFile: Sendable, Hashable, Decodable {
     /// Parses stack YAML. Unknown keys are errors naming the key, so a typo never silently
     /// drops a resource's setting.
     public init(yaml: String, path: String) throws(SluiceError) {
+        try StackFileSize.check(yaml, path: path)
         do {
             self = try YAMLDecoder().decode(StackFile.self, from: yaml)
         } catch {
@@ -115,6 +116,9 @@ public struct StackFile: Sendable, Hashable, Decodable {
         }
         try StackKeys.check(tree, path: path)
         guard !name.isEmpty else { throw SluiceError(.invalidArgument, "\(path): the stack needs a name") }
+        do { try StackApplier.validate(name: name) } catch {
+            throw SluiceError(.invalidArgument, "\(path): \(error.message)")
+        }
     }
 
     private static func describe(_ error: any Error) -> String {

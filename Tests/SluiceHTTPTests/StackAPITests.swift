@@ -187,6 +187,25 @@ struct StackAPITests {
         #expect(try await PubSubService(log: fixture.log).topicExists("events"))
     }
 
+    @Test(
+        "a stack name no stack file could have is INVALID_ARGUMENT and reaches no stack",
+        arguments: ["demo%00", "..%2Fx", "-demo", String(repeating: "d", count: 64)])
+    func oddStackNamesReachNoStack(_ name: String) async throws {
+        let fixture = try Self.fixture()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/v1/sluice/stacks:apply", method: .post, body: Self.body()) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(uri: "/v1/sluice/stacks/\(name)", method: .get) {
+                #expect(APIFixture.error($0.body)["status"] as? String == "INVALID_ARGUMENT")
+            }
+            try await client.execute(uri: "/v1/sluice/stacks/\(name):destroy", method: .post) {
+                #expect(APIFixture.error($0.body)["status"] as? String == "INVALID_ARGUMENT")
+            }
+        }
+        #expect(try await PubSubService(log: fixture.log).topicExists("events"))
+    }
+
     @Test("destroy deletes what the stack owns and reports it; the stack then owns nothing")
     func destroyDeletesWhatTheStackOwns() async throws {
         let fixture = try Self.fixture()
