@@ -185,6 +185,26 @@ import Testing
         #expect(try Harness.run(source).get() == [2, .int(9_223_372_036_854_775_807)])
     }
 
+    @Test func aValueWrappedInItselfInALoopStopsAtTheDepthLimit() throws {
+        let source = """
+            - init:
+                assign:
+                  - s: []
+                  - i: 0
+            - wrap:
+                assign:
+                  - s: ${[s]}
+                  - i: ${i + 1}
+            - again:
+                switch:
+                  - condition: ${i < 100000}
+                    next: wrap
+            - r:
+                return: ${i}
+            """
+        #expect(try Harness.failureTags(source) == ["ResourceLimitError"])
+    }
+
     @Test func variablesCreatedInALoopBodyAreNotVisibleAfterTheLoop() throws {
         let source = """
             - loop:

@@ -27,7 +27,10 @@ extension ExecutionCore {
                     arguments[argument.name] = try evaluate(argument.value, scope: &scope)
                 }
                 let value = try invoke(call.function, named: arguments, positional: nil, scope: &scope)
-                if let result = call.result { setVariable(result, value, env: scope.env) }
+                if let result = call.result {
+                    try checkStorable(value)
+                    setVariable(result, value, env: scope.env)
+                }
                 stepDone(t, jump: step.next)
             case .switchStep(let cases):
                 var scope = makeScope(t)

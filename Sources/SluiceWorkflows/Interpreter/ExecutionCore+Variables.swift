@@ -50,8 +50,17 @@ extension ExecutionCore {
         s.envs[env].variables[name] = value
     }
 
+    /// Refuses a value nested past what any value may be (``WorkflowValue/nestsTooDeep``) before
+    /// it is stored, as a ResourceLimitError the workflow can catch.
+    func checkStorable(_ value: WorkflowValue) throws(EvaluationSignal) {
+        guard value.nestsTooDeep else { return }
+        throw .failure(
+            .resourceLimit("a value nested \(JSONReader.maximumDepth) or more levels deep exceeds the limit"))
+    }
+
     func assign(_ assignment: Assignment, scope: inout EvaluationScope) throws(EvaluationSignal) {
         let value = try evaluate(assignment.value, scope: &scope)
+        try checkStorable(value)
         if assignment.path.isEmpty {
             if case .string(let text) = value, text.utf8.count > Limits.maximumStringBytes {
                 throw .failure(.resourceLimit("string of \(text.utf8.count) bytes exceeds the limit"))
@@ -72,6 +81,7 @@ extension ExecutionCore {
         let updated = try ExpressionEvaluator.wrap { () throws(WorkflowError) in
             try Self.setting(root, keys[...], to: value)
         }
+        try checkStorable(updated)
         setVariable(assignment.variable, updated, env: scope.env)
     }
 

@@ -37,6 +37,21 @@ extension WorkflowValue {
     /// representation.
     public var isJSONEncodable: Bool { Self.isEncodable(self, level: 0) }
 
+    /// Whether lists and maps nest past the depth a value can be encoded at. It looks no deeper
+    /// than that, so a value built by wrapping itself in a loop is caught at the limit, before it
+    /// is deep enough for its release (recursive, like every enum's) to overflow the stack.
+    var nestsTooDeep: Bool { Self.nests(self, level: 0) }
+
+    private static func nests(_ value: WorkflowValue, level: Int) -> Bool {
+        switch value {
+        case .list(let items):
+            return level + 1 >= JSONReader.maximumDepth || items.contains { nests($0, level: level + 1) }
+        case .map(let map):
+            return level + 1 >= JSONReader.maximumDepth || map.values.contains { nests($0, level: level + 1) }
+        default: return false
+        }
+    }
+
     private static func isEncodable(_ value: WorkflowValue, level: Int) -> Bool {
         guard level < JSONReader.maximumDepth else { return false }
         switch value {
