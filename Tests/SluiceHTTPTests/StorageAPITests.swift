@@ -142,6 +142,15 @@ struct StorageAPITests {
         }
     }
 
+    /// Starts a resumable upload of `object` into bucket `uploads`; returns the session's path.
+    static func startResumableUpload(_ client: some TestClientProtocol, object: String) async throws -> String {
+        let location = try await client.execute(
+            uri: "/upload/storage/v1/b/uploads/o?uploadType=resumable", method: .post,
+            headers: [.contentType: "application/json"], body: ByteBuffer(string: #"{"name": "\#(object)"}"#)
+        ) { $0.headers[.location] ?? "" }
+        return String(location.dropFirst("http://localhost".count))
+    }
+
     @Test(
         "a resumable chunk whose body differs from its range, or a total the upload does not hold, is refused",
         arguments: [
@@ -157,11 +166,7 @@ struct StorageAPITests {
         let fixture = try StorageFixture()
         try await fixture.storage.createBucket("uploads")
         try await fixture.app().test(.router) { client in
-            let location = try await client.execute(
-                uri: "/upload/storage/v1/b/uploads/o?uploadType=resumable", method: .post,
-                headers: [.contentType: "application/json"], body: ByteBuffer(string: #"{"name": "x.bin"}"#)
-            ) { $0.headers[.location] ?? "" }
-            let path = String(location.dropFirst("http://localhost".count))
+            let path = try await Self.startResumableUpload(client, object: "x.bin")
             try await client.execute(
                 uri: path, method: .put, headers: [.contentRange: "bytes 0-4/*"], body: ByteBuffer(string: "01234")
             ) { #expect($0.status.code == 308) }
@@ -185,11 +190,7 @@ struct StorageAPITests {
         let fixture = try StorageFixture()
         try await fixture.storage.createBucket("uploads")
         try await fixture.app().test(.router) { client in
-            let location = try await client.execute(
-                uri: "/upload/storage/v1/b/uploads/o?uploadType=resumable", method: .post,
-                headers: [.contentType: "application/json"], body: ByteBuffer(string: #"{"name": "one.bin"}"#)
-            ) { $0.headers[.location] ?? "" }
-            let path = String(location.dropFirst("http://localhost".count))
+            let path = try await Self.startResumableUpload(client, object: "one.bin")
             try await client.execute(uri: path, method: .put, body: ByteBuffer(string: "hello")) { response in
                 #expect(response.status == .ok)
                 #expect(StorageFixture.json(response.body)["size"] as? String == "5")
