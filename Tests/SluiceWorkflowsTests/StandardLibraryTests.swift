@@ -52,7 +52,8 @@ import Testing
         (#"base64.decode("@@")"#, "ValueError"), (#"sys.get_env("NOPE")"#, "KeyError"),
         (#"keys([1])"#, "TypeError"), (#"text.match_regex("a", "(")"#, "ValueError"),
         (#"time.parse("yesterday")"#, "ValueError"), ("len(1)", "TypeError"), (#"math.sqrt(-1)"#, "ValueError"),
-        (#"time.format(0, "+99:99")"#, "ValueError"),
+        (#"time.format(0, "+99:99")"#, "ValueError"), (#"time.parse("2026-02-30T00:00:00Z")"#, "ValueError"),
+        (#"time.parse("2026-01-01T00:00:00+25:00")"#, "ValueError"),
     ]
 
     @Test("library functions raise documented errors", arguments: failures)

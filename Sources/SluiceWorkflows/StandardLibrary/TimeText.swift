@@ -37,7 +37,9 @@ enum TimeText {
         else { throw .valueError("invalid RFC 3339 time '\(text)'") }
         let (year, month, day) = (try number(0..<4), try number(5..<7), try number(8..<10))
         let (hour, minute, second) = (try number(11..<13), try number(14..<16), try number(17..<19))
-        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else {
+        guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), hour < 24, minute < 60,
+            second < 61
+        else {
             throw .valueError("invalid RFC 3339 time '\(text)'")
         }
         var position = 19
@@ -58,11 +60,24 @@ enum TimeText {
             guard position + 6 == chars.count, chars[position] == 43 || chars[position] == 45,
                 chars[position + 3] == 58
             else { throw .valueError("invalid time zone in '\(text)'") }
-            offset = try number(position + 1..<position + 3) * 60 + number(position + 4..<position + 6)
+            let (offsetHours, offsetMinutes) = (
+                try number(position + 1..<position + 3), try number(position + 4..<position + 6)
+            )
+            guard offsetHours <= 23, offsetMinutes <= 59 else { throw .valueError("invalid time zone in '\(text)'") }
+            offset = offsetHours * 60 + offsetMinutes
             if chars[position] == 45 { offset = -offset }
         }
         let days = daysFromCivil(year: year, month: month, day: day)
         return Double(days * 86_400 + hour * 3600 + minute * 60 + second - offset * 60) + fraction
+    }
+
+    /// Days in a month of the proleptic Gregorian calendar.
+    private static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     private static func offset(of zone: String) throws(WorkflowError) -> Int64 {
