@@ -46,7 +46,7 @@ struct EventsQueryCommand: AsyncParsableCommand {
             try await RemoteCommands.events(client, query: pairs, json: json)
             return
         }
-        let log = try await database.open()
+        let log = try await database.openExisting()
         let page: EventPage
         do {
             page = try await log.query(query)

@@ -18,7 +18,7 @@ struct EventsTailCommand: AsyncParsableCommand {
     var count: Int?
 
     func run() async throws {
-        let log = try await database.open()
+        let log = try await database.openExisting()
         let start: Int64
         if let from {
             start = from - 1

@@ -33,7 +33,7 @@ struct TraceCommand: AsyncParsableCommand {
             try await RemoteCommands.trace(client, target: target, json: json)
             return
         }
-        let log = try await database.open()
+        let log = try await database.openExisting()
         try await log.closing {
             let id = try await resolve(log)
             let trace = try await JourneyTrace.load(log, correlationID: id)

@@ -1,4 +1,5 @@
 public import ArgumentParser
+import Foundation
 import SluiceLog
 public import SluiceLogSQLite
 
@@ -25,6 +26,15 @@ struct DatabaseOptions: ParsableArguments {
         try await Self.open(
             path: path, synchronous: synchronous, settleThreshold: settleThreshold,
             syncOffThreadFrom: syncOffThreadFrom)
+    }
+
+    /// Opens a log that must exist already: commands that only read refuse a path with no
+    /// database instead of creating one (and its directory) there.
+    func openExisting() async throws -> SQLiteEventLog {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("no event log at \(path); give --db the database a server or a command wrote")
+        }
+        return try await open()
     }
 
     /// Opens the log at `path` with the projections every command registers.

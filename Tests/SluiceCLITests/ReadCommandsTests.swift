@@ -1,0 +1,18 @@
+import Foundation
+import SluiceTesting
+import Testing
+
+@Suite("Commands that only read the log refuse a path with no database instead of creating one")
+struct ReadCommandsTests {
+    @Test(
+        "events query, events tail and trace on a missing database fail and leave nothing behind",
+        arguments: [["events", "query"], ["events", "tail", "--from", "1"], ["trace", "--correlation", "upload-x"]])
+    func readingAMissingDatabaseCreatesNothing(_ command: [String]) async throws {
+        let directory = ScratchSpace.url("sluice-missing-\(UUID())").appendingPathComponent("nested")
+        let path = directory.appendingPathComponent("sluice.db").path
+        let outcome = try await SluiceBinary.locate().run(command + ["--db", path])
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("no event log at"), "\(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path))
+    }
+}
