@@ -41,19 +41,16 @@ public struct StackApplier: Sendable {
 
     static func stream(_ name: String) -> StreamName { StreamName(unchecked: "stack/" + name) }
 
-    /// Refuses a stack name no stack file could have given: 1 to 63 letters, digits, `-`, `_` or
-    /// `.`, starting with a letter or digit.
+    /// Refuses a stack name that could not name one stack: empty, over 255 bytes, or holding a
+    /// control character or `/`. A NUL in a name sent to the API (`ml-pipeline%00`) had reached
+    /// the stack before it. Names are not held to a narrower pattern, so stacks applied under any
+    /// other name before stay reachable.
     public static func validate(name: String) throws(SluiceError) {
-        let bytes = Array(name.utf8)
-        func allowed(_ byte: UInt8) -> Bool {
-            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
-        }
-        let punctuation: Set<UInt8> = [UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: ".")]
-        guard (1...63).contains(bytes.count), bytes.allSatisfy(allowed), !punctuation.contains(bytes[0]) else {
+        guard (1...255).contains(name.utf8.count), name != ".", name != "..",
+            !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "/" })
+        else {
             throw SluiceError(
-                .invalidArgument,
-                "a stack name is 1 to 63 letters, digits, '-', '_' or '.', starting with a letter or digit")
+                .invalidArgument, "a stack name is 1 to 255 bytes without control characters or '/'")
         }
     }
 

@@ -189,7 +189,7 @@ struct StackAPITests {
 
     @Test(
         "a stack name no stack file could have is INVALID_ARGUMENT and reaches no stack",
-        arguments: ["demo%00", "..%2Fx", "-demo", String(repeating: "d", count: 64)])
+        arguments: ["demo%00", "..%2Fx", "demo%0Ax", "..", String(repeating: "d", count: 256)])
     func oddStackNamesReachNoStack(_ name: String) async throws {
         let fixture = try Self.fixture()
         try await fixture.app().test(.router) { client in
