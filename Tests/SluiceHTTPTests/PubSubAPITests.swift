@@ -264,6 +264,47 @@ struct PubSubAPITests {
         }
     }
 
+    @Test("a subscription stays detached when its topic is created again: only its backlog is pulled from it")
+    func subscriptionStaysDetachedFromARecreatedTopic() async throws {
+        try await withServer { client in
+            try await Self.publishOne(client, options: "")
+            try await client.execute(uri: Self.project + "/topics/jobs", method: .delete) { #expect($0.status == .ok) }
+            try await client.execute(uri: Self.project + "/topics/jobs", method: .put) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: Self.project + "/subscriptions/fresh", method: .put,
+                body: ByteBuffer(string: #"{"topic": "projects/p/topics/jobs"}"#)
+            ) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: Self.project + "/topics/jobs:publish", method: .post,
+                body: ByteBuffer(string: #"{"messages": [{"data": "bmV3"}]}"#)
+            ) { #expect($0.status == .ok) }
+            // The new subscription receiving the new message shows the engine has seen it.
+            let received = try await Self.pullData(client, subscription: "fresh", wait: true)
+            #expect(received == ["bmV3"])
+            #expect(try await Self.pullData(client, subscription: "watch", wait: false) == ["aGVsbG8="])
+            try await client.execute(uri: Self.project + "/subscriptions", method: .get) { response in
+                let all = StorageFixture.json(response.body)["subscriptions"] as? [[String: Any]]
+                #expect(all?.map { $0["topic"] as? String } == ["projects/p/topics/jobs", "_deleted-topic_"])
+            }
+        }
+    }
+
+    /// The data of the messages one pull returns; with `wait`, pulls until some arrive (bounded).
+    static func pullData(_ client: any TestClientProtocol, subscription: String, wait: Bool) async throws -> [String] {
+        for _ in 0..<(wait ? 200 : 1) {
+            let data = try await client.execute(
+                uri: project + "/subscriptions/\(subscription):pull", method: .post,
+                body: ByteBuffer(string: #"{"maxMessages": 10}"#)
+            ) { response in
+                let received = StorageFixture.json(response.body)["receivedMessages"] as? [[String: Any]] ?? []
+                return received.compactMap { ($0["message"] as? [String: Any])?["data"] as? String }
+            }
+            if !data.isEmpty { return data }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return []
+    }
+
     /// Pulls one message (waiting for it) and returns its ack id and delivery attempt.
     static func pullOne(_ client: any TestClientProtocol) async throws -> (ackID: String, attempt: Int)? {
         try await client.execute(

@@ -14,6 +14,10 @@ public import SluiceResources
 /// failed attempt). Other leases are not recorded: they expire and the message is redelivered
 /// (at-least-once). Dead-lettered messages are published to the dead-letter topic with the
 /// attributes Pub/Sub adds; a redrive (`delivery.pull_redriven`) gives them back.
+///
+/// Deleting a topic detaches its subscriptions, as in Pub/Sub: their backlog can still be pulled,
+/// but nothing published later reaches them, not even on a topic created again under the name,
+/// which is a new topic with none of the old one's subscriptions.
 public actor SubscriptionHub {
     /// The engine's record of acknowledged messages in `subscription/NAME`.
     public static let ackedType = PullDeliveryRecord.TypeName.acked
@@ -27,6 +31,11 @@ public actor SubscriptionHub {
     private let project: String
     private var machines: [String: DeliveryStateMachine] = [:]
     private var topics: [String: String] = [:]
+    /// Each existing topic's creation position: a subscription follows its topic only when it was
+    /// created after the topic it names was.
+    private var topicCreations: [String: Int64] = [:]
+    /// Subscriptions whose topic was deleted after they were created.
+    private var detached: Set<String> = []
     private var records: [String: PullDeliveryRecord] = [:]
     private var configs: [String: SubscriptionConfig] = [:]
     private var pushesInFlight: [String: Int] = [:]
@@ -59,7 +68,7 @@ public actor SubscriptionHub {
                     types: [
                         SubscriptionEvent.TypeName.created, SubscriptionEvent.TypeName.deleted,
                         SubscriptionEvent.TypeName.updated, TopicEvent.TypeName.messagePublished,
-                        PullDeliveryRecord.TypeName.redriven,
+                        TopicEvent.TypeName.created, TopicEvent.TypeName.deleted, PullDeliveryRecord.TypeName.redriven,
                     ]
                 ) { event in try await self.apply(event) }
             }
@@ -89,6 +98,11 @@ public actor SubscriptionHub {
                 machines[name] = DeliveryStateMachine(
                     configuration: try DeliveryStateMachine.Configuration(payload.config))
                 topics[name] = payload.config.topic.rawValue
+                if let topicCreated = topicCreations[payload.config.topic.rawValue], topicCreated < event.position {
+                    detached.remove(name)
+                } else {
+                    detached.insert(name)
+                }
                 configs[name] = payload.config
                 records[name] = try await PullDeliveryRecord.load(payload.config.name, from: log)
             case .updated(let payload):
@@ -99,15 +113,25 @@ public actor SubscriptionHub {
                 let name = String(event.stream.rawValue.dropFirst("subscription/".count))
                 machines[name] = nil
                 topics[name] = nil
+                detached.remove(name)
                 configs[name] = nil
             }
             return
         }
         let topic = String(event.stream.rawValue.dropFirst("topic/".count))
+        if event.type == TopicEvent.TypeName.created {
+            topicCreations[topic] = event.position
+            return
+        }
+        if event.type == TopicEvent.TypeName.deleted {
+            topicCreations[topic] = nil
+            for (name, subscribed) in topics where subscribed == topic { detached.insert(name) }
+            return
+        }
         // Most messages go to topics no pull or push subscription follows (a function's trigger
         // topic, say): those are passed by without decoding.
         guard topics.values.contains(topic), case .messagePublished(let message) = try TopicEvent(event) else { return }
-        for (name, subscribed) in topics where subscribed == topic {
+        for (name, subscribed) in topics where subscribed == topic && !detached.contains(name) {
             guard records[name]?.settled.contains(message.messageID) != true, var machine = machines[name] else {
                 continue
             }

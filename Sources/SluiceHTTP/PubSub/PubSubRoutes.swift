@@ -81,19 +81,19 @@ public struct PubSubRoutes: Sendable {
             }
             let paths = try SubscriptionPatch.paths(body["updateMask"] as? String ?? "")
             do {
-                let current = PubSubJSON.subscription(try await pubsub.subscription(name), project: project)
+                let (currentConfig, detached) = try await pubsub.subscriptionState(name)
+                let current = PubSubJSON.subscription(currentConfig, project: project)
                 let config = try PubSubJSON.subscriptionConfig(
                     name: name, SubscriptionPatch.merge(current, patch, paths: paths))
                 try await pubsub.updateSubscription(
                     config, fields: paths, metadata: EventMetadata(principal: context.principal))
-                return try PubSubJSON.response(PubSubJSON.subscription(config, project: project))
+                return try PubSubJSON.response(PubSubJSON.subscription(config, project: project, detached: detached))
             } catch let error as GoogleErrorResponse { throw error } catch { throw GoogleErrorResponse(error) }
         }
         routes(.viewer).get(RouterPath(subscription)) { _, context in
             let (project, name) = try Self.names(context, "subscription")
             do {
-                let config = try await pubsub.subscription(name)
-                let detached = try await !pubsub.topicExists(config.topic.rawValue)
+                let (config, detached) = try await pubsub.subscriptionState(name)
                 return try PubSubJSON.response(PubSubJSON.subscription(config, project: project, detached: detached))
             } catch { throw GoogleErrorResponse(error) }
         }
@@ -101,17 +101,18 @@ public struct PubSubRoutes: Sendable {
             let project = try context.parameters.decoded("project")
             do {
                 var all: [[String: Any]] = []
-                var liveTopics: [String: Bool] = [:]
+                var topicCreations: [String: Int64?] = [:]
                 for state in try await pubsub.listSubscriptions() {
                     let topic = state.config.topic.rawValue
-                    let live: Bool
-                    if let known = liveTopics[topic] {
-                        live = known
+                    let created: Int64?
+                    if let known = topicCreations[topic] {
+                        created = known
                     } else {
-                        live = try await pubsub.topicExists(topic)
-                        liveTopics[topic] = live
+                        created = try await pubsub.topicCreationPosition(state.config.topic)
+                        topicCreations[topic] = created
                     }
-                    all.append(PubSubJSON.subscription(state.config, project: project, detached: !live))
+                    let detached = created.map { $0 > state.createdAt } ?? true
+                    all.append(PubSubJSON.subscription(state.config, project: project, detached: detached))
                 }
                 return try PubSubJSON.response(["subscriptions": all])
             } catch { throw GoogleErrorResponse(error) }

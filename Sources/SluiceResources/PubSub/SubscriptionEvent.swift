@@ -99,11 +99,16 @@ public struct SubscriptionState: Sendable, Hashable {
     public var config: SubscriptionConfig?
     /// When it was created.
     public var created: Timestamp?
+    /// The log position of its creation, which decides whether its topic still feeds it: see
+    /// ``PubSubService/isDetached(topic:subscriptionCreatedAt:)``. Set by the loader, which sees
+    /// the recorded events.
+    public var createdPosition: Int64?
 
     /// The state before the subscription is created.
     public init() {
         config = nil
         created = nil
+        createdPosition = nil
     }
 
     /// Applies one event. Throws `corruptStore` when the event contradicts the state.
@@ -119,6 +124,7 @@ public struct SubscriptionState: Sendable, Hashable {
             guard config != nil else { throw SluiceError(.corruptStore, "a missing subscription is deleted") }
             config = nil
             created = nil
+            createdPosition = nil
         case .updated(let payload):
             guard config != nil else { throw SluiceError(.corruptStore, "a missing subscription is updated") }
             config = payload.config

@@ -44,6 +44,11 @@ public struct PubSubService: Sendable {
         try await log.topicExists(try TopicName(name))
     }
 
+    /// The log position of the topic's current creation; nil when it does not exist.
+    public func topicCreationPosition(_ topic: TopicName) async throws(SluiceError) -> Int64? {
+        try await log.topicCreation(topic)?.position
+    }
+
     /// Deletes a topic. Its subscriptions stay, detached, as in Pub/Sub.
     public func deleteTopic(_ name: String, metadata: EventMetadata = .empty) async throws(SluiceError) {
         let topic = try TopicName(name)
@@ -113,10 +118,27 @@ public struct PubSubService: Sendable {
 
     /// A subscription's configuration; NOT_FOUND when it does not exist.
     public func subscription(_ name: String) async throws(SluiceError) -> SubscriptionConfig {
-        guard let config = try await log.loadSubscription(try SubscriptionName(name)).state.config else {
+        try await subscriptionState(name).config
+    }
+
+    /// A subscription's configuration, and whether its topic was deleted since it was created
+    /// (see ``isDetached(topic:subscriptionCreatedAt:)``); NOT_FOUND when it does not exist.
+    public func subscriptionState(_ name: String) async throws(SluiceError) -> (
+        config: SubscriptionConfig, detached: Bool
+    ) {
+        let state = try await log.loadSubscription(try SubscriptionName(name)).state
+        guard let config = state.config, let createdAt = state.createdPosition else {
             throw SluiceError(.notFound, "subscription \(name) does not exist")
         }
-        return config
+        return (config, try await isDetached(topic: config.topic, subscriptionCreatedAt: createdAt))
+    }
+
+    /// Whether a subscription no longer follows its topic: the topic was deleted after the
+    /// subscription was created. A topic created again under the name is a new topic with none of
+    /// the old one's subscriptions, as in Pub/Sub, which shows their topic as `_deleted-topic_`.
+    public func isDetached(topic: TopicName, subscriptionCreatedAt: Int64) async throws(SluiceError) -> Bool {
+        guard let created = try await topicCreationPosition(topic) else { return true }
+        return created > subscriptionCreatedAt
     }
 
     /// Replaces a subscription's configuration (its delivery settings); `fields` names what the

@@ -67,7 +67,10 @@ extension EventLog {
         var after: Int64 = 0
         while true {
             let page = try await query(EventQuery(stream: stream, types: types, after: after, limit: 1_000))
-            for event in page.events where event.version <= version { try state.apply(SubscriptionEvent(event)) }
+            for event in page.events where event.version <= version {
+                try state.apply(SubscriptionEvent(event))
+                if event.type == SubscriptionEvent.TypeName.created { state.createdPosition = event.position }
+            }
             guard let cursor = page.nextCursor else { break }
             after = cursor
         }
