@@ -45,6 +45,24 @@ struct ReplayTests {
         #expect(await engine.performer.calls(to: "predict").count == 2)
     }
 
+    @Test("a replay or dry run from a step the revision does not have is refused, and starts nothing")
+    func replayFromUnknownStepIsRefused() async throws {
+        let engine = EngineFixture()
+        let failed = try await failedRun(engine)
+        let replay = try ExecutionID("run-1-replay")
+        do {
+            try await engine.runner().replay(failed, as: replay, liveFromStep: "predcit", principal: nil, reason: "")
+            Issue.record("the replay was accepted")
+        } catch {
+            #expect(error.code == .invalidArgument)
+            #expect(error.message == "revision 1 of workflow pipeline has no step named 'predcit'")
+        }
+        await #expect(throws: SluiceError.self) {
+            _ = try await engine.runner().dryRunReplay(failed, liveFromStep: "predcit")
+        }
+        #expect(try await engine.types(replay).isEmpty)
+    }
+
     @Test("a dry run reports the first effect the new revision asks for differently, and runs nothing")
     func dryRunReportsDivergence() async throws {
         let engine = EngineFixture()

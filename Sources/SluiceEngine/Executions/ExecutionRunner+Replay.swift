@@ -25,6 +25,9 @@ extension ExecutionRunner {
                 .failedPrecondition, "execution \(original) is still running; cancel it before replaying it")
         }
         let pinned = try await resolve(revision, of: start.workflow)
+        try Self.check(
+            liveFromStep, in: try await catalog.definition(of: start.workflow, revision: pinned), start.workflow, pinned
+        )
         var replayed = ExecutionStart(workflow: start.workflow, revision: pinned, argument: start.argument)
         replayed.replayOf = original.rawValue
         replayed.liveFromStep = liveFromStep
@@ -41,6 +44,16 @@ extension ExecutionRunner {
         _ = try await log.append([event], to: original.stream, expectedVersion: .any)
     }
 
+    /// Refuses a `liveFromStep` the revision has no step of, which would otherwise reuse every
+    /// recorded result and run nothing live.
+    private static func check(
+        _ liveFromStep: String?, in definition: WorkflowDefinition, _ workflow: String, _ revision: Int64
+    ) throws(SluiceError) {
+        guard let liveFromStep, !definition.hasStep(named: liveFromStep) else { return }
+        throw SluiceError(
+            .invalidArgument, "revision \(revision) of workflow \(workflow) has no step named '\(liveFromStep)'")
+    }
+
     /// Replays `original` against `revision` without running anything, and reports where the new
     /// revision stops matching the recorded history.
     public func dryRunReplay(_ original: ExecutionID, revision: Int64? = nil, liveFromStep: String? = nil)
@@ -51,6 +64,7 @@ extension ExecutionRunner {
         guard let start = history.start else { throw SluiceError(.notFound, "execution \(original) does not exist") }
         let pinned = try await resolve(revision, of: start.workflow)
         let definition = try await catalog.definition(of: start.workflow, revision: pinned)
+        try Self.check(liveFromStep, in: definition, start.workflow, pinned)
         var execution = WorkflowExecution(definition: definition, argument: start.argument)
         execution.recordsStepProgress = true
         var reuse = ReusedResults(source: original.rawValue, history: history, liveFromStep: liveFromStep)

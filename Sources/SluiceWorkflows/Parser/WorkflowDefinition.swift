@@ -18,6 +18,11 @@ public struct WorkflowDefinition: Sendable {
         self = try DefinitionParser.parse(source: source)
     }
 
+    /// Whether any routine has a step of this name, at any depth.
+    public func hasStep(named name: String) -> Bool {
+        blocks.contains { $0.positions[name] != nil }
+    }
+
     /// A routine: `main` or a subworkflow.
     public struct Routine: Sendable {
         /// The routine's name.
