@@ -63,6 +63,21 @@ struct ReplayTests {
         #expect(try await engine.types(replay).isEmpty)
     }
 
+    @Test("a replay of a replay is numbered on among the first original's replays, so its id does not grow")
+    func replayOfReplayNumbersOn() async throws {
+        let engine = EngineFixture()
+        let failed = try await failedRun(engine)
+        let first = try await ReplaySelection.nextReplayID(of: failed, runner: engine.runner())
+        #expect(first.rawValue == "run-1-replay-1")
+        try await engine.runner().replay(failed, as: first, principal: nil, reason: "")
+        let second = try await ReplaySelection.nextReplayID(of: first, runner: engine.runner())
+        #expect(second.rawValue == "run-1-replay-2")
+        let namedLikeAReplay = try ExecutionID("job-replay-7")
+        #expect(
+            try await ReplaySelection.nextReplayID(of: namedLikeAReplay, runner: engine.runner()).rawValue
+                == "job-replay-7-replay-1")
+    }
+
     @Test("a dry run reports the first effect the new revision asks for differently, and runs nothing")
     func dryRunReportsDivergence() async throws {
         let engine = EngineFixture()

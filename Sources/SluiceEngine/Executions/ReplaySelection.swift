@@ -31,12 +31,20 @@ public enum ReplaySelection {
         return selected
     }
 
-    /// `ORIGINAL-replay-N` for the first N not taken.
+    /// `ORIGINAL-replay-N` for the first N not taken. A replay of a replay is numbered on among
+    /// the first original's replays (`run-replay-1` replays as `run-replay-2`), so ids do not grow
+    /// a suffix per generation until the 63-character limit cuts them.
     public static func nextReplayID(of original: ExecutionID, runner: ExecutionRunner) async throws(SluiceError)
         -> ExecutionID
     {
+        var first = original
+        for _ in 0..<100 {
+            guard let parent = try await runner.history(of: first).start?.replayOf else { break }
+            first = try ExecutionID(parent)
+        }
+        let root = String(first.rawValue.prefix(50))
         for attempt in 1...1_000 {
-            let candidate = try ExecutionID(String(original.rawValue.prefix(50)) + "-replay-\(attempt)")
+            let candidate = try ExecutionID(root + "-replay-\(attempt)")
             if try await runner.history(of: candidate).start == nil { return candidate }
         }
         throw SluiceError(.alreadyExists, "execution \(original) has been replayed 1000 times; name the replay")
