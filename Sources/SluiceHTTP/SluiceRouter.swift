@@ -76,12 +76,13 @@ public enum SluiceRouter {
         }
     }
 
-    /// The router with every route and middleware, outermost first: metrics, Google errors,
-    /// body limit, authentication; roles are checked per route group.
+    /// The router with every route and middleware, outermost first: metrics, Google errors, empty
+    /// segments, body limit, authentication; roles are checked per route group.
     public static func make(_ services: Services, configuration: Configuration = Configuration()) -> Router<
         SluiceRequestContext
     > {
-        let router = Router(context: SluiceRequestContext.self)
+        // HEAD is answered by each path's GET handler, as HTTP asks; NIO leaves out the body.
+        let router = Router(context: SluiceRequestContext.self, options: .autoGenerateHeadEndpoints)
         if let metrics = services.metrics {
             router.add(middleware: RequestMetricsMiddleware(factory: metrics.factory))
         }
