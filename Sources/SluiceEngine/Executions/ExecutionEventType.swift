@@ -17,4 +17,8 @@ public enum ExecutionEventType {
     public static let failed = "execution.failed"
     /// Someone cancelled the execution, with a reason.
     public static let cancelled = "execution.cancelled"
+    /// A restarted engine is about to run the execution on from its history. Several in a row
+    /// with nothing between mean each run stopped the process before it got anywhere: see
+    /// ``ExecutionRunner/resumptionsWithoutProgressLimit``.
+    public static let resumed = "execution.resumed"
 }

@@ -32,6 +32,18 @@ public struct ExecutionHistory: Sendable {
     public private(set) var version: Int64 = 0
     /// The correlation id of the journey the execution belongs to.
     public private(set) var correlationID: String?
+    /// How many `execution.resumed` events end the stream: restarts after which the execution
+    /// recorded nothing else.
+    public private(set) var resumptionsWithoutProgress = 0
+
+    /// Whether the execution is only waiting (a sleep, a callback): every effect it asked for
+    /// and has no result of is one of those, so a restart leaves it with nothing to run yet.
+    public var isOnlyWaiting: Bool {
+        let pending = requested.values.filter { results[$0.id] == nil }
+        return !pending.isEmpty && pending.allSatisfy { Self.waitingFunctions.contains($0.function) }
+    }
+
+    private static let waitingFunctions: Set<String> = ["sys.sleep", "sys.sleep_until", "events.await_callback"]
 
     public init() {}
 
@@ -42,6 +54,7 @@ public struct ExecutionHistory: Sendable {
 
     public mutating func apply(_ event: RecordedEvent) throws(SluiceError) {
         version = event.version
+        resumptionsWithoutProgress = event.type == ExecutionEventType.resumed ? resumptionsWithoutProgress + 1 : 0
         let fields = try EventPayload.decode(event)
         switch event.type {
         case ExecutionEventType.started:

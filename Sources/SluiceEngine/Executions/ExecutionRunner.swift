@@ -14,11 +14,11 @@ public struct ExecutionRunner: Sendable {
     let catalog: WorkflowCatalog
     private let performer: any EffectPerformer
     private let environment: [String: String]
-    private let now: @Sendable () -> Int64
-    private let logger: Logger
-    private let metrics: ExecutionMetrics
+    let now: @Sendable () -> Int64
+    let logger: Logger
+    let metrics: ExecutionMetrics
     private let claims = ExecutionClaims()
-    private let ended = EndedExecutions()
+    let ended = EndedExecutions()
     /// Where `start` announces new executions to the scheduler.
     public let launches = ExecutionLaunches()
 
@@ -91,7 +91,11 @@ public struct ExecutionRunner: Sendable {
     /// Runs (or resumes) an execution until it ends, and returns how it ended. With
     /// `waitingForClaim`, an execution this process is advancing already is run once that stops
     /// (it may have ended by then, or handed the rest on); otherwise that is an error.
-    public func run(_ id: ExecutionID, waitingForClaim: Bool = false) async throws(SluiceError) -> ExecutionOutcome {
+    /// `afterRestart` marks the first run of an unfinished execution since the process started:
+    /// see ``resumeAfterRestart(_:history:)``.
+    public func run(_ id: ExecutionID, waitingForClaim: Bool = false, afterRestart: Bool = false)
+        async throws(SluiceError) -> ExecutionOutcome
+    {
         if waitingForClaim {
             await claims.claimWhenFree(id)
         } else if !claims.claim(id) {
@@ -104,11 +108,20 @@ public struct ExecutionRunner: Sendable {
         // A run whose planned write lost a race stored nothing since its last append; the run
         // after it starts again from the history and performs every effect.
         var planning = true
+        var resumptionChecked = !afterRestart
         while true {
             let history = try await history(of: id)
             guard let start = history.start else { throw SluiceError(.notFound, "execution \(id) does not exist") }
             if let ending = history.ending {
                 return ExecutionOutcome(executionID: id.rawValue, ending: ending, effectsPerformed: 0, effectsReused: 0)
+            }
+            if !resumptionChecked {
+                resumptionChecked = true
+                switch try await resumeAfterRestart(id, history: history) {
+                case .failed(let outcome): return outcome
+                case .recorded: continue
+                case .unrecorded: break
+                }
             }
             let drive = try await drive(id, start: start, history: history, planning: planning)
             switch try await drive.run() {

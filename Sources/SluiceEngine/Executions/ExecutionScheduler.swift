@@ -58,15 +58,15 @@ public struct ExecutionScheduler: Sendable {
     private func schedule(unfinished: [ExecutionID], ready: AsyncStream<(ExecutionID, Source, Bool)>) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var running = 0
-            func schedule(_ id: ExecutionID) async throws {
+            func schedule(_ id: ExecutionID, afterRestart: Bool = false) async throws {
                 if running >= maximumConcurrent {
                     try await group.next()
                     running -= 1
                 }
                 running += 1
-                group.addTask { await self.runOne(id) }
+                group.addTask { await self.runOne(id, afterRestart: afterRestart) }
             }
-            for id in unfinished { try await schedule(id) }
+            for id in unfinished { try await schedule(id, afterRestart: true) }
             // Ids that came by one path and are still expected by the other, oldest first; bounded
             // because an announcement can be dropped, and then its id never comes a second time.
             var awaitingOtherPath: [Source: OrderedSet<String>] = [.announced: [], .tail: []]
@@ -86,9 +86,9 @@ public struct ExecutionScheduler: Sendable {
     /// How many ids awaiting their second arrival are remembered.
     private static let rememberedStarts = 65_536
 
-    private func runOne(_ id: ExecutionID) async {
+    private func runOne(_ id: ExecutionID, afterRestart: Bool) async {
         do {
-            let outcome = try await runner.run(id, waitingForClaim: true)
+            let outcome = try await runner.run(id, waitingForClaim: true, afterRestart: afterRestart)
             logger.debug(
                 "execution ended", metadata: ["execution.id": "\(id)", "execution.ending": "\(outcome.ending)"])
         } catch  where error.code == .failedPrecondition {
