@@ -44,5 +44,11 @@ public struct StreamName: Sendable, Hashable, Comparable, Codable, CustomStringC
 
     public var description: String { rawValue }
 
-    public static func < (lhs: StreamName, rhs: StreamName) -> Bool { lhs.rawValue < rhs.rawValue }
+    /// Names are compared, hashed and ordered by their UTF-8 bytes, as SQLite does: see
+    /// ``ExactString``.
+    public static func < (lhs: StreamName, rhs: StreamName) -> Bool { lhs.rawValue.bytePrecedes(rhs.rawValue) }
+
+    public static func == (lhs: StreamName, rhs: StreamName) -> Bool { lhs.rawValue.isByteEqual(to: rhs.rawValue) }
+
+    public func hash(into hasher: inout Hasher) { rawValue.hashBytes(into: &hasher) }
 }

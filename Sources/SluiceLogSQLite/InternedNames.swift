@@ -23,7 +23,7 @@ final class InternedNames: Sendable {
     }
 
     private struct Tables {
-        var streamIDs: [String: Int64] = [:]
+        var streamIDs: [ExactString: Int64] = [:]
         var streamNames: [Int64: StreamName] = [:]
         var typeNames: [Int64: String] = [:]
         var correlations: [Int64: String] = [:]
@@ -31,7 +31,7 @@ final class InternedNames: Sendable {
 
     private let tables = Mutex(Tables())
 
-    func streamID(_ name: String) -> Int64? { tables.withLock { $0.streamIDs[name] } }
+    func streamID(_ name: String) -> Int64? { tables.withLock { $0.streamIDs[ExactString(name)] } }
     func streamName(_ id: Int64) -> StreamName? { tables.withLock { $0.streamNames[id] } }
     func typeName(_ id: Int64) -> String? { tables.withLock { $0.typeNames[id] } }
     func correlation(_ id: Int64) -> String? { tables.withLock { $0.correlations[id] } }
@@ -45,7 +45,7 @@ final class InternedNames: Sendable {
                 tables.streamNames.removeAll(keepingCapacity: true)
             }
             for (name, id) in pending.streams {
-                tables.streamIDs[name] = id
+                tables.streamIDs[ExactString(name)] = id
                 tables.streamNames[id] = StreamName(unchecked: name)
             }
             if tables.typeNames.count + pending.types.count > Self.limit { tables.typeNames.removeAll() }

@@ -241,9 +241,9 @@ extension LogWriter {
     }
 
     private func internStream(_ name: String) throws(SluiceError) -> Int64 {
-        if let id = state.streamIDs[name] { return id }
+        if let id = state.streamIDs[ExactString(name)] { return id }
         let (id, isNew) = try intern(name, table: "streams", column: "name")
-        state.streamIDs[name] = id
+        state.streamIDs[ExactString(name)] = id
         // A stream named for the first time has no events: no need to look for its version.
         if isNew { state.streamVersions[id] = 0 }
         pendingNames.streams.append((name, id))
@@ -251,17 +251,17 @@ extension LogWriter {
     }
 
     private func internType(_ name: String) throws(SluiceError) -> Int64 {
-        if let id = state.typeIDs[name] { return id }
+        if let id = state.typeIDs[ExactString(name)] { return id }
         let id = try intern(name, table: "event_types", column: "name").id
-        state.typeIDs[name] = id
+        state.typeIDs[ExactString(name)] = id
         pendingNames.types.append((name, id))
         return id
     }
 
     private func internCorrelation(_ value: String) throws(SluiceError) -> Int64 {
-        if let id = state.correlationIDs[value] { return id }
+        if let id = state.correlationIDs[ExactString(value)] { return id }
         let id = try intern(value, table: "correlations", column: "value").id
-        state.correlationIDs[value] = id
+        state.correlationIDs[ExactString(value)] = id
         pendingNames.correlations.append((value, id))
         return id
     }

@@ -12,10 +12,10 @@ struct WriterState {
     var round: SettleRound?
     var headHash: [UInt8] = EventHasher.genesis
     var lastTimestamp: Int64 = 0
-    var streamIDs: [String: Int64] = [:]
+    var streamIDs: [ExactString: Int64] = [:]
     var streamVersions: [Int64: Int64] = [:]
-    var typeIDs: [String: Int64] = [:]
-    var correlationIDs: [String: Int64] = [:]
+    var typeIDs: [ExactString: Int64] = [:]
+    var correlationIDs: [ExactString: Int64] = [:]
     /// `PRAGMA data_version` after our last look: it changes when another connection commits.
     var dataVersion: Int64 = -1
 

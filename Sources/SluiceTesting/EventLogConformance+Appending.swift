@@ -24,6 +24,19 @@ extension EventLogConformance {
                 #expect(try await log.headPosition() == 4)
                 #expect(try await log.streamVersion(stream("a")) == 3)
             },
+            check("stream names that differ only in Unicode normalization are two streams") {
+                (log: any EventLog) async throws in
+                let composed = stream("object/b/caf\u{E9}")
+                let decomposed = stream("object/b/cafe\u{301}")
+                _ = try await log.append([event("a.composed")], to: composed, expectedVersion: .noStream)
+                _ = try await log.append([event("a.decomposed")], to: decomposed, expectedVersion: .noStream)
+                #expect(try await log.streamVersion(composed) == 1)
+                #expect(try await log.streamVersion(decomposed) == 1)
+                #expect(try await log.readStream(composed, from: 1, limit: 10).map(\.type) == ["a.composed"])
+                let read = try await log.readStream(decomposed, from: 1, limit: 10)
+                #expect(read.map(\.type) == ["a.decomposed"])
+                #expect(read.first?.stream.rawValue.unicodeScalars.count == "object/b/cafe\u{301}".unicodeScalars.count)
+            },
             check("a wrong expected version throws a conflict carrying the actual version and writes nothing") {
                 (log: any EventLog) async throws in
                 _ = try await log.append([event(), event()], to: stream("s"))

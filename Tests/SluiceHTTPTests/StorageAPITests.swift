@@ -231,6 +231,30 @@ struct StorageAPITests {
         }
     }
 
+    @Test("names that differ only in Unicode normalization are two objects, each read back and listed in byte order")
+    func namesAreBytes() async throws {
+        let fixture = try StorageFixture()
+        try await fixture.storage.createBucket("uploads")
+        try await fixture.app().test(.router) { client in
+            for (name, bytes) in [("caf%C3%A9", "composed"), ("cafe%CC%81", "decomposed")] {
+                try await client.execute(
+                    uri: "/upload/storage/v1/b/uploads/o?uploadType=media&name=\(name)", method: .post,
+                    body: ByteBuffer(string: bytes)
+                ) { #expect($0.status == .ok) }
+            }
+            for (name, bytes) in [("caf%C3%A9", "composed"), ("cafe%CC%81", "decomposed")] {
+                try await client.execute(uri: "/storage/v1/b/uploads/o/\(name)?alt=media", method: .get) { response in
+                    #expect(String(buffer: response.body) == bytes)
+                }
+            }
+            try await client.execute(uri: "/storage/v1/b/uploads/o", method: .get) { response in
+                let items = StorageFixture.json(response.body)["items"] as? [[String: Any]] ?? []
+                let names = items.compactMap { $0["name"] as? String }.map { Array($0.utf8) }
+                #expect(names == [Array("cafe\u{301}".utf8), Array("caf\u{E9}".utf8)])
+            }
+        }
+    }
+
     @Test("listing rolls names up to prefixes with a delimiter and pages with an opaque token")
     func listingWithDelimiterAndPages() async throws {
         let fixture = try StorageFixture()

@@ -65,5 +65,12 @@ public struct ObjectName: Sendable, Hashable, Comparable, Codable, CustomStringC
 
     public var description: String { rawValue }
 
-    public static func < (lhs: ObjectName, rhs: ObjectName) -> Bool { lhs.rawValue < rhs.rawValue }
+    /// Names are compared, hashed and ordered by their UTF-8 bytes, as Cloud Storage does:
+    /// "café" precomposed and decomposed are two objects (see ``ExactString``), and listings come
+    /// in byte order.
+    public static func < (lhs: ObjectName, rhs: ObjectName) -> Bool { lhs.rawValue.bytePrecedes(rhs.rawValue) }
+
+    public static func == (lhs: ObjectName, rhs: ObjectName) -> Bool { lhs.rawValue.isByteEqual(to: rhs.rawValue) }
+
+    public func hash(into hasher: inout Hasher) { rawValue.hashBytes(into: &hasher) }
 }
