@@ -49,39 +49,50 @@ extension StandardLibrary {
         },
         .pure("text.match_regex", ["source", "regex"]) { args, _ throws(WorkflowError) in
             let regex = try compileRegex(try args.string("regex"))
-            return .bool(try args.string("source").contains(regex))
+            let source = Array(try args.string("source").unicodeScalars)
+            return .bool(
+                try limitingSteps { () throws(RegularExpression.StepLimitExceeded) in try regex.matches(source) })
         },
         .pure("text.find_all_regex", ["source", "regex"]) { args, _ throws(WorkflowError) in
-            let source = try args.string("source")
+            let source = Array(try args.string("source").unicodeScalars)
             let regex = try compileRegex(try args.string("regex"))
             return .list(
-                source.matches(of: regex).map { match in
-                    let offset = source.unicodeScalars.distance(from: source.startIndex, to: match.range.lowerBound)
-                    return .object(["index": .int(Int64(offset)), "match": .string(String(source[match.range]))])
+                try limitingSteps { () throws(RegularExpression.StepLimitExceeded) in
+                    try regex.allMatches(in: source, groupLimit: 0)
+                }.map { match in
+                    .object(["index": .int(Int64(match.range.lowerBound)), "match": .string(text(source[match.range]))])
                 })
         },
         .pure("text.replace_all_regex", ["source", "regex", "repl"]) { args, _ throws(WorkflowError) in
-            let source = try args.string("source")
+            let source = Array(try args.string("source").unicodeScalars)
             let regex = try compileRegex(try args.string("regex"))
             let replacement = Array(try args.string("repl").unicodeScalars)
-            var out = ""
-            var last = source.startIndex
-            for match in source.matches(of: regex) {
-                out += source[last..<match.range.lowerBound]
+            var out = String.UnicodeScalarView()
+            var last = 0
+            let matches = try limitingSteps { () throws(RegularExpression.StepLimitExceeded) in
+                try regex.allMatches(in: source, groupLimit: 9)
+            }
+            for match in matches {
+                out.append(contentsOf: source[last..<match.range.lowerBound])
                 var i = 0
                 while i < replacement.count {
-                    if replacement[i] == "\\", i + 1 < replacement.count, let digit = Int(String(replacement[i + 1])) {
-                        if digit < match.output.count, let range = match.output[digit].range { out += source[range] }
+                    // `\0` to `\9` insert a group (nothing if it does not exist or took no part); any other
+                    // backslash is kept as it is.
+                    if replacement[i] == "\\", i + 1 < replacement.count, ("0"..."9").contains(replacement[i + 1]) {
+                        let group = Int(replacement[i + 1].value) - 0x30
+                        if group < match.groups.count, let range = match.groups[group] {
+                            out.append(contentsOf: source[range])
+                        }
                         i += 2
                     } else {
-                        out.unicodeScalars.append(replacement[i])
+                        out.append(replacement[i])
                         i += 1
                     }
                 }
                 last = match.range.upperBound
             }
-            out += source[last...]
-            return .string(out)
+            out.append(contentsOf: source[last...])
+            return .string(String(out))
         },
         .pure("text.url_encode", ["source"]) { args, _ throws(WorkflowError) in
             .string(percentEncode(try args.string("source"), plus: false))
@@ -113,12 +124,30 @@ extension StandardLibrary {
         }
     }
 
-    static func compileRegex(_ pattern: String) throws(WorkflowError) -> Regex<AnyRegexOutput> {
+    /// Compiles an RE2 pattern for the `*_regex` functions; a refused pattern is a ValueError that says why.
+    static func compileRegex(_ pattern: String) throws(WorkflowError) -> RegularExpression {
         do {
-            return try Regex(pattern)
+            return try RegularExpression(pattern)
         } catch {
-            throw .valueError("invalid regular expression '\(pattern)'")
+            throw .valueError("invalid regular expression '\(pattern)': \(error.message)")
         }
+    }
+
+    /// Runs a match, turning a matcher that gave up into a ResourceLimitError.
+    private static func limitingSteps<Result>(
+        _ body: () throws(RegularExpression.StepLimitExceeded) -> Result
+    ) throws(WorkflowError) -> Result {
+        do {
+            return try body()
+        } catch {
+            throw .resourceLimit("regular expression matching took more than \(RegularExpression.stepLimit) steps")
+        }
+    }
+
+    private static func text(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        return String(view)
     }
 
     static func percentEncode(_ text: String, plus: Bool) -> String {
