@@ -56,6 +56,17 @@ struct HTTPEndpointPredictorTests {
         #expect(received.body == #"{"instances":[[1,2]],"parameters":{"confidenceThreshold":0.5}}"#)
     }
 
+    @Test("an endpoint whose port is past 65535 is refused instead of trapping the process")
+    func portOutOfRangeIsRefused() async {
+        do {
+            _ = try await HTTPEndpointPredictor(url: "http://127.0.0.1:99999/predict").predict(instances: [])
+            Issue.record("the prediction was sent")
+        } catch {
+            #expect(error.code == .invalidArgument)
+            #expect(error.message == "model endpoint has port 99999, which is not between 1 and 65535")
+        }
+    }
+
     @Test("a 5xx answer is unavailable and keeps the server's message")
     func serverErrorIsUnavailable() async throws {
         let error = try await Self.failure(.serviceUnavailable, #"{"error": "model is loading"}"#)

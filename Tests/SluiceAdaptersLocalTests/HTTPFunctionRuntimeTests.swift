@@ -29,6 +29,12 @@ struct HTTPFunctionRuntimeTests {
         #expect(request.body == FunctionFixtures.event.data)
     }
 
+    @Test("a URL whose port is past 65535 is unreachable instead of trapping the process")
+    func portOutOfRangeIsUnreachable() async {
+        let outcome = await HTTPFunctionRuntime(url: "http://127.0.0.1:70000/fn").invoke(FunctionFixtures.invocation())
+        #expect(outcome.status == .unreachable("function URL has port 70000, which is not between 1 and 65535"))
+    }
+
     @Test("an error status fails the attempt and keeps the response body")
     func errorStatusFails() async throws {
         let router = Router()

@@ -34,6 +34,15 @@ struct HTTPPushSenderTests {
         try await Self.expect(.failed("HTTP 404"), answering: .notFound)
     }
 
+    @Test("an endpoint whose port is past 65535 fails the attempt instead of trapping the process")
+    func portOutOfRangeFails() async {
+        var push = Self.push(port: 9)
+        push.endpoint = "http://127.0.0.1:99999/push"
+        #expect(
+            await HTTPPushSender().send(push)
+                == .failed("the push endpoint has port 99999, which is not between 1 and 65535"))
+    }
+
     @Test("an endpoint that is not listening fails the attempt without waiting for the ack deadline")
     func nothingListeningFails() async {
         let started = ContinuousClock.now

@@ -61,6 +61,20 @@ struct SubscriptionHubTests {
         deliveries.map { String(decoding: $0.message.data, as: UTF8.self) }
     }
 
+    @Test("a stored subscription that today's rules refuse is skipped, and the others still deliver")
+    func invalidStoredSubscriptionIsSkipped() async throws {
+        let fixture = Fixture()
+        try await fixture.subscribe()
+        var stale = SubscriptionConfig(name: try SubscriptionName("stale"), topic: try TopicName("jobs"))
+        stale.ackDeadlineSeconds = 5
+        _ = try await fixture.log.append(
+            [SubscriptionEvent.created(SubscriptionCreated(config: stale, time: Timestamp(microseconds: 1))).newEvent()],
+            to: ResourceStreams.subscription(stale.name))
+        try await fixture.publish("hello")
+        let texts = try await fixture.running { hub in Self.texts(try await Self.pull(hub, count: 1)) }
+        #expect(texts == ["hello"])
+    }
+
     @Test("a pulled message stays leased until acknowledged, and an acknowledged one is not delivered again")
     func pullAndAcknowledge() async throws {
         let fixture = Fixture()

@@ -289,6 +289,23 @@ struct PubSubAPITests {
         }
     }
 
+    @Test(
+        "a push endpoint that cannot be called is refused at creation",
+        arguments: ["http://127.0.0.1:99999/x", "http://", "http://h/x y", "http://user:pass@h/x", "ftp://h/x"])
+    func unusablePushEndpointsAreRefused(_ endpoint: String) async throws {
+        try await withServer { client in
+            try await client.execute(uri: Self.project + "/topics/jobs", method: .put) { _ in }
+            let body = try JSONSerialization.data(
+                withJSONObject: ["topic": "projects/p/topics/jobs", "pushConfig": ["pushEndpoint": endpoint]])
+            try await client.execute(
+                uri: Self.project + "/subscriptions/push", method: .put, body: ByteBuffer(bytes: body)
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect(StorageFixture.errorStatus(response.body) == "INVALID_ARGUMENT")
+            }
+        }
+    }
+
     /// The data of the messages one pull returns; with `wait`, pulls until some arrive (bounded).
     static func pullData(_ client: any TestClientProtocol, subscription: String, wait: Bool) async throws -> [String] {
         for _ in 0..<(wait ? 200 : 1) {

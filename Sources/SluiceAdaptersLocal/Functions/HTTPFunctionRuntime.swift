@@ -3,6 +3,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 public import SluiceAdapters
+import SluiceCore
+import SluiceResources
 
 /// Runs a function behind an HTTP URL: the CloudEvent is POSTed in binary mode (`ce-*` headers,
 /// the data as the body), as Eventarc delivers to Cloud Run; any 2xx acknowledges the event.
@@ -28,6 +30,11 @@ public struct HTTPFunctionRuntime: FunctionRuntime {
 
     public func invoke(_ invocation: FunctionInvocation) async -> FunctionOutcome {
         let started = ContinuousClock.now
+        do {
+            try OutboundURL.check(url, "function URL")
+        } catch {
+            return FunctionOutcome(status: .unreachable(error.message), duration: ContinuousClock.now - started)
+        }
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         for header in invocation.event.binaryModeHeaders { request.headers.add(name: header.name, value: header.value) }

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 public import SluiceAdapters
 public import SluiceCore
+import SluiceResources
 
 /// A model served over HTTP by anything that speaks Vertex AI's or KServe v1's predict protocol:
 /// `POST {"instances": [...], "parameters": {...}}` -> `{"predictions": [...]}`.
@@ -40,6 +41,7 @@ public struct HTTPEndpointPredictor: Predictor {
     }
 
     public func predict(_ prediction: PredictionRequest) async throws(SluiceError) -> [JSONValue] {
+        try OutboundURL.check(url, "model endpoint")
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")

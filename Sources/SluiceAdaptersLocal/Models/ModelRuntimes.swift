@@ -1,6 +1,7 @@
 import Foundation
 public import SluiceAdapters
 public import SluiceCore
+import SluiceResources
 
 /// Builds the predictor a model file describes. One JSON document per model names its runtime
 /// by `format`:
@@ -29,11 +30,10 @@ public enum ModelRuntimes {
         }
         switch file.format {
         case endpointFormat:
-            guard let url = file.url, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme),
-                parsed.host != nil
-            else {
+            guard let url = file.url else {
                 throw SluiceError(.invalidArgument, "a \(endpointFormat) model needs an http(s) \"url\"")
             }
+            try OutboundURL.check(url, "a \(endpointFormat) model's \"url\"")
             return HTTPEndpointPredictor(url: url, timeout: timeout)
         case workerFormat:
             return try CommandWorkerPredictor(command: file.command ?? [], workers: file.workers ?? 1, timeout: timeout)

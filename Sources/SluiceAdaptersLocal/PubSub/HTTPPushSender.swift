@@ -1,6 +1,7 @@
 public import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import SluiceCore
 public import SluiceEngine
 import SluiceResources
 
@@ -20,6 +21,11 @@ public struct HTTPPushSender: PushSender {
     static let successStatuses: Set<UInt> = [102, 200, 201, 202, 204]
 
     public func send(_ push: PushRequest) async -> PushResult {
+        do {
+            try OutboundURL.check(push.endpoint, "the push endpoint")
+        } catch {
+            return .failed(error.message)
+        }
         var request = HTTPClientRequest(url: push.endpoint)
         request.method = .POST
         for (name, value) in push.headers.sorted(by: { $0.key < $1.key }) {

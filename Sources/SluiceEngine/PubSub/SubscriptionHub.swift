@@ -95,8 +95,8 @@ public actor SubscriptionHub {
             switch try SubscriptionEvent(event) {
             case .created(let payload):
                 let name = payload.config.name.rawValue
-                machines[name] = DeliveryStateMachine(
-                    configuration: try DeliveryStateMachine.Configuration(payload.config))
+                guard let configuration = deliveryConfiguration(payload.config) else { return }
+                machines[name] = DeliveryStateMachine(configuration: configuration)
                 topics[name] = payload.config.topic.rawValue
                 if let topicCreated = topicCreations[payload.config.topic.rawValue], topicCreated < event.position {
                     detached.remove(name)
@@ -107,7 +107,8 @@ public actor SubscriptionHub {
                 records[name] = try await PullDeliveryRecord.load(payload.config.name, from: log)
             case .updated(let payload):
                 let name = payload.config.name.rawValue
-                machines[name]?.reconfigure(try DeliveryStateMachine.Configuration(payload.config))
+                guard let configuration = deliveryConfiguration(payload.config) else { return }
+                machines[name]?.reconfigure(configuration)
                 configs[name] = payload.config
             case .deleted:
                 let name = String(event.stream.rawValue.dropFirst("subscription/".count))
@@ -140,6 +141,20 @@ public actor SubscriptionHub {
                 attempts > 0 ? .resume(message, attempts: attempts) : .enqueue(message), now: Self.now)
             machines[name] = machine
             if !actions.isEmpty { await handleSideEffects(name, actions) }
+        }
+    }
+
+    /// The delivery settings of a stored configuration, or nil (logged) when this version of
+    /// Sluice refuses it: one subscription stored under looser rules must not stop every other
+    /// subscription, and the server, from starting. Its messages wait until it is patched.
+    private func deliveryConfiguration(_ config: SubscriptionConfig) -> DeliveryStateMachine.Configuration? {
+        do {
+            return try DeliveryStateMachine.Configuration(config)
+        } catch {
+            logger.error(
+                "a stored subscription is not valid; it delivers nothing until it is patched",
+                metadata: ["subscription": "\(config.name)", "error": "\(error)"])
+            return nil
         }
     }
 

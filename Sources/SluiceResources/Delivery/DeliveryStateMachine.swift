@@ -106,9 +106,10 @@ public struct DeliveryStateMachine: Sendable, Hashable {
         /// The parsed filter.
         public var filter: SubscriptionFilter?
 
-        /// Takes the delivery settings from a validated subscription config.
+        /// Takes the delivery settings from a subscription config, checking them (not the push
+        /// endpoint, which the push sender checks before each call).
         public init(_ config: SubscriptionConfig) throws(SluiceError) {
-            try config.validate()
+            try config.validate(checkingPushEndpoint: false)
             ackDeadlineSeconds = config.ackDeadlineSeconds
             retryPolicy = config.retryPolicy
             deadLetterPolicy = config.deadLetterPolicy

@@ -105,9 +105,7 @@ public struct FunctionConfig: Sendable, Hashable, Codable {
         case .command(let arguments):
             guard let program = arguments.first, !program.isEmpty else { throw fail("the command is empty") }
         case .http(let url):
-            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-                throw fail("the URL must be http or https")
-            }
+            try OutboundURL.check(url, "function \(name): the URL")
         }
     }
 }

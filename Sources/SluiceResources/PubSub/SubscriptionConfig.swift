@@ -63,8 +63,9 @@ public struct SubscriptionConfig: Sendable, Hashable, Codable {
         self.pushConfig = pushConfig
     }
 
-    /// Checks every documented range and the filter's syntax.
-    public func validate() throws(SluiceError) {
+    /// Checks every documented range and the filter's syntax; the push endpoint too unless told
+    /// not to.
+    public func validate(checkingPushEndpoint: Bool = true) throws(SluiceError) {
         func fail(_ why: String) -> SluiceError { SluiceError(.invalidArgument, "subscription \(name): \(why)") }
         guard (10...600).contains(ackDeadlineSeconds) else {
             throw fail("ackDeadlineSeconds must be between 10 and 600, not \(ackDeadlineSeconds)")
@@ -88,9 +89,8 @@ public struct SubscriptionConfig: Sendable, Hashable, Codable {
         if let filter { _ = try SubscriptionFilter(parsing: filter) }
         if let pushConfig {
             guard !enableExactlyOnceDelivery else { throw fail("exactly-once delivery is for pull subscriptions only") }
-            let endpoint = pushConfig.pushEndpoint
-            guard endpoint.hasPrefix("https://") || endpoint.hasPrefix("http://") else {
-                throw fail("the push endpoint must be an http or https URL")
+            if checkingPushEndpoint {
+                try OutboundURL.check(pushConfig.pushEndpoint, "subscription \(name): the push endpoint")
             }
             try PubsubMessage.validate(attributes: pushConfig.attributes)
         }
