@@ -68,7 +68,10 @@ struct SubscriptionHubTests {
         var stale = SubscriptionConfig(name: try SubscriptionName("stale"), topic: try TopicName("jobs"))
         stale.ackDeadlineSeconds = 5
         _ = try await fixture.log.append(
-            [SubscriptionEvent.created(SubscriptionCreated(config: stale, time: Timestamp(microseconds: 1))).newEvent()],
+            [
+                SubscriptionEvent.created(SubscriptionCreated(config: stale, time: Timestamp(microseconds: 1)))
+                    .newEvent()
+            ],
             to: ResourceStreams.subscription(stale.name))
         try await fixture.publish("hello")
         let texts = try await fixture.running { hub in Self.texts(try await Self.pull(hub, count: 1)) }
