@@ -10,6 +10,13 @@ public enum AppendValidation {
     /// The longest event type, idempotency key or metadata value accepted, in UTF-8 bytes.
     public static let maximumNameBytes = 1024
 
+    /// Whether `error` is ``validate(_:idempotencyKey:)`` refusing event data over
+    /// ``maximumDataBytes``, which no retry can change.
+    public static func refusedAsTooLarge(_ error: SluiceError) -> Bool {
+        error.code == .invalidArgument && error.message.hasPrefix("the data of event ")
+            && error.message.hasSuffix(" is larger than \(maximumDataBytes) bytes")
+    }
+
     /// Throws `invalidArgument` describing the first problem found.
     public static func validate(_ events: [NewEvent], idempotencyKey: String?) throws(SluiceError) {
         guard !events.isEmpty else {

@@ -127,6 +127,47 @@ struct ExecutionRunnerTests {
         #expect(history.ending == .failed(outcome.error!))
     }
 
+    @Test("an execution whose effect is too large to record fails with a ResourceLimitError instead of staying active")
+    func effectTooLargeToRecordFails() async throws {
+        let engine = EngineFixture()
+        let id = try await engine.started(
+            """
+            - init:
+                assign:
+                  - s: "0123456789abcdef"
+            - grow:
+                for:
+                  value: i
+                  range: [1, 14]
+                  steps:
+                    - widen:
+                        assign:
+                          - s: ${s + s}
+            - send:
+                call: http.post
+                args:
+                  url: http://store.test/result
+                  body: ${[s, s, s, s, s, s, s, s]}
+                  headers:
+                    a: ${s}
+                    b: ${s}
+                    c: ${s}
+                    d: ${s}
+                    e: ${s}
+                    f: ${s}
+                    g: ${s}
+                    h: ${s}
+            """)
+        let outcome = try await engine.runner().run(id)
+        guard case .failed(let error) = outcome.ending else {
+            Issue.record("the execution ended \(outcome.ending)")
+            return
+        }
+        #expect(error.tags == ["ResourceLimitError"])
+        #expect(await engine.performer.calls.isEmpty)
+        #expect(try await engine.types(id).last == "execution.failed")
+    }
+
     @Test("a cancelled execution stops, and its in-flight sleep is abandoned")
     func cancelStopsARunningExecution() async throws {
         let engine = EngineFixture()

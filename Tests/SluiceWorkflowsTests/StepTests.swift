@@ -205,6 +205,68 @@ import Testing
         #expect(try Harness.failureTags(source) == ["ResourceLimitError"])
     }
 
+    @Test func aValueDoubledInALoopFailsWithAResourceLimitErrorBeforeItsSizeExplodes() throws {
+        // 64 doublings share storage, so building them is cheap; walking them is 2^64 visits.
+        let source = """
+            - init:
+                assign:
+                  - x: "abc"
+                  - i: 0
+            - double:
+                assign:
+                  - x: ${[x, x]}
+                  - i: ${i + 1}
+            - again:
+                switch:
+                  - condition: ${i < 64}
+                    next: double
+            - r:
+                return: ${i}
+            """
+        #expect(try Harness.failureTags(source) == ["ResourceLimitError"])
+    }
+
+    @Test func returningAValueOverTheSizeLimitFailsWithAResourceLimitError() throws {
+        let source = """
+            - init:
+                assign:
+                  - s: "0123456789abcdef"
+            - grow:
+                for:
+                  value: i
+                  range: [1, 14]
+                  steps:
+                    - widen:
+                        assign:
+                          - s: ${s + s}
+            - r:
+                return: ${[s, s, s, s, s, s, s, s, s, s, s, s]}
+            """
+        #expect(try Harness.failureTags(source) == ["ResourceLimitError"])
+    }
+
+    @Test func replaceAllThatWouldPassTheStringLimitFailsBeforeBuildingTheString() throws {
+        // 2^17 matches times a 2^17-byte replacement would be 16 GiB if built first.
+        let source = """
+            - init:
+                assign:
+                  - a: "a"
+                  - r: "r"
+            - grow:
+                for:
+                  value: i
+                  range: [1, 17]
+                  steps:
+                    - widen:
+                        assign:
+                          - a: ${a + a}
+                          - r: ${r + r}
+            - r:
+                return: ${text.replace_all(a, "a", r)}
+            """
+        #expect(try Harness.failureTags(source) == ["ResourceLimitError"])
+    }
+
     @Test func variablesCreatedInALoopBodyAreNotVisibleAfterTheLoop() throws {
         let source = """
             - loop:

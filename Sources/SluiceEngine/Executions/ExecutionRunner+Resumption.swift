@@ -53,4 +53,24 @@ extension ExecutionRunner {
         _ = try await log.append([event], to: id.stream, expectedVersion: .exact(history.version))
         return .recorded
     }
+
+    /// Fails an execution whose next event is over the log's size limit (a result or an effect's
+    /// arguments too large to record), which would otherwise stop it at every run and leave it
+    /// ACTIVE forever.
+    func failTooLarge(_ id: ExecutionID, _ error: SluiceError) async throws(SluiceError) -> ExecutionOutcome {
+        let history = try await history(of: id)
+        if let ending = history.ending {
+            return ExecutionOutcome(executionID: id.rawValue, ending: ending, effectsPerformed: 0, effectsReused: 0)
+        }
+        let ending = ExecutionHistory.Ending.failed(
+            WorkflowError.resourceLimit("the execution's next event could not be recorded: \(error.message)"))
+        _ = try await log.append(
+            [
+                try ExecutionEvents.ended(
+                    ending, metadata: EventMetadata(correlationID: history.correlationID, principal: "sluice-engine"))
+            ], to: id.stream, expectedVersion: .exact(history.version))
+        metrics.finished(ending, microseconds: now() - history.startedAt)
+        ended.record(id, ending)
+        return ExecutionOutcome(executionID: id.rawValue, ending: ending, effectsPerformed: 0, effectsReused: 0)
+    }
 }

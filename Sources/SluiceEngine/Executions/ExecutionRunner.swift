@@ -124,7 +124,13 @@ public struct ExecutionRunner: Sendable {
                 }
             }
             let drive = try await drive(id, start: start, history: history, planning: planning)
-            switch try await drive.run() {
+            let end: ExecutionDrive.RunEnd
+            do {
+                end = try await drive.run()
+            } catch  where AppendValidation.refusedAsTooLarge(error) {
+                return try await failTooLarge(id, error)
+            }
+            switch end {
             case .ended(let outcome):
                 ended.record(id, outcome.ending)
                 return outcome

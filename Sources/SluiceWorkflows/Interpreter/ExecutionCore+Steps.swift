@@ -76,6 +76,7 @@ extension ExecutionCore {
             case .returnValue(let template):
                 var scope = makeScope(t)
                 let value = try evaluate(template, scope: &scope)
+                try checkStorable(value)
                 returnFromRoutine(t, value: value)
             case .steps(let block):
                 s.threads[t].frames[top].phase = .inChild

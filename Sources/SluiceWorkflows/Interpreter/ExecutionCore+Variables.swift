@@ -50,12 +50,11 @@ extension ExecutionCore {
         s.envs[env].variables[name] = value
     }
 
-    /// Refuses a value nested past what any value may be (``WorkflowValue/nestsTooDeep``) before
-    /// it is stored, as a ResourceLimitError the workflow can catch.
+    /// Refuses a value nested too deep or too large to store (``WorkflowValue/storageProblem(maximumBytes:)``)
+    /// before it is stored, as a ResourceLimitError the workflow can catch.
     func checkStorable(_ value: WorkflowValue) throws(EvaluationSignal) {
-        guard value.nestsTooDeep else { return }
-        throw .failure(
-            .resourceLimit("a value nested \(JSONReader.maximumDepth) or more levels deep exceeds the limit"))
+        guard let problem = value.storageProblem(maximumBytes: Limits.maximumValueBytes) else { return }
+        throw .failure(.resourceLimit(problem))
     }
 
     func assign(_ assignment: Assignment, scope: inout EvaluationScope) throws(EvaluationSignal) {
@@ -177,4 +176,8 @@ extension ExecutionCore {
 enum Limits {
     /// The longest string a variable may hold.
     static let maximumStringBytes = 256 * 1024
+    /// The largest value (as JSON) a variable or a result may hold. Workflows allows 512 KB for
+    /// all of an execution's variables; one value may be larger here, but not so large that the
+    /// events recording it pass the log's 4 MiB per event.
+    static let maximumValueBytes = 2 * 1024 * 1024
 }

@@ -45,7 +45,17 @@ extension StandardLibrary {
             let substr = try args.string("substr")
             let source = try args.string("source")
             guard !substr.isEmpty else { return .string(source) }
-            return .string(source.replacing(substr, with: try args.string("repl")))
+            let repl = try args.string("repl")
+            // Checked before the text is built: a short source with many matches and a long
+            // replacement would otherwise allocate gigabytes before the string limit applies.
+            let growth = repl.utf8.count - substr.utf8.count
+            if growth > 0 {
+                let projected = source.utf8.count + source.ranges(of: substr).count * growth
+                guard projected <= Limits.maximumStringBytes else {
+                    throw .resourceLimit("string of \(projected) bytes exceeds the limit")
+                }
+            }
+            return .string(source.replacing(substr, with: repl))
         },
         .pure("text.match_regex", ["source", "regex"]) { args, _ throws(WorkflowError) in
             let regex = try compileRegex(try args.string("regex"))
@@ -68,12 +78,16 @@ extension StandardLibrary {
             let regex = try compileRegex(try args.string("regex"))
             let replacement = Array(try args.string("repl").unicodeScalars)
             var out = String.UnicodeScalarView()
+            // Scalars appended; each is at least a byte, so past the limit in scalars is past it
+            // in bytes. Counted as it goes: the view's own count walks the string.
+            var appended = 0
             var last = 0
             let matches = try limitingSteps { () throws(RegularExpression.StepLimitExceeded) in
                 try regex.allMatches(in: source, groupLimit: 9)
             }
             for match in matches {
                 out.append(contentsOf: source[last..<match.range.lowerBound])
+                appended += match.range.lowerBound - last
                 var i = 0
                 while i < replacement.count {
                     // `\0` to `\9` insert a group (nothing if it does not exist or took no part); any other
@@ -82,14 +96,19 @@ extension StandardLibrary {
                         let group = Int(replacement[i + 1].value) - 0x30
                         if group < match.groups.count, let range = match.groups[group] {
                             out.append(contentsOf: source[range])
+                            appended += range.count
                         }
                         i += 2
                     } else {
                         out.append(replacement[i])
+                        appended += 1
                         i += 1
                     }
                 }
                 last = match.range.upperBound
+                guard appended <= Limits.maximumStringBytes else {
+                    throw .resourceLimit("string of more than \(Limits.maximumStringBytes) bytes exceeds the limit")
+                }
             }
             out.append(contentsOf: source[last...])
             return .string(String(out))

@@ -37,19 +37,48 @@ extension WorkflowValue {
     /// representation.
     public var isJSONEncodable: Bool { Self.isEncodable(self, level: 0) }
 
-    /// Whether lists and maps nest past the depth a value can be encoded at. It looks no deeper
-    /// than that, so a value built by wrapping itself in a loop is caught at the limit, before it
-    /// is deep enough for its release (recursive, like every enum's) to overflow the stack.
-    var nestsTooDeep: Bool { Self.nests(self, level: 0) }
-
-    private static func nests(_ value: WorkflowValue, level: Int) -> Bool {
-        switch value {
-        case .list(let items):
-            return level + 1 >= JSONReader.maximumDepth || items.contains { nests($0, level: level + 1) }
-        case .map(let map):
-            return level + 1 >= JSONReader.maximumDepth || map.values.contains { nests($0, level: level + 1) }
-        default: return false
+    /// What keeps a value from being stored in a variable or a result, or nil: nesting past the
+    /// depth a value can be encoded at, or more than `maximumBytes` of JSON (estimated).
+    ///
+    /// The walk stops at whichever limit it reaches first, so its cost is bounded by the limits,
+    /// not by the value: a value built by wrapping itself in a loop is caught before it is deep
+    /// enough for its release (recursive, like every enum's) to overflow the stack, and one built
+    /// by doubling (`x: ${[x, x]}`, whose copies share storage) before the walk, or anything else
+    /// over it, takes time exponential in the steps.
+    func storageProblem(maximumBytes: Int) -> String? {
+        var budget = maximumBytes
+        switch Self.measure(self, level: 0, budget: &budget) {
+        case .fits: return nil
+        case .tooDeep: return "a value nested \(JSONReader.maximumDepth) or more levels deep exceeds the limit"
+        case .tooLarge: return "a value of more than \(maximumBytes) bytes exceeds the limit"
         }
+    }
+
+    private enum Measure { case fits, tooDeep, tooLarge }
+
+    private static func measure(_ value: WorkflowValue, level: Int, budget: inout Int) -> Measure {
+        switch value {
+        case .null, .bool, .int, .double: budget -= 8
+        case .string(let text): budget -= text.utf8.count + 2
+        case .bytes(let bytes): budget -= bytes.count
+        case .list(let items):
+            guard level + 1 < JSONReader.maximumDepth else { return .tooDeep }
+            budget -= 2
+            for item in items {
+                let inner = measure(item, level: level + 1, budget: &budget)
+                guard inner == .fits else { return inner }
+                budget -= 1
+            }
+        case .map(let map):
+            guard level + 1 < JSONReader.maximumDepth else { return .tooDeep }
+            budget -= 2
+            for (key, item) in map {
+                budget -= key.utf8.count + 4
+                let inner = measure(item, level: level + 1, budget: &budget)
+                guard inner == .fits else { return inner }
+            }
+        }
+        return budget >= 0 ? .fits : .tooLarge
     }
 
     private static func isEncodable(_ value: WorkflowValue, level: Int) -> Bool {
