@@ -162,6 +162,42 @@ struct GoogleRoutingTests {
     }
 }
 
+extension GoogleRoutingTests {
+    @Test("a workflow that runs itself through executions.run stops at the nesting limit with a ResourceLimitError")
+    func selfRunningWorkflowStopsAtTheNestingLimit() async throws {
+        let log = MemoryEventLog()
+        let catalog = WorkflowCatalog(log: log)
+        try await catalog.deploy(
+            name: "again",
+            source: """
+                - call:
+                    call: googleapis.workflowexecutions.v1.projects.locations.workflows.executions.run
+                    args:
+                      workflow_id: again
+                    result: child
+                - done:
+                    return: ${child}
+                """)
+        let late = LateRunner()
+        let router = GoogleEffectRouter(
+            models: nil, topics: nil, executions: ExecutionsConnector(runners: late, catalog: catalog),
+            next: UnroutedEffectPerformer())
+        let runner = ExecutionRunner(log: log, catalog: catalog, performer: router)
+        late.set(runner)
+        let root = try ExecutionID("root")
+        try await runner.start(root, ExecutionStart(workflow: "again", revision: 1, argument: .null))
+        let outcome = try await runner.run(root)
+        guard case .failed(let error) = outcome.ending else {
+            Issue.record("the execution ended \(outcome.ending)")
+            return
+        }
+        #expect(error.tags == ["ResourceLimitError"])
+        let children = try await log.query(
+            EventQuery(streamPrefix: "execution/child-", types: ["execution.started"], limit: 1_000))
+        #expect(children.events.count == ExecutionsConnector.maximumRunNesting)
+    }
+}
+
 /// A model server that knows one model, `digits`, and remembers the keys it was called with.
 actor CountingModels: ModelEndpoints {
     private(set) var keys: [String] = []

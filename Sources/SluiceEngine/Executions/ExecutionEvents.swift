@@ -13,6 +13,7 @@ enum ExecutionEvents {
         if EventPayload.isTagged(start.argument) { fields["argumentTagged"] = .bool(true) }
         if let replayOf = start.replayOf { fields["replayOf"] = .string(replayOf) }
         if let step = start.liveFromStep { fields["liveFromStep"] = .string(step) }
+        if start.runNesting > 0 { fields["runNesting"] = .int(Int64(start.runNesting)) }
         return NewEvent(
             type: ExecutionEventType.started, encodedData: try EventPayload.encode(fields), metadata: metadata)
     }

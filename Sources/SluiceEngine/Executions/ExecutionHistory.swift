@@ -65,6 +65,7 @@ public struct ExecutionHistory: Sendable {
                 replayOf: fields["replayOf"]?.stringValue,
                 liveFromStep: fields["liveFromStep"]?.stringValue
             )
+            start?.runNesting = fields["runNesting"].flatMap(Self.integer).map { Int(clamping: $0) } ?? 0
             startedAt = event.timestamp
             correlationID = event.metadata.correlationID
         case ExecutionEventType.stepsStarted:

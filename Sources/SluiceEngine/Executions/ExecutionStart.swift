@@ -12,6 +12,9 @@ public struct ExecutionStart: Sendable, Hashable {
     public var replayOf: String?
     /// With `replayOf`: effects requested at or after this step run live even when they match.
     public var liveFromStep: String?
+    /// How many executions wait, each in an `executions.run` call, for this one to end: 0 for
+    /// one started any other way. Bounded by ``ExecutionsConnector/maximumRunNesting``.
+    public var runNesting = 0
 
     public init(
         workflow: String, revision: Int64, argument: WorkflowValue, replayOf: String? = nil, liveFromStep: String? = nil

@@ -18,12 +18,25 @@ public struct ExecutionsConnector: Sendable {
         self.catalog = catalog
     }
 
+    /// The most executions that may wait on each other through `executions.run`. Each one in
+    /// such a chain stays active, and a workflow that runs itself would otherwise start
+    /// children without end (thousands a second), none of them ever able to finish.
+    public static let maximumRunNesting = 32
+
     /// `executions.run`: the child's result, or its error raised in the parent.
     func run(workflow: String, argument: WorkflowValue, context: EffectContext) async -> Result<
         WorkflowValue, WorkflowError
     > {
         do {
-            let child = try await start(workflow: workflow, argument: argument, context: context)
+            let parent = try ExecutionID(context.executionID)
+            let nesting = (try await runners.runner().history(of: parent).start?.runNesting ?? 0) + 1
+            guard nesting <= Self.maximumRunNesting else {
+                return .failure(
+                    .resourceLimit(
+                        "executions.run is nested more than \(Self.maximumRunNesting) deep: each of these executions "
+                            + "waits for the next, and none could end"))
+            }
+            let child = try await start(workflow: workflow, argument: argument, context: context, runNesting: nesting)
             let outcome = try await runners.runner().run(child)
             switch outcome.ending {
             case .succeeded(let value): return .success(value)
@@ -51,16 +64,18 @@ public struct ExecutionsConnector: Sendable {
         }
     }
 
-    private func start(workflow: String, argument: WorkflowValue, context: EffectContext) async throws(SluiceError)
-        -> ExecutionID
+    private func start(workflow: String, argument: WorkflowValue, context: EffectContext, runNesting: Int = 0)
+        async throws(SluiceError) -> ExecutionID
     {
         let digest = SHA256.hash(data: Data(context.idempotencyKey.utf8)).prefix(12).map { String(format: "%02x", $0) }
             .joined()
         let child = try ExecutionID("child-" + digest)
         let revision = try await catalog.latestRevision(of: workflow)
+        var start = ExecutionStart(workflow: workflow, revision: revision, argument: argument)
+        start.runNesting = runNesting
         try await runners.runner().start(
             child,
-            ExecutionStart(workflow: workflow, revision: revision, argument: argument),
+            start,
             metadata: EventMetadata(causationID: context.executionID, principal: "sluice-engine")
         )
         return child
