@@ -134,6 +134,37 @@ struct SubscriptionHubTests {
         #expect(messages.first?.attributes["CloudPubSubDeadLetterSourceSubscription"] == "watch")
     }
 
+    @Test("a subscription whose dead-letter topic does not exist is refused")
+    func missingDeadLetterTopicIsRefused() async throws {
+        let fixture = Fixture()
+        do {
+            try await fixture.subscribe(
+                deadLetter: DeadLetterPolicy(deadLetterTopic: try TopicName("nowhere"), maxDeliveryAttempts: 5))
+            Issue.record("the subscription was created")
+        } catch let error as SluiceError {
+            #expect(error.code == .notFound)
+            #expect(error.message == "dead-letter topic nowhere does not exist")
+        }
+    }
+
+    @Test("a message whose dead-letter topic is gone stays in the subscription and is delivered again")
+    func deadLetteringToAMissingTopicKeepsTheMessage() async throws {
+        let fixture = Fixture()
+        try await fixture.pubsub.createTopic("jobs-dead")
+        try await fixture.subscribe(
+            deadLetter: DeadLetterPolicy(deadLetterTopic: try TopicName("jobs-dead"), maxDeliveryAttempts: 5))
+        try await fixture.pubsub.deleteTopic("jobs-dead")
+        try await fixture.publish("poison")
+        try await fixture.running { hub in
+            for _ in 0..<5 {
+                let lease = try await hub.pull("watch", maxMessages: 1, wait: .seconds(2))
+                try await hub.modifyAckDeadline("watch", ackIDs: lease.map(\.ackID), seconds: 0)
+            }
+            let again = try await hub.pull("watch", maxMessages: 1, wait: .seconds(2))
+            #expect(Self.texts(again) == ["poison"])
+        }
+    }
+
     @Test("an attribute filter keeps non-matching messages out of the subscription")
     func filterExcludes() async throws {
         let fixture = Fixture()

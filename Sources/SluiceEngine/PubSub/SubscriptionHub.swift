@@ -301,12 +301,14 @@ public actor SubscriptionHub {
             guard case .deadLettered(let id, let topic, let attempt) = action, let source = topics[name] else {
                 continue
             }
+            var original: PubsubMessage?
             do {
                 let stream = ResourceStreams.topic(try TopicName(source))
                 let version = Int64(id) ?? 0
                 guard let event = try await log.readStream(stream, from: version, limit: 1).first,
                     case .messagePublished(var message) = try TopicEvent(event)
                 else { continue }
+                original = message
                 message.attributes["CloudPubSubDeadLetterSourceDeliveryCount"] = String(attempt)
                 message.attributes["CloudPubSubDeadLetterSourceSubscription"] = name
                 message.attributes["CloudPubSubDeadLetterSourceSubscriptionProject"] = "local"
@@ -323,8 +325,14 @@ public actor SubscriptionHub {
                 records[name, default: PullDeliveryRecord()].deadLetter(id)
             } catch {
                 logger.error(
-                    "dead-lettering failed",
+                    "dead-lettering failed; the message is delivered again",
                     metadata: ["subscription": "\(name)", "message": "\(id)", "error": "\(error)"])
+                // Not forwarded, the message stays in the subscription, as in Pub/Sub, instead of
+                // being lost: it is delivered again, and dead-lettered again after as many attempts.
+                if let original, var machine = machines[name] {
+                    _ = machine.handle(.enqueue(original), now: Self.now)
+                    machines[name] = machine
+                }
             }
         }
     }

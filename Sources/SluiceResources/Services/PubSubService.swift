@@ -107,6 +107,7 @@ public struct PubSubService: Sendable {
         guard try await topicExists(config.topic.rawValue) else {
             throw SluiceError(.notFound, "topic \(config.topic) does not exist")
         }
+        try await checkDeadLetterTopic(config)
         try await appender.change(
             ResourceStreams.subscription(config.name),
             load: { () async throws(SluiceError) in try await log.loadSubscription(config.name) },
@@ -146,12 +147,24 @@ public struct PubSubService: Sendable {
     public func updateSubscription(
         _ config: SubscriptionConfig, fields: [String], metadata: EventMetadata = .empty
     ) async throws(SluiceError) {
+        if fields.contains(where: { $0 == "deadLetterPolicy" || $0.hasPrefix("deadLetterPolicy.") }) {
+            try await checkDeadLetterTopic(config)
+        }
         try await appender.change(
             ResourceStreams.subscription(config.name),
             load: { () async throws(SluiceError) in try await log.loadSubscription(config.name) },
             metadata: metadata
         ) { (loaded) throws(SluiceError) in
             (try loaded.state.update(to: config, fields: fields, now: clock()).map { $0.newEvent() }, ())
+        }
+    }
+
+    /// A dead-letter topic must exist, as in Pub/Sub: messages dead-lettered to a missing one
+    /// would have nowhere to go.
+    private func checkDeadLetterTopic(_ config: SubscriptionConfig) async throws(SluiceError) {
+        guard let topic = config.deadLetterPolicy?.deadLetterTopic else { return }
+        guard try await topicExists(topic.rawValue) else {
+            throw SluiceError(.notFound, "dead-letter topic \(topic) does not exist")
         }
     }
 
