@@ -185,6 +185,16 @@ struct DeliveryHarness {
         #expect(harness.machine.outstandingCount == 1)
     }
 
+    @Test func shorteningTheDeadlineRedeliversWhenTheShorterLeaseEnds() throws {
+        var harness = try DeliveryHarness()
+        harness.publish()
+        _ = harness.pull()
+        _ = harness.machine.handle(.modifyAckDeadline(ackID: "1#1", seconds: 1), now: harness.now)
+        harness.advance(2)
+        _ = harness.tick()
+        #expect(harness.pull().map(\.message.messageID) == ["1"])
+    }
+
     @Test func aDeadlineAbove600SecondsIsRejected() throws {
         var harness = try DeliveryHarness()
         harness.publish()

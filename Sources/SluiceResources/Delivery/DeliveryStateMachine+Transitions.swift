@@ -63,6 +63,8 @@ extension DeliveryStateMachine {
         let deadline = now.adding(seconds: seconds)
         entry.lease = (ackID, deadline)
         entries[id] = entry
+        // A shortened lease must expire on time, not at the earliest deadline known before.
+        if earliestDeadline.map({ deadline < $0 }) ?? true { earliestDeadline = deadline }
         return [.deadlineModified(ackID: ackID, deadline: deadline)]
     }
 
