@@ -27,25 +27,31 @@ struct ExecutionsRoutes: Sendable {
             } catch {
                 throw GoogleErrorResponse(error)
             }
-            return try await resource(id, project: project, location: location)
+            return try await resource(id, of: workflow, project: project, location: location)
         }
         routes(.viewer).get(RouterPath("\(base)/:execution")) { _, context in
             let (project, location) = try WorkflowsRoutes.scope(context)
+            let workflow = try context.parameters.decoded("workflow")
             let id = try Self.executionID(try context.parameters.decoded("execution"))
-            return try await resource(id, project: project, location: location)
+            return try await resource(id, of: workflow, project: project, location: location)
         }
         routes(.invoker).post(RouterPath("\(base)/:execution")) { _, context in
             let (project, location) = try WorkflowsRoutes.scope(context)
             let target = try context.parameters.decoded("execution")
-            guard target.hasSuffix(":cancel") else { throw GoogleErrorResponse.notFound("no method \(target)") }
+            guard target.hasSuffix(":cancel") else {
+                throw GoogleErrorResponse.notFound("no method \(target)")
+            }
+            let workflow = try context.parameters.decoded("workflow")
             let id = try Self.executionID(String(target.dropLast(":cancel".count)))
+            // Checked first: a path through another workflow must not cancel anything.
+            _ = try await history(id, of: workflow)
             do {
                 try await runner.cancel(
                     id, reason: "cancelled through the Executions API", principal: context.principal)
             } catch {
                 throw GoogleErrorResponse(error)
             }
-            return try await resource(id, project: project, location: location)
+            return try await resource(id, of: workflow, project: project, location: location)
         }
         routes(.viewer).get(RouterPath(base)) { request, context in
             let (project, location) = try WorkflowsRoutes.scope(context)
@@ -72,7 +78,8 @@ struct ExecutionsRoutes: Sendable {
             var executions: [JSONField] = []
             for event in page.events {
                 let id = try Self.executionID(String(event.stream.rawValue.dropFirst("execution/".count)))
-                executions.append(.object(try await json(id, project: project, location: location)))
+                executions.append(
+                    .object(try await json(id, of: workflow, project: project, location: location)))
             }
             var body = JSONObject(["executions": .array(executions)])
             if let cursor = page.nextCursor { body.set("nextPageToken", .string(String(cursor))) }
@@ -80,16 +87,36 @@ struct ExecutionsRoutes: Sendable {
         }
     }
 
-    private func resource(_ id: ExecutionID, project: String, location: String) async throws -> Response {
-        JSONObject.response(try await json(id, project: project, location: location))
+    private func resource(_ id: ExecutionID, of workflow: String, project: String, location: String)
+        async throws
+        -> Response
+    {
+        JSONObject.response(try await json(id, of: workflow, project: project, location: location))
     }
 
-    private func json(_ id: ExecutionID, project: String, location: String) async throws -> JSONObject {
+    /// The history of execution `id` of `workflow`. An execution of another workflow does not
+    /// exist under this one's path, as in Google's API: reading or cancelling it there is NOT_FOUND.
+    /// The workflow `-` (no workflow id can be that) stands for any, as `sluice --server` asks.
+    private func history(_ id: ExecutionID, of workflow: String) async throws -> ExecutionHistory {
         let history: ExecutionHistory
         do { history = try await runner.history(of: id) } catch { throw GoogleErrorResponse(error) }
-        guard let start = history.start else { throw GoogleErrorResponse.notFound("execution \(id) does not exist") }
+        guard let start = history.start, workflow == "-" || start.workflow == workflow else {
+            throw GoogleErrorResponse.notFound("execution \(id) of workflow \(workflow) does not exist")
+        }
+        return history
+    }
+
+    private func json(_ id: ExecutionID, of workflow: String, project: String, location: String)
+        async throws
+        -> JSONObject
+    {
+        let history = try await history(id, of: workflow)
+        guard let start = history.start else {
+            preconditionFailure("history(_:of:) returns started executions")
+        }
         var object = JSONObject([
-            "name": .string("projects/\(project)/locations/\(location)/workflows/\(start.workflow)/executions/\(id)"),
+            "name": .string(
+                "projects/\(project)/locations/\(location)/workflows/\(start.workflow)/executions/\(id)"),
             "startTime": .string(Timestamps.rfc3339(history.startedAt, fractionDigits: 6)),
         ])
         if let endedAt = history.endedAt {
