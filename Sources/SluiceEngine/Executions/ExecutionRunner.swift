@@ -75,17 +75,35 @@ public struct ExecutionRunner: Sendable {
         try await ExecutionRunnerHistory.read(id, log: log)
     }
 
+    /// How many times a cancellation re-reads the history after a runner appended first.
+    static let cancelAttempts = 50
+
     /// Records a cancellation; a runner advancing the execution stops at its next append.
+    ///
+    /// A busy execution appends between this read and this write all the time, so losing the
+    /// version race is expected: the cancellation re-reads and tries again, and fails only if the
+    /// execution ended meanwhile (FAILED_PRECONDITION) or it lost ``cancelAttempts`` times in a row.
     public func cancel(_ id: ExecutionID, reason: String, principal: String?) async throws(SluiceError) {
-        let history = try await history(of: id)
-        guard history.start != nil else { throw SluiceError(.notFound, "execution \(id) does not exist") }
-        guard history.ending == nil else { throw SluiceError(.failedPrecondition, "execution \(id) has already ended") }
-        let event = try ExecutionEvents.ended(
-            .cancelled(reason: reason),
-            metadata: EventMetadata(correlationID: history.correlationID, principal: principal)
-        )
-        _ = try await log.append([event], to: id.stream, expectedVersion: .exact(history.version))
-        metrics.finished(.cancelled(reason: reason), microseconds: now() - history.startedAt)
+        var attempt = 1
+        while true {
+            let history = try await history(of: id)
+            guard history.start != nil else { throw SluiceError(.notFound, "execution \(id) does not exist") }
+            guard history.ending == nil else {
+                throw SluiceError(.failedPrecondition, "execution \(id) has already ended")
+            }
+            let event = try ExecutionEvents.ended(
+                .cancelled(reason: reason),
+                metadata: EventMetadata(correlationID: history.correlationID, principal: principal)
+            )
+            do {
+                _ = try await log.append([event], to: id.stream, expectedVersion: .exact(history.version))
+            } catch  where error.code == .wrongExpectedVersion && attempt < Self.cancelAttempts {
+                attempt += 1
+                continue
+            }
+            metrics.finished(.cancelled(reason: reason), microseconds: now() - history.startedAt)
+            return
+        }
     }
 
     /// Runs (or resumes) an execution until it ends, and returns how it ended. With

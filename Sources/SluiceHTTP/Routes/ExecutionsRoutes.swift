@@ -5,7 +5,7 @@ import SluiceEngine
 import SluiceLog
 import SluiceWorkflows
 
-/// Workflow Executions v1: create, get, list (newest first, paged) and cancel. The scheduler
+/// Workflow Executions v1: create, get, list (filtered, ordered, paged) and cancel. The scheduler
 /// runs what is created; these routes only record and read.
 struct ExecutionsRoutes: Sendable {
     let runner: ExecutionRunner
@@ -27,67 +27,63 @@ struct ExecutionsRoutes: Sendable {
             } catch {
                 throw GoogleErrorResponse(error)
             }
-            return try await resource(id, project: project, location: location)
+            return try await resource(id, of: workflow, project: project, location: location)
         }
         routes(.viewer).get(RouterPath("\(base)/:execution")) { _, context in
             let (project, location) = try WorkflowsRoutes.scope(context)
+            let workflow = try context.parameters.decoded("workflow")
             let id = try Self.executionID(try context.parameters.decoded("execution"))
-            return try await resource(id, project: project, location: location)
+            return try await resource(id, of: workflow, project: project, location: location)
         }
         routes(.invoker).post(RouterPath("\(base)/:execution")) { _, context in
             let (project, location) = try WorkflowsRoutes.scope(context)
             let target = try context.parameters.decoded("execution")
             guard target.hasSuffix(":cancel") else { throw GoogleErrorResponse.notFound("no method \(target)") }
+            let workflow = try context.parameters.decoded("workflow")
             let id = try Self.executionID(String(target.dropLast(":cancel".count)))
+            // Checked first: a path through another workflow must not cancel anything.
+            _ = try await history(id, of: workflow)
             do {
                 try await runner.cancel(
                     id, reason: "cancelled through the Executions API", principal: context.principal)
             } catch {
                 throw GoogleErrorResponse(error)
             }
-            return try await resource(id, project: project, location: location)
+            return try await resource(id, of: workflow, project: project, location: location)
         }
         routes(.viewer).get(RouterPath(base)) { request, context in
             let (project, location) = try WorkflowsRoutes.scope(context)
-            let workflow = try context.parameters.decoded("workflow")
-            let pageSize = try ListPaging.pageSize(request.uri.queryParameters.get("pageSize"))
-            let before = try ListPaging.pageToken(request.uri.queryParameters.get("pageToken"))
-            let page: EventPage
-            do {
-                page = try await log.query(
-                    EventQuery(
-                        streamPrefix: "execution/",
-                        types: [ExecutionEventType.started],
-                        predicates: [
-                            try FieldPredicate(
-                                parsing: "data.workflow = '\(workflow.replacingOccurrences(of: "'", with: ""))'")
-                        ],
-                        limit: pageSize,
-                        newestFirst: true,
-                        before: before
-                    ))
-            } catch {
-                throw GoogleErrorResponse(error)
-            }
-            var executions: [JSONField] = []
-            for event in page.events {
-                let id = try Self.executionID(String(event.stream.rawValue.dropFirst("execution/".count)))
-                executions.append(.object(try await json(id, project: project, location: location)))
-            }
-            var body = JSONObject(["executions": .array(executions)])
-            if let cursor = page.nextCursor { body.set("nextPageToken", .string(String(cursor))) }
-            return JSONObject.response(body)
+            return try await list(
+                request, workflow: try context.parameters.decoded("workflow"), in: (project, location))
         }
     }
 
-    private func resource(_ id: ExecutionID, project: String, location: String) async throws -> Response {
-        JSONObject.response(try await json(id, project: project, location: location))
+    private func resource(_ id: ExecutionID, of workflow: String, project: String, location: String) async throws
+        -> Response
+    {
+        JSONObject.response(try await json(id, of: workflow, project: project, location: location))
     }
 
-    private func json(_ id: ExecutionID, project: String, location: String) async throws -> JSONObject {
+    /// The history of execution `id` of `workflow`. An execution of another workflow does not
+    /// exist under this one's path, as in Google's API: reading or cancelling it there is NOT_FOUND.
+    /// The workflow `-` (no workflow id can be that) stands for any, as `sluice --server` asks.
+    func history(_ id: ExecutionID, of workflow: String) async throws -> ExecutionHistory {
         let history: ExecutionHistory
         do { history = try await runner.history(of: id) } catch { throw GoogleErrorResponse(error) }
-        guard let start = history.start else { throw GoogleErrorResponse.notFound("execution \(id) does not exist") }
+        guard let start = history.start, workflow == "-" || start.workflow == workflow else {
+            throw GoogleErrorResponse.notFound("execution \(id) of workflow \(workflow) does not exist")
+        }
+        return history
+    }
+
+    private func json(_ id: ExecutionID, of workflow: String, project: String, location: String) async throws
+        -> JSONObject
+    {
+        try json(id, history: try await history(id, of: workflow), project: project, location: location)
+    }
+
+    func json(_ id: ExecutionID, history: ExecutionHistory, project: String, location: String) throws -> JSONObject {
+        guard let start = history.start else { preconditionFailure("a listed execution has started") }
         var object = JSONObject([
             "name": .string("projects/\(project)/locations/\(location)/workflows/\(start.workflow)/executions/\(id)"),
             "startTime": .string(Timestamps.rfc3339(history.startedAt, fractionDigits: 6)),
@@ -120,7 +116,7 @@ struct ExecutionsRoutes: Sendable {
         return object
     }
 
-    private static func executionID(_ text: String) throws -> ExecutionID {
+    static func executionID(_ text: String) throws -> ExecutionID {
         do { return try ExecutionID(text) } catch { throw GoogleErrorResponse(error) }
     }
 

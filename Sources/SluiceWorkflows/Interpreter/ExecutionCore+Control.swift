@@ -65,10 +65,13 @@ extension ExecutionCore {
         s.threads[t].frames[top].memo.append(value)
     }
 
-    /// Raises an error in a thread, unwinding to the nearest try that handles it.
+    /// Raises an error in a thread, unwinding to the nearest try that handles it. Past the step
+    /// limit no try handles anything: a handler or a retry would only run more steps, and a retry
+    /// of the ResourceLimitError itself would run forever, so that error ends the execution.
     func raise(_ t: Int, _ error: WorkflowError) {
+        let catchable = s.stepsExecuted <= s.environment.maximumSteps
         while let frame = s.threads[t].frames.last {
-            if frame.kind == .tryStep, frame.phase == .inChild {
+            if catchable, frame.kind == .tryStep, frame.phase == .inChild {
                 catchError(t, error)
                 return
             }
@@ -116,12 +119,13 @@ extension ExecutionCore {
         if s.recordsProgress {
             s.progress.append(StepProgress(routine: s.threads[t].frames.last?.routine ?? "main", step: step.name))
         }
-        if s.stepsExecuted > s.environment.maximumSteps {
-            raise(
-                t, .resourceLimit("ResourceLimitError: the execution ran more than \(s.environment.maximumSteps) steps")
-            )
-            return false
-        }
-        return true
+        return withinStepLimit(t)
+    }
+
+    /// Whether the steps counted so far are within the limit; if not, raises the ResourceLimitError.
+    func withinStepLimit(_ t: Int) -> Bool {
+        guard s.stepsExecuted > s.environment.maximumSteps else { return true }
+        raise(t, .resourceLimit("ResourceLimitError: the execution ran more than \(s.environment.maximumSteps) steps"))
+        return false
     }
 }

@@ -79,6 +79,10 @@ extension ExecutionCore {
             goExcept(t)
             return
         }
+        // Each retry attempt is a step, as in Google's accounting: a retry loop with a tiny
+        // backoff must reach the step limit like any other loop.
+        s.stepsExecuted += 1
+        guard withinStepLimit(t) else { return }
         let top = s.threads[t].frames.count - 1
         let (step, tryStep) = tryStep(of: s.threads[t].frames[top])
         guard let policy = tryStep.retry else { preconditionFailure("retry without a policy") }

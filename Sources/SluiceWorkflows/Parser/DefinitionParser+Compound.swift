@@ -160,10 +160,40 @@ extension DefinitionParser {
             guard let node else { return fallback }
             return try TemplateCompiler.template(node, path: path)
         }
-        return RetryPolicy(
+        let policy = RetryPolicy(
             predicate: predicate, maxRetries: try value(node.value(forKey: "max_retries"), defaults.max),
             initialDelay: try value(backoff?.value(forKey: "initial_delay"), defaults.initial),
             maxDelay: try value(backoff?.value(forKey: "max_delay"), defaults.maxDelay),
             multiplier: try value(backoff?.value(forKey: "multiplier"), defaults.multiplier))
+        try Self.checkLiterals(of: policy, path: path, line: node.line)
+        return policy
+    }
+
+    /// Refuses at deploy time the literal settings no retry can run with: a negative count, a
+    /// negative or infinite delay, or a multiplier below 1 (delays that shrink) or infinite.
+    /// Settings given as expressions are checked when the retry runs.
+    private static func checkLiterals(of policy: RetryPolicy, path: String, line: Int)
+        throws(WorkflowValidationError)
+    {
+        if case .literal(let value) = policy.maxRetries {
+            guard case .int(let count) = value, count >= 0 else {
+                throw WorkflowValidationError("max_retries must be a non-negative integer", path: path, line: line)
+            }
+        }
+        let delays = [("initial_delay", policy.initialDelay), ("max_delay", policy.maxDelay)]
+        for (name, template) in delays {
+            guard case .literal(let value) = template else { continue }
+            guard let number = value.numberValue, number.isFinite, number >= 0 else {
+                throw WorkflowValidationError(
+                    "backoff \(name) must be a finite, non-negative number of seconds", path: path + ".backoff",
+                    line: line)
+            }
+        }
+        if case .literal(let value) = policy.multiplier {
+            guard let number = value.numberValue, number.isFinite, number >= 1 else {
+                throw WorkflowValidationError(
+                    "backoff multiplier must be a finite number of at least 1", path: path + ".backoff", line: line)
+            }
+        }
     }
 }
