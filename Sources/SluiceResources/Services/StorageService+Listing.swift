@@ -35,9 +35,11 @@ public struct ObjectPage: Sendable, Hashable {
 extension StorageService {
     /// Lists a bucket's objects in name order. It reads the names under the prefix from the log's
     /// stream index (no events), then folds objects in name order only until the page is full:
-    /// its cost follows the names under the prefix and the page, not the log's history.
+    /// its cost follows the names under the prefix and the page, not the log's history. A bucket
+    /// that does not exist is NOT_FOUND, as in Cloud Storage, not an empty listing.
     public func listObjects(_ name: String, _ listing: ObjectListing) async throws(SluiceError) -> ObjectPage {
         let bucket = try BucketName(name)
+        _ = try await self.bucket(name)
         guard (1...5_000).contains(listing.maxResults) else {
             throw SluiceError(.invalidArgument, "maxResults must be between 1 and 5000")
         }
