@@ -16,10 +16,15 @@ public struct StorageObjectRoutes: Sendable {
     func add(to routes: RoleRoutes) {
         routes(.viewer).get("/storage/v1/b/:bucket/o") { request, context in
             let query = request.uri.queryParameters
+            if query.get("matchGlob") != nil {
+                // Ignoring it would list (and perhaps delete) every object instead of the matching ones.
+                throw GoogleErrorResponse.invalidArgument("matchGlob is not supported by this emulator")
+            }
             let listing = ObjectListing(
                 prefix: query.get("prefix") ?? "", delimiter: query.get("delimiter"),
                 maxResults: try StorageHTTP.int64(request, "maxResults").map { Int($0) } ?? 1_000,
-                pageToken: query.get("pageToken"), versions: query.get("versions") == "true")
+                pageToken: query.get("pageToken"), versions: query.get("versions") == "true",
+                startOffset: query.get("startOffset"), endOffset: query.get("endOffset"))
             do {
                 let page = try await storage.listObjects(try StorageHTTP.bucket(context), listing)
                 let links = StorageHTTP.links(request)
