@@ -4,7 +4,11 @@
 /// higher than the event before it.
 public struct StreamName: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// The longest stream name the log accepts, in UTF-8 bytes.
-    public static let maximumLength = 1024
+    ///
+    /// It bounds the log's rows, not the resources: every valid resource must fit. The longest is
+    /// an object's, `object/BUCKET/NAME` with a 222-byte bucket name and a 1024-byte object name
+    /// whose every byte is percent-encoded (three bytes each): 7 + 222 + 1 + 3 × 1024 = 3302.
+    public static let maximumLength = 4096
 
     /// The stream name as written.
     public let rawValue: String

@@ -427,4 +427,5 @@ struct StorageAPITests {
 
 enum StorageHTTPTestNames {
     static let hash = HTTPFields.Element.Name("x-goog-hash")!
+    static let generation = HTTPFields.Element.Name("x-goog-generation")!
 }

@@ -16,10 +16,15 @@ public struct StorageObjectRoutes: Sendable {
     func add(to routes: RoleRoutes) {
         routes(.viewer).get("/storage/v1/b/:bucket/o") { request, context in
             let query = request.uri.queryParameters
+            if query.get("matchGlob") != nil {
+                // Ignoring it would list (and perhaps delete) every object instead of the matching ones.
+                throw GoogleErrorResponse.invalidArgument("matchGlob is not supported by this emulator")
+            }
             let listing = ObjectListing(
                 prefix: query.get("prefix") ?? "", delimiter: query.get("delimiter"),
                 maxResults: try StorageHTTP.int64(request, "maxResults").map { Int($0) } ?? 1_000,
-                pageToken: query.get("pageToken"), versions: query.get("versions") == "true")
+                pageToken: query.get("pageToken"), versions: query.get("versions") == "true",
+                startOffset: query.get("startOffset"), endOffset: query.get("endOffset"))
             do {
                 let page = try await storage.listObjects(try StorageHTTP.bucket(context), listing)
                 let links = StorageHTTP.links(request)
@@ -68,19 +73,28 @@ public struct StorageObjectRoutes: Sendable {
     private func get(_ request: Request, _ context: SluiceRequestContext) async throws -> Response {
         if request.uri.queryParameters.get("alt") == "media" { return try await download(request, context) }
         do {
-            let object = try await storage.object(
-                bucket: try StorageHTTP.bucket(context), object: try StorageHTTP.objectName(context),
-                generation: try StorageHTTP.int64(request, "generation"))
+            guard let object = try await readable(request, context) else { return StorageHTTP.empty(.notModified) }
             return StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
         } catch { throw StorageHTTP.error(error) }
+    }
+
+    /// The object generation a read serves, once the request's preconditions hold for it; nil
+    /// when a `NotMatch` form says the client's copy is current (304).
+    private func readable(_ request: Request, _ context: SluiceRequestContext) async throws -> ObjectVersion? {
+        let name = try StorageHTTP.objectName(context)
+        let object = try await storage.object(
+            bucket: try StorageHTTP.bucket(context), object: name,
+            generation: try StorageHTTP.int64(request, "generation"))
+        switch try StorageHTTP.preconditions(request).read(object, object: name) {
+        case .serve: return object
+        case .notModified: return nil
+        }
     }
 
     /// The bytes, with the checksum headers the clients verify; `Range: bytes=a-b` gets a 206.
     private func download(_ request: Request, _ context: SluiceRequestContext) async throws -> Response {
         do {
-            let object = try await storage.object(
-                bucket: try StorageHTTP.bucket(context), object: try StorageHTTP.objectName(context),
-                generation: try StorageHTTP.int64(request, "generation"))
+            guard let object = try await readable(request, context) else { return StorageHTTP.empty(.notModified) }
             var headers: HTTPFields = [
                 .contentType: object.contentType,
                 StorageHTTP.header("x-goog-generation"): String(object.generation),

@@ -136,6 +136,9 @@ public struct StorageUploadRoutes: Sendable {
         let bytes = try await collect(request)
         let range = try header.map { try ContentRange($0) } ?? ContentRange(wholeObject: Int64(bytes.count))
         do {
+            if let object = await sessions.finishedObject(id) {
+                return StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
+            }
             var received = try await sessions.session(id).received
             if let span = range.bytes {
                 guard span.upperBound - span.lowerBound == Int64(bytes.count) - 1 else {
@@ -155,15 +158,37 @@ public struct StorageUploadRoutes: Sendable {
                 throw GoogleErrorResponse.invalidArgument(
                     "the upload holds \(received) bytes, not the \(total) its Content-Range declares")
             }
-            let session = try await sessions.session(id)
             let expected = request.headers[StorageHTTP.header("x-goog-hash")].flatMap(Self.crc32c)
-            let object = try await storage.upload(
-                bucket: session.bucket, object: session.object, chunks: ResumableUploads.chunks(of: session.path),
-                contentType: session.contentType, customMetadata: session.customMetadata, expectedCRC32C: expected,
-                metadata: EventMetadata(principal: principal))
-            await sessions.finish(id)
+            let object = try await finalize(id, expectedCRC32C: expected, principal: principal)
+            return StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
+        } catch let error as SluiceError where error.code == .notFound {
+            // The session may have finished while this request was on its way: answer as a retry.
+            guard let object = await sessions.finishedObject(id) else { throw StorageHTTP.error(error) }
             return StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
         } catch { throw StorageHTTP.error(error) }
+    }
+
+    /// Records a complete session's object once: concurrent final requests share one outcome.
+    private func finalize(_ id: String, expectedCRC32C: String?, principal: String) async throws(SluiceError)
+        -> ObjectVersion
+    {
+        let session: ResumableUploads.Session
+        switch try await sessions.complete(id) {
+        case .finished(let object): return object
+        case .finalize(let claimed): session = claimed
+        }
+        let outcome: Result<ObjectVersion, SluiceError>
+        do throws(SluiceError) {
+            outcome = .success(
+                try await storage.upload(
+                    bucket: session.bucket, object: session.object, chunks: ResumableUploads.chunks(of: session.path),
+                    contentType: session.contentType, customMetadata: session.customMetadata,
+                    expectedCRC32C: expectedCRC32C, metadata: EventMetadata(principal: principal)))
+        } catch {
+            outcome = .failure(error)
+        }
+        await sessions.finalized(id, outcome)
+        return try outcome.get()
     }
 
     static func incomplete(_ received: Int64) -> Response {

@@ -12,16 +12,30 @@ public struct ObjectListing: Sendable, Hashable {
     public var pageToken: String?
     /// Lists noncurrent generations too.
     public var versions: Bool
+    /// Only names at or after this one, by UTF-8 bytes.
+    public var startOffset: String?
+    /// Only names before this one (exclusive), by UTF-8 bytes.
+    public var endOffset: String?
 
     public init(
         prefix: String = "", delimiter: String? = nil, maxResults: Int = 1_000, pageToken: String? = nil,
-        versions: Bool = false
+        versions: Bool = false, startOffset: String? = nil, endOffset: String? = nil
     ) {
         self.prefix = prefix
         self.delimiter = delimiter
         self.maxResults = maxResults
         self.pageToken = pageToken
         self.versions = versions
+        self.startOffset = startOffset.flatMap { $0.isEmpty ? nil : $0 }
+        self.endOffset = endOffset.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Whether `name` lies in `[startOffset, endOffset)`. Offsets bound the names themselves,
+    /// before any roll-up: a prefix is listed when a name in the range rolls up into it.
+    func holds(_ name: String) -> Bool {
+        if let startOffset, name.bytePrecedes(startOffset) { return false }
+        if let endOffset, !name.bytePrecedes(endOffset) { return false }
+        return true
     }
 }
 
@@ -35,9 +49,11 @@ public struct ObjectPage: Sendable, Hashable {
 extension StorageService {
     /// Lists a bucket's objects in name order. It reads the names under the prefix from the log's
     /// stream index (no events), then folds objects in name order only until the page is full:
-    /// its cost follows the names under the prefix and the page, not the log's history.
+    /// its cost follows the names under the prefix and the page, not the log's history. A bucket
+    /// that does not exist is NOT_FOUND, as in Cloud Storage, not an empty listing.
     public func listObjects(_ name: String, _ listing: ObjectListing) async throws(SluiceError) -> ObjectPage {
         let bucket = try BucketName(name)
+        _ = try await self.bucket(name)
         guard (1...5_000).contains(listing.maxResults) else {
             throw SluiceError(.invalidArgument, "maxResults must be between 1 and 5000")
         }
@@ -45,7 +61,7 @@ extension StorageService {
         var versions: [ObjectVersion] = []
         var entries = 0
         var lastPrefix: String?
-        for object in try await objectNames(bucket, prefix: listing.prefix) {
+        for object in try await objectNames(bucket, prefix: listing.prefix) where listing.holds(object.rawValue) {
             let prefix = Self.rolledUpPrefix(object.rawValue, listing)
             if let prefix {
                 // One object is enough to show a prefix; the page skips prefixes up to the token.

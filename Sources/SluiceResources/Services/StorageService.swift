@@ -14,6 +14,7 @@ public struct StorageService: Sendable {
     let notifications: InlineNotifications
     let bucketStates = BucketStateCache()
     let presence = ObjectPresenceHints()
+    let deletionGate: BucketDeletionGate
 
     /// `links` is where notification payloads' `selfLink` and `mediaLink` point.
     public init(
@@ -26,6 +27,7 @@ public struct StorageService: Sendable {
         self.objects = objects
         self.clock = clock
         appender = ResourceAppender(log: log)
+        deletionGate = .shared(by: log)
         notifications = InlineNotifications(log: log, links: links)
     }
 
@@ -68,14 +70,18 @@ public struct StorageService: Sendable {
         }
     }
 
-    /// Deletes an empty bucket; FAILED_PRECONDITION while it holds live objects.
+    /// Deletes an empty bucket; FAILED_PRECONDITION while it holds live objects. No upload to the
+    /// bucket commits between the check and the delete (``BucketDeletionGate``), so an object
+    /// never outlives its bucket.
     public func deleteBucket(_ name: String, metadata: EventMetadata = .empty) async throws(SluiceError) {
         let bucket = try BucketName(name)
-        guard try await listObjects(name, ObjectListing(maxResults: 1)).objects.isEmpty else {
-            throw SluiceError(.failedPrecondition, "bucket \(name) is not empty")
-        }
-        try await changeBucket(bucket, metadata: metadata) { (loaded) throws(SluiceError) in
-            (try BucketDecider.delete(state: loaded.state, now: clock()).map { $0.newEvent() }, ())
+        try await deletionGate.deleting(bucket) { () async throws(SluiceError) in
+            guard try await listObjects(name, ObjectListing(maxResults: 1)).objects.isEmpty else {
+                throw SluiceError(.failedPrecondition, "bucket \(name) is not empty")
+            }
+            try await changeBucket(bucket, metadata: metadata) { (loaded) throws(SluiceError) in
+                (try BucketDecider.delete(state: loaded.state, now: clock()).map { $0.newEvent() }, ())
+            }
         }
     }
 
@@ -230,13 +236,15 @@ public struct StorageService: Sendable {
         let upload = ObjectUpload(stored, contentType: contentType, metadata: customMetadata)
         return try await ResourceAppender.retryingConflicts(on: stream) {
             () async throws(SluiceError) -> ObjectVersion in
-            let planned = try await plan(upload, as: object, in: bucket, preconditions, metadata)
-            let result: AppendResult
-            do throws(SluiceError) {
-                result = try await log.append(planned.parts, idempotencyKey: idempotencyKey)[0]
-            } catch  where error.code == .wrongExpectedVersion {
-                forgetPlanned(planned)
-                throw error
+            let (planned, result) = try await deletionGate.committingUpload(to: bucket) {
+                () async throws(SluiceError) -> (PlannedUpload, AppendResult) in
+                let planned = try await plan(upload, as: object, in: bucket, preconditions, metadata)
+                do throws(SluiceError) {
+                    return (planned, try await log.append(planned.parts, idempotencyKey: idempotencyKey)[0])
+                } catch  where error.code == .wrongExpectedVersion {
+                    forgetPlanned(planned)
+                    throw error
+                }
             }
             presence.noteExists(bucket, object)
             guard result.wasDuplicate else { return planned.object }

@@ -15,8 +15,8 @@ public enum ResourceStreams {
     /// `object/BUCKET/NAME`; the object name is the rest of the stream name, slashes included.
     ///
     /// Control characters (which object names may hold but stream names may not) and `%` are
-    /// percent-encoded, so the mapping stays one-to-one. Throws when the result is longer than a
-    /// stream name may be (an object name near the 1024-byte limit).
+    /// percent-encoded, so the mapping stays one-to-one. Every valid object name in every valid
+    /// bucket fits in a stream name (see ``StreamName/maximumLength``).
     public static func object(_ bucket: BucketName, _ name: ObjectName) throws(SluiceError) -> StreamName {
         try StreamName(objectPrefix(bucket, name.rawValue))
     }
