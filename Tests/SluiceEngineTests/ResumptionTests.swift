@@ -5,15 +5,19 @@ import SluiceLog
 import SluiceWorkflows
 import Testing
 
-@Suite("An execution that stops the process every time it is resumed is failed, not resumed forever")
+@Suite("An execution the server crashes on every time it is resumed is failed, not resumed forever")
 struct ResumptionTests {
-    /// Appends `count` `execution.resumed` events to `id`, as that many restarts would have.
-    private func resumed(_ engine: EngineFixture, _ id: ExecutionID, count: Int) async throws {
-        for _ in 0..<count {
+    /// Appends `execution.resumed` events as restarts would have: the first after a kill, then
+    /// `crashes` more, each recording that the process before it crashed.
+    private func resumed(_ engine: EngineFixture, _ id: ExecutionID, crashes: Int) async throws {
+        for index in 0...crashes {
             _ = try await engine.log.append(
-                [NewEvent(type: ExecutionEventType.resumed, data: "{}")], to: id.stream, expectedVersion: .any)
+                [NewEvent(type: ExecutionEventType.resumed, data: index == 0 ? "{}" : #"{"afterCrash":true}"#)],
+                to: id.stream, expectedVersion: .any)
         }
     }
+
+    private static let limit = ExecutionRunner.crashesWithoutProgressLimit
 
     @Test("an execution run on after a restart records its resumption, then runs to its end")
     func resumptionIsRecorded() async throws {
@@ -32,30 +36,44 @@ struct ResumptionTests {
         await engine.performer.script("http://features.test/extract", [ScriptedPerformer.ok([1])])
         await engine.performer.script("http://model.test/predict", [ScriptedPerformer.ok("cat")])
         let id = try await engine.started(Workflows.twoCalls)
-        try await resumed(engine, id, count: ExecutionRunner.resumptionsWithoutProgressLimit)
+        try await resumed(engine, id, crashes: Self.limit)
         _ = try await engine.log.append(
             [NewEvent(type: ExecutionEventType.stepsStarted, data: #"{"steps":[]}"#)], to: id.stream,
             expectedVersion: .any)
-        try await resumed(engine, id, count: ExecutionRunner.resumptionsWithoutProgressLimit - 1)
-        let outcome = try await engine.runner().run(id, afterRestart: true)
+        try await resumed(engine, id, crashes: Self.limit - 2)
+        let outcome = try await engine.runner().run(id, afterRestart: true, afterCrash: true)
         #expect(outcome.result == "cat")
     }
 
-    @Test("after as many resumptions in a row as the limit, the execution is failed and none of its effects run")
-    func noProgressAcrossRestartsFails() async throws {
+    @Test("after as many crashes in a row as the limit while it was resumed, the execution is failed and runs nothing")
+    func crashesWithoutProgressFail() async throws {
         let engine = EngineFixture()
         let id = try await engine.started(Workflows.twoCalls)
-        try await resumed(engine, id, count: ExecutionRunner.resumptionsWithoutProgressLimit)
-        let outcome = try await engine.runner().run(id, afterRestart: true)
+        try await resumed(engine, id, crashes: Self.limit - 1)
+        let outcome = try await engine.runner().run(id, afterRestart: true, afterCrash: true)
         guard case .failed(let error) = outcome.ending else {
             Issue.record("the execution ended \(outcome.ending)")
             return
         }
         #expect(error.tags == ["InternalError"])
         #expect(
-            error.message?.contains("the server stopped each of the last 3 times it resumed this execution") == true)
+            error.message?.contains("the server crashed each of the last 3 times it resumed this execution") == true)
         #expect(await engine.performer.calls.isEmpty)
         #expect(try await engine.types(id).last == "execution.failed")
+    }
+
+    @Test("restarts after kills or stops, however many in a row, never fail the execution")
+    func restartsWithoutCrashesDoNotCount() async throws {
+        let engine = EngineFixture()
+        await engine.performer.script("http://features.test/extract", [ScriptedPerformer.ok([1])])
+        await engine.performer.script("http://model.test/predict", [ScriptedPerformer.ok("cat")])
+        let id = try await engine.started(Workflows.twoCalls)
+        for _ in 0..<10 {
+            _ = try await engine.log.append(
+                [NewEvent(type: ExecutionEventType.resumed, data: "{}")], to: id.stream, expectedVersion: .any)
+        }
+        let outcome = try await engine.runner().run(id, afterRestart: true)
+        #expect(outcome.result == "cat")
     }
 
     @Test("a run that is not the first since a restart neither records nor checks resumptions")
@@ -64,7 +82,7 @@ struct ResumptionTests {
         await engine.performer.script("http://features.test/extract", [ScriptedPerformer.ok([1])])
         await engine.performer.script("http://model.test/predict", [ScriptedPerformer.ok("cat")])
         let id = try await engine.started(Workflows.twoCalls)
-        try await resumed(engine, id, count: ExecutionRunner.resumptionsWithoutProgressLimit)
+        try await resumed(engine, id, crashes: Self.limit)
         let outcome = try await engine.runner().run(id)
         #expect(outcome.result == "cat")
     }

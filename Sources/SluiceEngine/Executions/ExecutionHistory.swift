@@ -35,6 +35,9 @@ public struct ExecutionHistory: Sendable {
     /// How many `execution.resumed` events end the stream: restarts after which the execution
     /// recorded nothing else.
     public private(set) var resumptionsWithoutProgress = 0
+    /// Of those, how many record that the process before them crashed: each is a crash while
+    /// the execution had been resumed and had recorded nothing since.
+    public private(set) var crashesWithoutProgress = 0
 
     /// Whether the execution is only waiting (a sleep, a callback): every effect it asked for
     /// and has no result of is one of those, so a restart leaves it with nothing to run yet.
@@ -54,8 +57,14 @@ public struct ExecutionHistory: Sendable {
 
     public mutating func apply(_ event: RecordedEvent) throws(SluiceError) {
         version = event.version
-        resumptionsWithoutProgress = event.type == ExecutionEventType.resumed ? resumptionsWithoutProgress + 1 : 0
         let fields = try EventPayload.decode(event)
+        if event.type == ExecutionEventType.resumed {
+            if resumptionsWithoutProgress > 0, fields["afterCrash"] == .bool(true) { crashesWithoutProgress += 1 }
+            resumptionsWithoutProgress += 1
+        } else {
+            resumptionsWithoutProgress = 0
+            crashesWithoutProgress = 0
+        }
         switch event.type {
         case ExecutionEventType.started:
             start = ExecutionStart(

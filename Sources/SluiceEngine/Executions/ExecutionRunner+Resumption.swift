@@ -4,19 +4,19 @@ import SluiceLog
 import SluiceWorkflows
 
 extension ExecutionRunner {
-    /// Restarts in a row that each ran an execution without it recording anything, after which
-    /// it is failed instead of run again.
+    /// Crashes in a row, each while an execution had been resumed and recorded nothing since,
+    /// after which it is failed instead of resumed again.
     ///
     /// A bug that stops the process while it runs one execution (a Swift trap) would otherwise
     /// stop it again at every start, since every start resumes the execution: one execution would
-    /// keep the whole server down. A `kill -9` landing in the moment between an execution's
-    /// resumption and its next event is the only other way to count one, so three in a row
-    /// means a crash, not bad luck.
-    public static let resumptionsWithoutProgressLimit = 3
+    /// keep the whole server down. Only crashes count (the process records them; see `serve`):
+    /// a process killed or stopped while an execution waits on a slow call says nothing against
+    /// the execution.
+    public static let crashesWithoutProgressLimit = 3
 
-    /// What ``resumeAfterRestart(_:history:)`` did.
+    /// What ``resumeAfterRestart(_:history:afterCrash:)`` did.
     enum Resumption {
-        /// The execution was failed: it made no progress across the last restarts.
+        /// The execution was failed: the process crashed each of the last times it resumed it.
         case failed(ExecutionOutcome)
         /// An `execution.resumed` event was appended; the history must be read again.
         case recorded
@@ -25,31 +25,37 @@ extension ExecutionRunner {
         case unrecorded
     }
 
-    /// Called before the first run of an unfinished execution after a restart. Fails it when the
-    /// last ``resumptionsWithoutProgressLimit`` restarts each resumed it and it recorded nothing
-    /// after; otherwise records this resumption, so the next restart can tell.
-    func resumeAfterRestart(_ id: ExecutionID, history: ExecutionHistory) async throws(SluiceError) -> Resumption {
+    /// Called before the first run of an unfinished execution after a restart; `afterCrash` says
+    /// whether the process before this one crashed. Fails the execution when the process crashed
+    /// ``crashesWithoutProgressLimit`` times in a row while it was resumed and recorded nothing;
+    /// otherwise records this resumption, and the crash, so the next restart can tell.
+    func resumeAfterRestart(_ id: ExecutionID, history: ExecutionHistory, afterCrash: Bool) async throws(SluiceError)
+        -> Resumption
+    {
         let metadata = EventMetadata(correlationID: history.correlationID, principal: "sluice-engine")
-        if history.resumptionsWithoutProgress >= Self.resumptionsWithoutProgressLimit {
+        let crashes =
+            history.crashesWithoutProgress + (afterCrash && history.resumptionsWithoutProgress > 0 ? 1 : 0)
+        if crashes >= Self.crashesWithoutProgressLimit {
             let ending = ExecutionHistory.Ending.failed(
                 WorkflowError(
                     tags: ["InternalError"],
-                    message: "the server stopped each of the last \(history.resumptionsWithoutProgress) times "
-                        + "it resumed this execution, before the execution recorded anything: it was failed so "
-                        + "that the server can run; replay it once the cause is fixed"))
+                    message: "the server crashed each of the last \(crashes) times it resumed this execution, "
+                        + "before the execution recorded anything: it was failed so that the server can run; "
+                        + "replay it once the cause is fixed"))
             _ = try await log.append(
                 [try ExecutionEvents.ended(ending, metadata: metadata)], to: id.stream,
                 expectedVersion: .exact(history.version))
             metrics.finished(ending, microseconds: now() - history.startedAt)
             ended.record(id, ending)
             logger.error(
-                "failed an execution that made no progress across restarts",
-                metadata: ["execution.id": "\(id)", "execution.resumptions": "\(history.resumptionsWithoutProgress)"])
+                "failed an execution that the server crashed on at every restart",
+                metadata: ["execution.id": "\(id)", "execution.crashes": "\(crashes)"])
             return .failed(
                 ExecutionOutcome(executionID: id.rawValue, ending: ending, effectsPerformed: 0, effectsReused: 0))
         }
         if history.isOnlyWaiting { return .unrecorded }
-        let event = NewEvent(type: ExecutionEventType.resumed, data: "{}", metadata: metadata)
+        let event = NewEvent(
+            type: ExecutionEventType.resumed, data: afterCrash ? #"{"afterCrash":true}"# : "{}", metadata: metadata)
         _ = try await log.append([event], to: id.stream, expectedVersion: .exact(history.version))
         return .recorded
     }

@@ -109,11 +109,12 @@ public struct ExecutionRunner: Sendable {
     /// Runs (or resumes) an execution until it ends, and returns how it ended. With
     /// `waitingForClaim`, an execution this process is advancing already is run once that stops
     /// (it may have ended by then, or handed the rest on); otherwise that is an error.
-    /// `afterRestart` marks the first run of an unfinished execution since the process started:
-    /// see ``resumeAfterRestart(_:history:)``.
-    public func run(_ id: ExecutionID, waitingForClaim: Bool = false, afterRestart: Bool = false)
-        async throws(SluiceError) -> ExecutionOutcome
-    {
+    /// `afterRestart` marks the first run of an unfinished execution since the process started,
+    /// and `afterCrash` that the process before crashed: see
+    /// ``resumeAfterRestart(_:history:afterCrash:)``.
+    public func run(
+        _ id: ExecutionID, waitingForClaim: Bool = false, afterRestart: Bool = false, afterCrash: Bool = false
+    ) async throws(SluiceError) -> ExecutionOutcome {
         if waitingForClaim {
             await claims.claimWhenFree(id)
         } else if !claims.claim(id) {
@@ -135,7 +136,7 @@ public struct ExecutionRunner: Sendable {
             }
             if !resumptionChecked {
                 resumptionChecked = true
-                switch try await resumeAfterRestart(id, history: history) {
+                switch try await resumeAfterRestart(id, history: history, afterCrash: afterCrash) {
                 case .failed(let outcome): return outcome
                 case .recorded: continue
                 case .unrecorded: break

@@ -10,8 +10,14 @@ public struct ExecutionScheduler: Sendable {
     private let runner: ExecutionRunner
     private let maximumConcurrent: Int
     private let logger: Logger
+    private let afterCrash: Bool
 
-    public init(log: any EventLog, runner: ExecutionRunner, maximumConcurrent: Int = 256, logger: Logger) {
+    /// `afterCrash`: the process before this one crashed (see `ExecutionRunner.run`).
+    public init(
+        log: any EventLog, runner: ExecutionRunner, maximumConcurrent: Int = 256, afterCrash: Bool = false,
+        logger: Logger
+    ) {
+        self.afterCrash = afterCrash
         self.log = log
         self.runner = runner
         self.maximumConcurrent = max(1, maximumConcurrent)
@@ -88,7 +94,8 @@ public struct ExecutionScheduler: Sendable {
 
     private func runOne(_ id: ExecutionID, afterRestart: Bool) async {
         do {
-            let outcome = try await runner.run(id, waitingForClaim: true, afterRestart: afterRestart)
+            let outcome = try await runner.run(
+                id, waitingForClaim: true, afterRestart: afterRestart, afterCrash: afterRestart && afterCrash)
             logger.debug(
                 "execution ended", metadata: ["execution.id": "\(id)", "execution.ending": "\(outcome.ending)"])
         } catch  where error.code == .failedPrecondition {

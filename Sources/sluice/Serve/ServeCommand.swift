@@ -136,6 +136,10 @@ struct ServeRun {
     func run() async throws {
         let logger = CommandLogging.logger(label: "sluice.serve")
         let dataDirectory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent().path
+        let previousRunCrashed = CrashRecord.arm(dataDirectory: dataDirectory)
+        if previousRunCrashed {
+            logger.warning("the previous server on this data directory crashed; resuming its executions")
+        }
         let idTokens = ServiceAccountTokenIssuer(
             keyFile: ServiceAccountTokenIssuer.keyFile(inDataDirectory: dataDirectory))
         let engine = try EngineContext.make(
@@ -207,7 +211,7 @@ struct ServeRun {
         )
         let scheduler = ExecutionScheduler(
             log: log, runner: engine.runner, maximumConcurrent: configuration.maxExecutions,
-            logger: CommandLogging.logger(label: "sluice.engine.scheduler"))
+            afterCrash: previousRunCrashed, logger: CommandLogging.logger(label: "sluice.engine.scheduler"))
         let pipelineLogger = CommandLogging.logger(label: "sluice.engine.pipeline")
         app.addServices(
             SchedulerService(scheduler: scheduler),
