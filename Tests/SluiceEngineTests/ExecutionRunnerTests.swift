@@ -130,34 +130,27 @@ struct ExecutionRunnerTests {
     @Test("an execution whose effect is too large to record fails with a ResourceLimitError instead of staying active")
     func effectTooLargeToRecordFails() async throws {
         let engine = EngineFixture()
+        // Eight 256 KiB values in the arguments, and eight more in the headers: over 4 MiB.
         let id = try await engine.started(
             """
-            - init:
-                assign:
-                  - s: "0123456789abcdef"
-            - grow:
-                for:
-                  value: i
-                  range: [1, 14]
-                  steps:
-                    - widen:
-                        assign:
-                          - s: ${s + s}
-            - send:
-                call: http.post
-                args:
-                  url: http://store.test/result
-                  body: ${[s, s, s, s, s, s, s, s]}
-                  headers:
-                    a: ${s}
-                    b: ${s}
-                    c: ${s}
-                    d: ${s}
-                    e: ${s}
-                    f: ${s}
-                    g: ${s}
-                    h: ${s}
-            """)
+            main:
+              params: [s]
+              steps:
+                - send:
+                    call: http.post
+                    args:
+                      url: http://store.test/result
+                      body: ${[s, s, s, s, s, s, s, s]}
+                      headers:
+                        a: ${s}
+                        b: ${s}
+                        c: ${s}
+                        d: ${s}
+                        e: ${s}
+                        f: ${s}
+                        g: ${s}
+                        h: ${s}
+            """, argument: .string(String(repeating: "x", count: 256 * 1024)))
         let outcome = try await engine.runner().run(id)
         guard case .failed(let error) = outcome.ending else {
             Issue.record("the execution ended \(outcome.ending)")

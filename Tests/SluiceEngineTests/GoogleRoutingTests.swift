@@ -137,12 +137,7 @@ struct GoogleRoutingTests {
                 - done:
                     return: ${child}
                 """)
-        let late = LateRunner()
-        let router = GoogleEffectRouter(
-            models: nil, topics: nil, executions: ExecutionsConnector(runners: late, catalog: catalog),
-            next: UnroutedEffectPerformer())
-        let runner = ExecutionRunner(log: log, catalog: catalog, performer: router)
-        late.set(runner)
+        let (router, runner) = Self.executionsRouting(log: log, catalog: catalog)
         let parent = try ExecutionID("parent-1")
         try await runner.start(parent, ExecutionStart(workflow: "parent", revision: 1, argument: .null))
         let outcome = try await runner.run(parent)
@@ -163,6 +158,19 @@ struct GoogleRoutingTests {
 }
 
 extension GoogleRoutingTests {
+    /// A runner whose Google calls go to the executions connector, which runs children on it.
+    static func executionsRouting(log: MemoryEventLog, catalog: WorkflowCatalog) -> (
+        router: GoogleEffectRouter, runner: ExecutionRunner
+    ) {
+        let late = LateRunner()
+        let router = GoogleEffectRouter(
+            models: nil, topics: nil, executions: ExecutionsConnector(runners: late, catalog: catalog),
+            next: UnroutedEffectPerformer())
+        let runner = ExecutionRunner(log: log, catalog: catalog, performer: router)
+        late.set(runner)
+        return (router, runner)
+    }
+
     @Test("a workflow that runs itself through executions.run stops at the nesting limit with a ResourceLimitError")
     func selfRunningWorkflowStopsAtTheNestingLimit() async throws {
         let log = MemoryEventLog()
@@ -178,12 +186,7 @@ extension GoogleRoutingTests {
                 - done:
                     return: ${child}
                 """)
-        let late = LateRunner()
-        let router = GoogleEffectRouter(
-            models: nil, topics: nil, executions: ExecutionsConnector(runners: late, catalog: catalog),
-            next: UnroutedEffectPerformer())
-        let runner = ExecutionRunner(log: log, catalog: catalog, performer: router)
-        late.set(runner)
+        let runner = Self.executionsRouting(log: log, catalog: catalog).runner
         let root = try ExecutionID("root")
         try await runner.start(root, ExecutionStart(workflow: "again", revision: 1, argument: .null))
         let outcome = try await runner.run(root)
