@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -75,12 +76,14 @@ struct StorageAPITests {
         }
     }
 
-    @Test("a multipart upload whose crc32c does not match the bytes is refused and stores nothing")
-    func corruptUploadIsRefused() async throws {
+    @Test(
+        "a multipart upload whose crc32c or md5Hash does not match the bytes is refused and stores nothing",
+        arguments: [#""crc32c": "AAAAAA==""#, #""md5Hash": "1B2M2Y8AsgTpgAmY7PhCfg==""#])
+    func corruptUploadIsRefused(_ checksum: String) async throws {
         let fixture = try StorageFixture()
         try await fixture.storage.createBucket("uploads")
         let body =
-            "--b\r\ncontent-type: application/json\r\n\r\n" + #"{"name": "x", "crc32c": "AAAAAA=="}"#
+            "--b\r\ncontent-type: application/json\r\n\r\n" + #"{"name": "x", \#(checksum)}"#
             + "\r\n--b\r\ncontent-type: text/plain\r\n\r\nhello world\r\n--b--"
         try await fixture.app().test(.router) { client in
             try await client.execute(
@@ -91,6 +94,40 @@ struct StorageAPITests {
             }
             try await client.execute(uri: "/storage/v1/b/uploads/o/x", method: .get) { response in
                 #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    @Test(
+        "a media upload whose x-goog-hash does not match the bytes is refused and stores nothing",
+        arguments: ["crc32c=AAAAAA==", "md5=1B2M2Y8AsgTpgAmY7PhCfg==", "crc32c=yZRlqg==,md5=AAAAAAAAAAAAAAAAAAAAAA=="])
+    func mediaUploadWithWrongHashIsRefused(_ hash: String) async throws {
+        let fixture = try StorageFixture()
+        try await fixture.storage.createBucket("uploads")
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: "/upload/storage/v1/b/uploads/o?uploadType=media&name=x", method: .post,
+                headers: [HTTPField.Name("x-goog-hash")!: hash], body: ByteBuffer(string: "hello world")
+            ) { response in
+                #expect(response.status == .badRequest)
+            }
+            try await client.execute(uri: "/storage/v1/b/uploads/o/x", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    @Test("a media upload whose x-goog-hash matches the bytes is stored")
+    func mediaUploadWithMatchingHashIsStored() async throws {
+        let fixture = try StorageFixture()
+        try await fixture.storage.createBucket("uploads")
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: "/upload/storage/v1/b/uploads/o?uploadType=media&name=x", method: .post,
+                headers: [HTTPField.Name("x-goog-hash")!: "crc32c=yZRlqg==,md5=XrY7u+Ae7tCTyyK7j1rNww=="],
+                body: ByteBuffer(string: "hello world")
+            ) { response in
+                #expect(response.status == .ok)
             }
         }
     }

@@ -23,6 +23,7 @@ public struct StorageUploadRoutes: Sendable {
         var contentType: String?
         var metadata: [String: String]?
         var crc32c: String?
+        var md5Hash: String?
     }
 
     func add(to routes: RoleRoutes) {
@@ -63,6 +64,7 @@ public struct StorageUploadRoutes: Sendable {
             let object = try await storage.upload(
                 bucket: bucket, object: name, bytes: bytes,
                 contentType: request.headers[.contentType] ?? "application/octet-stream",
+                expected: ClientChecksums(xGoogHash: request.headers[StorageHTTP.header("x-goog-hash")]),
                 preconditions: try StorageHTTP.preconditions(request), metadata: EventMetadata(principal: principal))
             return StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
         } catch { throw StorageHTTP.error(error) }
@@ -90,7 +92,8 @@ public struct StorageUploadRoutes: Sendable {
         do {
             let object = try await storage.upload(
                 bucket: bucket, object: name, bytes: body.parts[1].body, contentType: contentType,
-                customMetadata: metadata.metadata ?? [:], expectedCRC32C: metadata.crc32c,
+                customMetadata: metadata.metadata ?? [:],
+                expected: ClientChecksums(crc32c: metadata.crc32c, md5: metadata.md5Hash),
                 preconditions: try StorageHTTP.preconditions(request), metadata: EventMetadata(principal: principal))
             return StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
         } catch { throw StorageHTTP.error(error) }
@@ -158,8 +161,8 @@ public struct StorageUploadRoutes: Sendable {
                 throw GoogleErrorResponse.invalidArgument(
                     "the upload holds \(received) bytes, not the \(total) its Content-Range declares")
             }
-            let expected = request.headers[StorageHTTP.header("x-goog-hash")].flatMap(Self.crc32c)
-            let object = try await finalize(id, expectedCRC32C: expected, principal: principal)
+            let expected = ClientChecksums(xGoogHash: request.headers[StorageHTTP.header("x-goog-hash")])
+            let object = try await finalize(id, expected: expected, principal: principal)
             return StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
         } catch let error as SluiceError where error.code == .notFound {
             // The session may have finished while this request was on its way: answer as a retry.
@@ -169,7 +172,7 @@ public struct StorageUploadRoutes: Sendable {
     }
 
     /// Records a complete session's object once: concurrent final requests share one outcome.
-    private func finalize(_ id: String, expectedCRC32C: String?, principal: String) async throws(SluiceError)
+    private func finalize(_ id: String, expected: ClientChecksums, principal: String) async throws(SluiceError)
         -> ObjectVersion
     {
         let session: ResumableUploads.Session
@@ -183,7 +186,7 @@ public struct StorageUploadRoutes: Sendable {
                 try await storage.upload(
                     bucket: session.bucket, object: session.object, chunks: ResumableUploads.chunks(of: session.path),
                     contentType: session.contentType, customMetadata: session.customMetadata,
-                    expectedCRC32C: expectedCRC32C, metadata: EventMetadata(principal: principal)))
+                    expected: expected, metadata: EventMetadata(principal: principal)))
         } catch {
             outcome = .failure(error)
         }
@@ -195,15 +198,6 @@ public struct StorageUploadRoutes: Sendable {
         var headers: HTTPFields = [.contentLength: "0"]
         if received > 0 { headers[.range] = "bytes=0-\(received - 1)" }
         return Response(status: .init(code: 308, reasonPhrase: "Resume Incomplete"), headers: headers)
-    }
-
-    /// `crc32c=...` out of `x-goog-hash: crc32c=...,md5=...`.
-    static func crc32c(_ header: String) -> String? {
-        for item in header.split(separator: ",") {
-            let pair = item.trimmingCharacters(in: .whitespaces)
-            if pair.hasPrefix("crc32c=") { return String(pair.dropFirst("crc32c=".count)) }
-        }
-        return nil
     }
 }
 

@@ -174,7 +174,7 @@ public struct StorageService: Sendable {
         bytes: [UInt8],
         contentType: String = "application/octet-stream",
         customMetadata: [String: String] = [:],
-        expectedCRC32C: String? = nil,
+        expected: ClientChecksums = ClientChecksums(),
         preconditions: ObjectPreconditions = .none,
         idempotencyKey: String? = nil,
         metadata: EventMetadata = .empty
@@ -182,18 +182,14 @@ public struct StorageService: Sendable {
         let bucket = try BucketName(name)
         let object = try ObjectName.forNewObject(objectName)
         let stored = try await objects.write(bytes)
-        if let expectedCRC32C, expectedCRC32C != stored.crc32cBase64 {
-            throw SluiceError(
-                .invalidArgument,
-                "the uploaded bytes have crc32c \(stored.crc32cBase64), not the \(expectedCRC32C) the client sent")
-        }
+        try expected.check(crc32c: stored.crc32cBase64, md5: stored.md5Base64)
         return try await finalize(
             bucket, object, stored, contentType, customMetadata, preconditions, metadata, idempotencyKey: idempotencyKey
         )
     }
 
     /// Stores bytes that arrive in chunks (a resumable upload) without holding them in memory,
-    /// then records the object. `expectedCRC32C`, when given, must match or nothing is recorded.
+    /// then records the object. The `expected` checksums given must match or nothing is recorded.
     @discardableResult
     public func upload<Chunks: AsyncSequence<[UInt8], any Error>>(
         bucket name: String,
@@ -201,18 +197,14 @@ public struct StorageService: Sendable {
         chunks: sending Chunks,
         contentType: String = "application/octet-stream",
         customMetadata: [String: String] = [:],
-        expectedCRC32C: String? = nil,
+        expected: ClientChecksums = ClientChecksums(),
         preconditions: ObjectPreconditions = .none,
         metadata: EventMetadata = .empty
     ) async throws(SluiceError) -> ObjectVersion {
         let bucket = try BucketName(name)
         let object = try ObjectName.forNewObject(objectName)
         let stored = try await objects.write(chunks: chunks)
-        if let expectedCRC32C, expectedCRC32C != stored.crc32cBase64 {
-            throw SluiceError(
-                .invalidArgument,
-                "the uploaded bytes have crc32c \(stored.crc32cBase64), not the \(expectedCRC32C) the client sent")
-        }
+        try expected.check(crc32c: stored.crc32cBase64, md5: stored.md5Base64)
         return try await finalize(bucket, object, stored, contentType, customMetadata, preconditions, metadata)
     }
 
