@@ -40,22 +40,29 @@ final class BucketDeletionGate: Sendable {
         }
     }
 
+    /// Waits while a delete of `bucket` is in progress, then lets `enter` take the bucket's entry:
+    /// it resumes the admission at once, or keeps it to resume later. An admission resumed with
+    /// false (a delete ended) tries again.
+    private func admit(
+        _ bucket: BucketName, _ enter: (inout Entry, CheckedContinuation<Bool, Never>) -> Void
+    ) async {
+        while !(await withCheckedContinuation { (admission: CheckedContinuation<Bool, Never>) in
+            entries.withLock { entries in
+                var entry = entries[bucket, default: Entry()]
+                if entry.deleting { entry.held.append(admission) } else { enter(&entry, admission) }
+                entries[bucket] = entry
+            }
+        }) {}
+    }
+
     /// Runs an upload's commit, after any delete of `bucket` in progress has ended.
     func committingUpload<Result>(
         to bucket: BucketName, _ commit: () async throws(SluiceError) -> Result
     ) async throws(SluiceError) -> Result {
-        while !(await withCheckedContinuation { (admission: CheckedContinuation<Bool, Never>) in
-            entries.withLock { entries in
-                var entry = entries[bucket, default: Entry()]
-                if entry.deleting {
-                    entry.held.append(admission)
-                } else {
-                    entry.committing += 1
-                    admission.resume(returning: true)
-                }
-                entries[bucket] = entry
-            }
-        }) {}
+        await admit(bucket) { entry, admission in
+            entry.committing += 1
+            admission.resume(returning: true)
+        }
         defer {
             entries.withLock { entries in
                 guard var entry = entries[bucket] else { return }
@@ -74,18 +81,10 @@ final class BucketDeletionGate: Sendable {
     func deleting<Result>(
         _ bucket: BucketName, _ delete: () async throws(SluiceError) -> Result
     ) async throws(SluiceError) -> Result {
-        while !(await withCheckedContinuation { (admission: CheckedContinuation<Bool, Never>) in
-            entries.withLock { entries in
-                var entry = entries[bucket, default: Entry()]
-                if entry.deleting {
-                    entry.held.append(admission)
-                } else {
-                    entry.deleting = true
-                    if entry.committing == 0 { admission.resume(returning: true) } else { entry.draining = admission }
-                }
-                entries[bucket] = entry
-            }
-        }) {}
+        await admit(bucket) { entry, admission in
+            entry.deleting = true
+            if entry.committing == 0 { admission.resume(returning: true) } else { entry.draining = admission }
+        }
         defer {
             let held = entries.withLock { entries in
                 guard var entry = entries[bucket] else { return [CheckedContinuation<Bool, Never>]() }
