@@ -98,6 +98,19 @@ final class ServeProcess {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, json)
     }
 
+    /// The status, headers and body of one request with `headers`.
+    func exchange(_ method: String, _ path: String, headers: [String: String] = [:], body: Data? = nil) async throws
+        -> (status: Int, headers: [AnyHashable: Any], body: Data)
+    {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.httpBody = body
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as? HTTPURLResponse
+        return (http?.statusCode ?? 0, http?.allHeaderFields ?? [:], data)
+    }
+
     /// The body of a GET, as text.
     func text(_ path: String) async throws -> String {
         let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)

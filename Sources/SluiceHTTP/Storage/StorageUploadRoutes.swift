@@ -186,7 +186,8 @@ public struct StorageUploadRoutes: Sendable {
                 try await storage.upload(
                     bucket: session.bucket, object: session.object, chunks: ResumableUploads.chunks(of: session.path),
                     contentType: session.contentType, customMetadata: session.customMetadata,
-                    expected: expected, metadata: EventMetadata(principal: principal)))
+                    expected: expected, idempotencyKey: ResumableUploads.idempotencyKey(id),
+                    metadata: EventMetadata(principal: principal)))
         } catch {
             outcome = .failure(error)
         }

@@ -199,13 +199,16 @@ public struct StorageService: Sendable {
         customMetadata: [String: String] = [:],
         expected: ClientChecksums = ClientChecksums(),
         preconditions: ObjectPreconditions = .none,
+        idempotencyKey: String? = nil,
         metadata: EventMetadata = .empty
     ) async throws(SluiceError) -> ObjectVersion {
         let bucket = try BucketName(name)
         let object = try ObjectName.forNewObject(objectName)
         let stored = try await objects.write(chunks: chunks)
         try expected.check(crc32c: stored.crc32cBase64, md5: stored.md5Base64)
-        return try await finalize(bucket, object, stored, contentType, customMetadata, preconditions, metadata)
+        return try await finalize(
+            bucket, object, stored, contentType, customMetadata, preconditions, metadata, idempotencyKey: idempotencyKey
+        )
     }
 
     /// Records an object whose bytes are already in the object store (a resumable upload).
