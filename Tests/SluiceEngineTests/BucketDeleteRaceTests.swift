@@ -1,9 +1,11 @@
 import Foundation
 import SluiceAdaptersLocal
 import SluiceCore
+import SluiceEngine
 import SluiceLog
 import SluiceResources
 import SluiceTesting
+import SluiceWorkflows
 import Synchronization
 import Testing
 
@@ -39,6 +41,53 @@ struct BucketDeleteRaceTests {
         try await storage.deleteBucket("doomed")
         let uploaded = try #require(upload.withLock { $0 })
         await #expect(throws: SluiceError(.notFound, "")) { _ = try await uploaded.value }
+        try await storage.createBucket("doomed")
+        #expect(try await storage.listObjects("doomed", ObjectListing()).objects.isEmpty)
+    }
+
+    @Test("a workflow's insert that starts after a delete found the bucket empty fails instead of outliving it")
+    func workflowInsertAfterTheEmptinessCheckIsRefused() async throws {
+        let log = ListingHookLog(base: MemoryEventLog())
+        let objects = try LocalObjectStore(directory: ScratchSpace.url("sluice-delete-race-\(UUID())").path)
+        let storage = StorageService(log: log, objects: objects)
+        let catalog = WorkflowCatalog(log: log)
+        let router = GoogleEffectRouter(
+            models: nil, topics: nil, executions: nil, storage: StorageConnector(storage: storage),
+            next: UnroutedEffectPerformer())
+        let runner = ExecutionRunner(log: log, catalog: catalog, performer: router)
+        try await storage.createBucket("doomed")
+        try await catalog.deploy(
+            name: "writer",
+            source: """
+                main:
+                  steps:
+                    - store:
+                        call: googleapis.storage.v1.objects.insert
+                        args: {bucket: doomed, name: late.json, body: {label: 7}}
+                """)
+        let id = try ExecutionID("writer-1")
+        try await runner.start(id, ExecutionStart(workflow: "writer", revision: 1, argument: nil))
+        let execution = Mutex<Task<ExecutionOutcome, any Error>?>(nil)
+        log.afterNextObjectListing {
+            let (ended, ending) = AsyncStream.makeStream(of: Void.self)
+            let task = Task {
+                defer { ending.finish() }
+                return try await runner.run(id)
+            }
+            execution.withLock { $0 = task }
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { for await _ in ended {} }
+                group.addTask { try? await Task.sleep(for: Self.uploadGrace) }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+        try await storage.deleteBucket("doomed")
+        let outcome = try await #require(execution.withLock { $0 }).value
+        guard case .failed = outcome.ending else {
+            Issue.record("the insert into the deleted bucket succeeded: \(outcome.ending)")
+            return
+        }
         try await storage.createBucket("doomed")
         #expect(try await storage.listObjects("doomed", ObjectListing()).objects.isEmpty)
     }

@@ -1,6 +1,7 @@
 import OrderedCollections
 import SluiceCore
 import SluiceLog
+import SluiceResources
 import SluiceWorkflows
 
 /// One run of one execution: the loop between the interpreter, the history and the log.
@@ -290,6 +291,10 @@ final class ExecutionDrive {
             appended =
                 if before.isEmpty && after.isEmpty && key == nil {
                     try await log.append(batch, to: id.stream, expectedVersion: .exact(version))
+                } else if let admission = pendingWrite?.admission {
+                    try await admission.committing { () async throws(SluiceError) in
+                        try await log.append(before + [progress] + after, idempotencyKey: key)[before.count]
+                    }
                 } else {
                     try await log.append(before + [progress] + after, idempotencyKey: key)[before.count]
                 }

@@ -74,7 +74,7 @@ public struct StorageConnector: Sendable {
                 contentType: contentType, metadata: EventMetadata(correlationID: correlationID, principal: "workflow"))
             let storage = self.storage
             return PlannedEffect(
-                result: try Self.resource(planned.object), parts: planned.parts,
+                result: try Self.resource(planned.object), parts: planned.parts, admission: planned.admission,
                 forget: { storage.forgetPlanned(planned) })
         } catch {
             return nil

@@ -59,22 +59,31 @@ final class BucketDeletionGate: Sendable {
     func committingUpload<Result>(
         to bucket: BucketName, _ commit: () async throws(SluiceError) -> Result
     ) async throws(SluiceError) -> Result {
+        await enterUpload(bucket)
+        defer { leaveUpload(bucket) }
+        return try await commit()
+    }
+
+    /// Waits for any delete of `bucket` in progress to end, then counts one upload committing;
+    /// each call is paired with one ``leaveUpload(_:)``.
+    func enterUpload(_ bucket: BucketName) async {
         await admit(bucket) { entry, admission in
             entry.committing += 1
             admission.resume(returning: true)
         }
-        defer {
-            entries.withLock { entries in
-                guard var entry = entries[bucket] else { return }
-                entry.committing -= 1
-                if entry.committing == 0, let draining = entry.draining {
-                    entry.draining = nil
-                    draining.resume(returning: true)
-                }
-                entries[bucket] = entry.isIdle ? nil : entry
+    }
+
+    /// Ends an upload's commit, letting a delete waiting for it go on.
+    func leaveUpload(_ bucket: BucketName) {
+        entries.withLock { entries in
+            guard var entry = entries[bucket] else { return }
+            entry.committing -= 1
+            if entry.committing == 0, let draining = entry.draining {
+                entry.draining = nil
+                draining.resume(returning: true)
             }
+            entries[bucket] = entry.isIdle ? nil : entry
         }
-        return try await commit()
     }
 
     /// Runs a delete of `bucket` with no upload to it committing meanwhile.

@@ -329,7 +329,9 @@ public struct StorageService: Sendable {
             alongside ?? [StreamAppend.condition(ResourceStreams.bucket(bucket), atVersion: bucketLoaded.version)]
         let objectPart = StreamAppend(
             events, to: try ResourceStreams.object(bucket, object), expectedVersion: loaded.expectedVersion)
-        return PlannedUpload(object: finalized.object, bucket: bucket, parts: [objectPart] + others)
+        return PlannedUpload(
+            object: finalized.object, bucket: bucket, parts: [objectPart] + others,
+            admission: CommitAdmission(gate: deletionGate, bucket: bucket))
     }
 
     /// The live object, or `generation` of it; NOT_FOUND when there is none.
