@@ -14,6 +14,11 @@ enum ExecutionEvents {
         if let replayOf = start.replayOf { fields["replayOf"] = .string(replayOf) }
         if let step = start.liveFromStep { fields["liveFromStep"] = .string(step) }
         if start.runNesting > 0 { fields["runNesting"] = .int(Int64(start.runNesting)) }
+        if !start.labels.isEmpty {
+            fields["labels"] = .map(
+                OrderedDictionary(
+                    uniqueKeysWithValues: start.labels.sorted { $0.key < $1.key }.map { ($0, .string($1)) }))
+        }
         return NewEvent(
             type: ExecutionEventType.started, encodedData: try EventPayload.encode(fields), metadata: metadata)
     }

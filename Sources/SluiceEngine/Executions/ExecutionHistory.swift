@@ -26,6 +26,8 @@ public struct ExecutionHistory: Sendable {
     public private(set) var requested: OrderedDictionary<String, RequestedEffect> = [:]
     public private(set) var results: [String: Result<WorkflowValue, WorkflowError>] = [:]
     public private(set) var stepsRecorded = 0
+    /// The step the execution started last: where it is, or where it ended.
+    public private(set) var lastStep: StepProgress?
     public private(set) var ending: Ending?
     public private(set) var endedAt: Int64?
     /// The stream version the history was read up to.
@@ -75,10 +77,17 @@ public struct ExecutionHistory: Sendable {
                 liveFromStep: fields["liveFromStep"]?.stringValue
             )
             start?.runNesting = fields["runNesting"].flatMap(Self.integer).map { Int(clamping: $0) } ?? 0
+            start?.labels = (fields["labels"]?.mapValue ?? [:]).reduce(into: [:]) { labels, label in
+                if let value = label.value.stringValue { labels[label.key] = value }
+            }
             startedAt = event.timestamp
             correlationID = event.metadata.correlationID
         case ExecutionEventType.stepsStarted:
-            stepsRecorded += fields["steps"]?.listValue?.count ?? 0
+            let steps = fields["steps"]?.listValue ?? []
+            stepsRecorded += steps.count
+            if let last = steps.last, let routine = last["routine"]?.stringValue, let step = last["step"]?.stringValue {
+                lastStep = StepProgress(routine: routine, step: step)
+            }
         case ExecutionEventType.effectRequested:
             recordRequest(fields, at: event.timestamp)
         case ExecutionEventType.effectCompleted:

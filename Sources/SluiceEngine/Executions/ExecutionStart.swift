@@ -15,6 +15,8 @@ public struct ExecutionStart: Sendable, Hashable {
     /// How many executions wait, each in an `executions.run` call, for this one to end: 0 for
     /// one started any other way. Bounded by ``ExecutionsConnector/maximumRunNesting``.
     public var runNesting = 0
+    /// The labels the execution was created with, as the Executions API's `labels`.
+    public var labels: [String: String] = [:]
 
     public init(
         workflow: String, revision: Int64, argument: WorkflowValue, replayOf: String? = nil, liveFromStep: String? = nil

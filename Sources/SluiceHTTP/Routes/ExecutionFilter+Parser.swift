@@ -75,10 +75,12 @@ extension ExecutionFilter {
             }
             let name = String(text[start..<index])
             guard !name.isEmpty else { throw error("expected a field name, not '\(rest)'") }
-            guard let field = Field(rawValue: name) else {
+            let labelKey = name.hasPrefix("labels.") ? String(name.dropFirst("labels.".count)) : nil
+            let field = Field(rawValue: name)
+            guard field != nil || labelKey?.isEmpty == false else {
                 throw error(
-                    "field '\(name)' cannot be filtered on (executionId, state, startTime, createTime, endTime "
-                        + "and workflowRevisionId can)")
+                    "field '\(name)' cannot be filtered on (executionId, state, startTime, createTime, endTime, "
+                        + "duration, workflowRevisionId and labels.KEY can)")
             }
             skipSpaces()
             guard let comparison = Comparison.allCases.first(where: { matches($0.rawValue) }) else {
@@ -86,7 +88,18 @@ extension ExecutionFilter {
             }
             index += comparison.rawValue.count
             let value = try operandText()
+            guard let field else { return try label(labelKey ?? "", comparison, value) }
             return .restriction(field, comparison, try operand(value, for: field, comparison))
+        }
+
+        /// `labels.KEY` with `=`, `!=` or `:`; `:*` asks only that the key is set.
+        private func label(_ key: String, _ comparison: Comparison, _ value: String)
+            throws(GoogleErrorResponse) -> ExecutionFilter
+        {
+            guard [.equal, .notEqual, .has].contains(comparison) else {
+                throw error("labels.\(key) can only be compared with =, != or :")
+            }
+            return .label(key, comparison, comparison == .has && value == "*" ? nil : value)
         }
 
         private func operand(_ value: String, for field: Field, _ comparison: Comparison)
@@ -109,6 +122,13 @@ extension ExecutionFilter {
                     throw error("'\(value)' is not an RFC 3339 timestamp")
                 }
                 return .time(time)
+            case .duration:
+                guard value.hasSuffix("s"), let seconds = Double(value.dropLast()), seconds.isFinite, seconds >= 0,
+                    seconds < 1e12
+                else {
+                    throw error("'\(value)' is not a duration in seconds such as 20s or 1.5s")
+                }
+                return .duration(Int64((seconds * 1_000_000).rounded()))
             }
         }
 

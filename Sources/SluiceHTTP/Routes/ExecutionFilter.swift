@@ -1,9 +1,11 @@
 import SluiceEngine
 
 /// The `filter` of an Executions list: the AIP-160 subset Google documents for it. Restrictions
-/// on `executionId`, `state`, `startTime`, `createTime`, `endTime` and `workflowRevisionId` with `=`, `!=`, `<`,
-/// `<=`, `>`, `>=` (and `:` as `=`), joined by `AND` (or a space), `OR` and `NOT`, in parentheses
-/// if need be. As in AIP-160, `OR` binds tighter than `AND`.
+/// on `executionId`, `state`, `startTime`, `createTime`, `endTime`, `duration` and
+/// `workflowRevisionId` with `=`, `!=`, `<`, `<=`, `>`, `>=` (and `:` as `=`), and on
+/// `labels.KEY` with `=`, `!=`, `:` (and `:*`, the key is set), joined by `AND` (or a space),
+/// `OR` and `NOT`, in parentheses if need be. As in AIP-160, `OR` binds tighter than `AND`.
+/// `stepName` is not supported (INVALID_ARGUMENT).
 ///
 /// A filter is parsed whole before anything is listed, so one this server cannot read is
 /// INVALID_ARGUMENT rather than a list that silently ignores it: a client that lists FAILED
@@ -13,10 +15,12 @@ indirect enum ExecutionFilter: Sendable, Equatable {
     case any([ExecutionFilter])
     case not(ExecutionFilter)
     case restriction(Field, Comparison, Operand)
+    /// `labels.KEY` compared with a value, or, without one (`labels.KEY:*`), present.
+    case label(String, Comparison, String?)
 
     /// The fields a restriction may name.
     enum Field: String, Sendable, Equatable {
-        case executionId, state, startTime, createTime, endTime, workflowRevisionId
+        case executionId, state, startTime, createTime, endTime, duration, workflowRevisionId
     }
 
     /// The comparison of a restriction; `:` (has) reads as equality on these scalar fields.
@@ -29,6 +33,8 @@ indirect enum ExecutionFilter: Sendable, Equatable {
     enum Operand: Sendable, Equatable {
         case text(String)
         case time(Int64)
+        /// Microseconds.
+        case duration(Int64)
     }
 
     /// The states an execution can be in, as the API spells them.
@@ -52,6 +58,10 @@ indirect enum ExecutionFilter: Sendable, Equatable {
         case .all(let parts): return parts.allSatisfy { $0.matches(execution) }
         case .any(let parts): return parts.contains { $0.matches(execution) }
         case .not(let part): return !part.matches(execution)
+        case .label(let key, let comparison, let value):
+            guard let value else { return execution.labels[key] != nil }
+            guard let label = execution.labels[key] else { return comparison == .notEqual }
+            return Self.compare(label, comparison, value)
         case .restriction(let field, let comparison, let operand):
             switch (field, operand) {
             case (.state, .text(let value)): return Self.compare(execution.state, comparison, value)
@@ -63,6 +73,8 @@ indirect enum ExecutionFilter: Sendable, Equatable {
             case (.endTime, .time(let value)):
                 guard let endTime = execution.endTime else { return false }
                 return Self.compare(endTime, comparison, value)
+            case (.duration, .duration(let value)):
+                return Self.compare(execution.duration, comparison, value)
             default:
                 preconditionFailure("the parser pairs every field with its kind of operand")
             }

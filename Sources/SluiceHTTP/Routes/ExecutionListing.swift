@@ -11,12 +11,17 @@ struct ExecutionListing: Sendable {
     /// When it ended, in microseconds; nil while it is active.
     let endTime: Int64?
     let workflowRevisionID: String
+    /// How long it ran, in microseconds; for an active one, so far.
+    let duration: Int64
+    let labels: [String: String]
 
-    init(_ id: ExecutionID, history: ExecutionHistory, revisionID: String) {
+    init(_ id: ExecutionID, history: ExecutionHistory, revisionID: String, now: Int64) {
         self.id = id
         startTime = history.startedAt
         endTime = history.endedAt
         workflowRevisionID = revisionID
+        duration = (history.endedAt ?? now) - history.startedAt
+        labels = history.start?.labels ?? [:]
         state =
             switch history.ending {
             case nil: "ACTIVE"

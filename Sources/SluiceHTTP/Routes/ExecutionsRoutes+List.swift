@@ -121,7 +121,9 @@ extension ExecutionsRoutes {
         let history = try await history(id, of: workflow)
         let revision = WorkflowsRoutes.revisionID(history.start?.revision ?? 0)
         return Found(
-            position: start.position, listing: ExecutionListing(id, history: history, revisionID: revision),
+            position: start.position,
+            listing: ExecutionListing(
+                id, history: history, revisionID: revision, now: WallClock.microsecondsSinceEpoch()),
             history: history)
     }
 }

@@ -17,13 +17,13 @@ struct ExecutionsRoutes: Sendable {
         routes(.invoker).post(RouterPath(base)) { request, context in
             let (project, location) = try WorkflowsRoutes.scope(context)
             let workflow = try context.parameters.decoded("workflow")
-            let argument = try await Self.argument(request, limit: context.maxUploadSize)
+            let (argument, labels) = try await Self.creation(request, limit: context.maxUploadSize)
             let id = try ExecutionID(UUID().uuidString.lowercased())
             do {
                 let revision = try await catalog.latestRevision(of: workflow)
-                try await runner.start(
-                    id, ExecutionStart(workflow: workflow, revision: revision, argument: argument),
-                    metadata: EventMetadata(principal: context.principal))
+                var start = ExecutionStart(workflow: workflow, revision: revision, argument: argument)
+                start.labels = labels
+                try await runner.start(id, start, metadata: EventMetadata(principal: context.principal))
             } catch {
                 throw GoogleErrorResponse(error)
             }
@@ -113,6 +113,15 @@ struct ExecutionsRoutes: Sendable {
         object.set("argument", .string((try? start.argument.jsonString()) ?? "null"))
         object.set("workflowRevisionId", .string(WorkflowsRoutes.revisionID(start.revision)))
         object.set("callLogLevel", .string("CALL_LOG_LEVEL_UNSPECIFIED"))
+        if !start.labels.isEmpty {
+            var labels = JSONObject([:])
+            for (key, value) in start.labels.sorted(by: { $0.key < $1.key }) { labels.set(key, .string(value)) }
+            object.set("labels", .object(labels))
+        }
+        if let step = history.lastStep {
+            let current = JSONObject(["routine": .string(step.routine), "step": .string(step.step)])
+            object.set("status", .object(JSONObject(["currentSteps": .array([.object(current)])])))
+        }
         return object
     }
 
@@ -120,15 +129,19 @@ struct ExecutionsRoutes: Sendable {
         do { return try ExecutionID(text) } catch { throw GoogleErrorResponse(error) }
     }
 
-    /// `{"argument": "<JSON text>"}`, as the API takes it; absent, or null as proto3 JSON writes an
-    /// unset field, means null.
-    private static func argument(_ request: Request, limit: Int) async throws -> WorkflowValue {
+    /// `{"argument": "<JSON text>", "labels": {...}}`, as the API takes it; an absent argument, or
+    /// null as proto3 JSON writes an unset field, means null.
+    private static func creation(_ request: Request, limit: Int) async throws -> (WorkflowValue, [String: String]) {
         let body = try await request.body.collect(upTo: limit)
-        guard body.readableBytes > 0 else { return .null }
+        guard body.readableBytes > 0 else { return (.null, [:]) }
         let fields: WorkflowValue
         do { fields = try JSONReader.parse(String(buffer: body)) } catch {
             throw GoogleErrorResponse.invalidArgument("the request body is not JSON")
         }
+        return (try argument(fields), try ExecutionLabels.parse(fields["labels"]))
+    }
+
+    private static func argument(_ fields: WorkflowValue) throws -> WorkflowValue {
         guard let argument = fields["argument"], argument != .null else { return .null }
         guard let text = argument.stringValue else {
             throw GoogleErrorResponse.invalidArgument("argument must be a string holding JSON")
