@@ -35,6 +35,10 @@ import Testing
         (#"map.merge({"a": 1}, {"a": 2, "b": 3})"#, ["a": 2, "b": 3]),
         (#"map.merge_nested({"a": {"x": 1}}, {"a": {"y": 2}})"#, ["a": ["x": 1, "y": 2]]),
         ("time.format(0)", "1970-01-01T00:00:00Z"), (#"time.format(1.5, "Asia/Tokyo")"#, "1970-01-01T09:00:01.5+09:00"),
+        // Daylight saving time: New York is UTC-5 in January and UTC-4 in July.
+        (#"time.format(1767225600, "America/New_York")"#, "2025-12-31T19:00:00-05:00"),
+        (#"time.format(1782864000, "America/New_York")"#, "2026-06-30T20:00:00-04:00"),
+        (#"time.format(1782864000, "Europe/Berlin")"#, "2026-07-01T02:00:00+02:00"),
         (#"time.parse("2021-11-19T12:34:56.5Z")"#, 1_637_325_296.5),
         (#"sys.get_env("GOOGLE_CLOUD_LOCATION")"#, "local"),
         (#"sys.get_env("NOPE", "d")"#, "d"), (#"retry.always({})"#, true),
@@ -52,7 +56,9 @@ import Testing
         (#"base64.decode("@@")"#, "ValueError"), (#"sys.get_env("NOPE")"#, "KeyError"),
         (#"keys([1])"#, "TypeError"), (#"text.match_regex("a", "(")"#, "ValueError"),
         (#"time.parse("yesterday")"#, "ValueError"), ("len(1)", "TypeError"), (#"math.sqrt(-1)"#, "ValueError"),
-        (#"time.format(0, "+99:99")"#, "ValueError"), (#"time.parse("2026-02-30T00:00:00Z")"#, "ValueError"),
+        (#"time.format(0, "+99:99")"#, "ValueError"), (#"time.format(0, "Mars/Olympus_Mons")"#, "ValueError"),
+        (#"time.format(0, "../../etc/passwd")"#, "ValueError"), (#"time.format(0, "America/../UTC")"#, "ValueError"),
+        (#"time.parse("2026-02-30T00:00:00Z")"#, "ValueError"),
         (#"time.parse("2026-01-01T00:00:00+25:00")"#, "ValueError"),
     ]
 

@@ -1,11 +1,12 @@
 import OrderedCollections
 
-/// RFC 3339 text for `time.format` and `time.parse`, computed without the system clock or time zone files.
-/// Named zones other than UTC are not known here; fixed offsets like `+09:00` are.
+/// RFC 3339 text for `time.format` and `time.parse`, computed without the system clock. Zones are
+/// UTC, fixed offsets like `+09:00`, or IANA names (``NamedTimeZones``), whose offset at the
+/// instant formatted follows their daylight saving rules.
 enum TimeText {
     static func format(seconds: Double, timezone: String) throws(WorkflowError) -> String {
         guard seconds.isFinite, abs(seconds) < 253_402_300_800 else { throw .valueError("time out of range") }
-        let offsetMinutes = try offset(of: timezone)
+        let offsetMinutes = try offset(of: timezone, at: seconds)
         let shifted = seconds + Double(offsetMinutes * 60)
         let whole = Int64(shifted.rounded(.down))
         let micros = Int64(((shifted - Double(whole)) * 1_000_000).rounded())
@@ -80,7 +81,7 @@ enum TimeText {
         }
     }
 
-    private static func offset(of zone: String) throws(WorkflowError) -> Int64 {
+    private static func offset(of zone: String, at seconds: Double) throws(WorkflowError) -> Int64 {
         if ["UTC", "Z", "GMT", "Etc/UTC"].contains(zone) { return 0 }
         let chars = Array(zone.utf8)
         if chars.count == 6, chars[0] == 43 || chars[0] == 45, chars[3] == 58,
@@ -91,17 +92,9 @@ enum TimeText {
             guard h <= 23, m <= 59 else { throw .valueError("time zone offset '\(zone)' is out of range") }
             return (chars[0] == 45 ? -1 : 1) * (h * 60 + m)
         }
-        if let known = fixedZones[zone] { return known }
+        if let named = NamedTimeZones.offsetMinutes(zone, at: seconds) { return named }
         throw .valueError("unknown time zone '\(zone)'")
     }
-
-    /// Zones without daylight saving time, so a fixed offset is exact.
-    private static let fixedZones: [String: Int64] = [
-        "Asia/Tokyo": 540, "Asia/Seoul": 540, "Asia/Shanghai": 480, "Asia/Singapore": 480, "Asia/Kolkata": 330,
-        "Asia/Dubai": 240, "Asia/Hong_Kong": 480, "Asia/Taipei": 480, "Asia/Jakarta": 420, "Asia/Bangkok": 420,
-        "Africa/Lagos": 60, "Africa/Nairobi": 180, "America/Sao_Paulo": -180, "America/Argentina/Buenos_Aires": -180,
-        "Pacific/Honolulu": -600, "America/Phoenix": -420,
-    ]
 
     private static func pad(_ value: Int64, _ width: Int) -> String {
         let text = String(value)
