@@ -35,6 +35,26 @@ struct BulkReplayTests {
         }
     }
 
+    @Test("executions list --state lists only the executions in that state, newest first")
+    func listByState() async throws {
+        let binary = try SluiceBinary.locate()
+        let database = try await failedRuns(binary)
+        _ = try await binary.run([
+            "executions", "start", "flaky", "--data", "{\"code\": 7}", "--run", "--db", database,
+        ])
+        let failed = try await binary.run([
+            "executions", "list", "--workflow", "flaky", "--state", "FAILED", "--json", "--db", database,
+        ])
+        #expect(Self.lines(failed.stdout).map { $0["state"] as? String } == ["FAILED", "FAILED", "FAILED"])
+        let succeeded = try await binary.run([
+            "executions", "list", "--workflow", "flaky", "--state", "SUCCEEDED", "--limit", "1", "--db", database,
+        ])
+        #expect(succeeded.stdout.split(separator: "\n").count == 2, "a header and one row: \(succeeded.stdout)")
+        let refused = try await binary.run(["executions", "list", "--workflow", "flaky", "--state", "DONE"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("--state must be one of"))
+    }
+
     @Test("the failures that match are replayed on the fixed revision; the others, and a second run, replay nothing")
     func matchingFailuresAreReplayedOnce() async throws {
         let binary = try SluiceBinary.locate()
