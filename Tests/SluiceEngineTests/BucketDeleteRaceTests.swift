@@ -15,21 +15,20 @@ struct BucketDeleteRaceTests {
     /// enough for an unguarded upload into a memory log, and the time a guarded one is held.
     static let uploadGrace = Duration.milliseconds(500)
 
-    @Test("an upload that starts after a delete found the bucket empty fails NOT_FOUND instead of outliving it")
-    func uploadAfterTheEmptinessCheckIsRefused() async throws {
-        let log = ListingHookLog(base: MemoryEventLog())
-        let objects = try LocalObjectStore(directory: ScratchSpace.url("sluice-delete-race-\(UUID())").path)
-        let storage = StorageService(log: log, objects: objects)
-        try await storage.createBucket("doomed")
-        let upload = Mutex<Task<ObjectVersion, any Error>?>(nil)
+    /// Starts `write` right after the next listing of a bucket's objects (a delete's emptiness
+    /// check) and gives it ``uploadGrace`` to end before the delete goes on; the box holds its task.
+    static func startingAfterTheEmptinessCheck<Written: Sendable>(
+        of log: ListingHookLog, _ write: @escaping @Sendable () async throws -> Written
+    ) -> StartedWrite<Written> {
+        let box = StartedWrite<Written>()
         log.afterNextObjectListing {
             let (ended, ending) = AsyncStream.makeStream(of: Void.self)
             let task = Task {
                 defer { ending.finish() }
-                return try await storage.upload(bucket: "doomed", object: "late.png", bytes: [1])
+                return try await write()
             }
-            upload.withLock { $0 = task }
-            // An unguarded upload commits now, between the delete's check and its append; a guarded
+            box.task.withLock { $0 = task }
+            // An unguarded write commits now, between the delete's check and its append; a guarded
             // one waits for the delete, so the wait for it ends (cancelled) at the grace period.
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { for await _ in ended {} }
@@ -38,8 +37,20 @@ struct BucketDeleteRaceTests {
                 group.cancelAll()
             }
         }
+        return box
+    }
+
+    @Test("an upload that starts after a delete found the bucket empty fails NOT_FOUND instead of outliving it")
+    func uploadAfterTheEmptinessCheckIsRefused() async throws {
+        let log = ListingHookLog(base: MemoryEventLog())
+        let objects = try LocalObjectStore(directory: ScratchSpace.url("sluice-delete-race-\(UUID())").path)
+        let storage = StorageService(log: log, objects: objects)
+        try await storage.createBucket("doomed")
+        let upload = Self.startingAfterTheEmptinessCheck(of: log) {
+            try await storage.upload(bucket: "doomed", object: "late.png", bytes: [1])
+        }
         try await storage.deleteBucket("doomed")
-        let uploaded = try #require(upload.withLock { $0 })
+        let uploaded = try #require(upload.task.withLock { $0 })
         await #expect(throws: SluiceError(.notFound, "")) { _ = try await uploaded.value }
         try await storage.createBucket("doomed")
         #expect(try await storage.listObjects("doomed", ObjectListing()).objects.isEmpty)
@@ -67,23 +78,9 @@ struct BucketDeleteRaceTests {
                 """)
         let id = try ExecutionID("writer-1")
         try await runner.start(id, ExecutionStart(workflow: "writer", revision: 1, argument: nil))
-        let execution = Mutex<Task<ExecutionOutcome, any Error>?>(nil)
-        log.afterNextObjectListing {
-            let (ended, ending) = AsyncStream.makeStream(of: Void.self)
-            let task = Task {
-                defer { ending.finish() }
-                return try await runner.run(id)
-            }
-            execution.withLock { $0 = task }
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { for await _ in ended {} }
-                group.addTask { try? await Task.sleep(for: Self.uploadGrace) }
-                await group.next()
-                group.cancelAll()
-            }
-        }
+        let execution = Self.startingAfterTheEmptinessCheck(of: log) { try await runner.run(id) }
         try await storage.deleteBucket("doomed")
-        let outcome = try await #require(execution.withLock { $0 }).value
+        let outcome = try await #require(execution.task.withLock { $0 }).value
         guard case .failed = outcome.ending else {
             Issue.record("the insert into the deleted bucket succeeded: \(outcome.ending)")
             return
@@ -101,6 +98,11 @@ struct BucketDeleteRaceTests {
             try await storage.listObjects("never-created", ObjectListing())
         }
     }
+}
+
+/// The task of a write started from a test hook, once the hook has run.
+final class StartedWrite<Written: Sendable>: Sendable {
+    let task = Mutex<Task<Written, any Error>?>(nil)
 }
 
 /// A log that runs a hook (once) right after the next listing of a bucket's object names

@@ -3,10 +3,8 @@ import SluiceCore
 
 #if canImport(Glibc)
     internal import Glibc
-    private let posixWrite = Glibc.write
 #elseif canImport(Darwin)
     internal import Darwin
-    private let posixWrite = Darwin.write
 #endif
 
 /// The POSIX calls the local store needs, with errors as `SluiceError`s that name no payload.
@@ -40,18 +38,7 @@ enum FileSystem {
 
     /// Writes every byte to an open file, retrying on interruption.
     static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws(SluiceError) {
-        var written = 0
-        let result: Int32 = bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let count = posixWrite(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                written += count
-            }
-            return 0
-        }
+        let result = FileDescriptorWriting.writeAll(bytes, to: descriptor)
         guard result == 0 else { throw failure("writing a temporary file", result) }
     }
 

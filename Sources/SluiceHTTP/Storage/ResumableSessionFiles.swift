@@ -4,10 +4,8 @@ import SluiceResources
 
 #if canImport(Glibc)
     import Glibc
-    private let posixWrite = Glibc.write
 #elseif canImport(Darwin)
     import Darwin
-    private let posixWrite = Darwin.write
 #endif
 
 /// The files of resumable upload sessions, so a session outlives a restart of the server as a
@@ -138,18 +136,7 @@ struct ResumableSessionFiles: Sendable {
     }
 
     private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws(SluiceError) {
-        var written = 0
-        let failure: Int32 = bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let count = posixWrite(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                written += count
-            }
-            return 0
-        }
+        let failure = FileDescriptorWriting.writeAll(bytes, to: descriptor)
         guard failure == 0 else {
             throw SluiceError(.storageFailure, "cannot write an upload session file: \(describe(failure))")
         }
