@@ -39,7 +39,7 @@ extension ServeConfiguration {
         Key(name: "max_executions", help: "most executions run at once") { config, text throws(SluiceError) in
             config.maxExecutions = try integer(text, key: "max_executions", in: 1...1_000_000)
         },
-        Key(name: "max_body_bytes", help: "larger request bodies get 413") { config, text throws(SluiceError) in
+        Key(name: "max_body_bytes", help: "larger request bodies are refused") { config, text throws(SluiceError) in
             config.maxBodyBytes = try integer(text, key: "max_body_bytes", in: 1...(1 << 40))
         },
         Key(

@@ -15,7 +15,7 @@ public struct ServeConfiguration: Sendable, Hashable {
     public var synchronous = "full"
     /// Most executions run at once.
     public var maxExecutions = 256
-    /// Larger request bodies get 413.
+    /// Larger request bodies get 400 INVALID_ARGUMENT, as Google answers them.
     public var maxBodyBytes = 32 << 20
     /// Seconds a connection may send nothing, mid-request or between requests, before it is
     /// closed, so stalled connections cannot hold every file descriptor.

@@ -114,11 +114,13 @@ public struct GoogleErrorResponse: HTTPResponseError {
         GoogleErrorResponse(status: .forbidden, googleStatus: "PERMISSION_DENIED", message: message)
     }
 
-    /// 413: a body over the configured limit.
-    public static func bodyTooLarge(limit: Int) -> GoogleErrorResponse {
+    /// A body over the configured limit, as Google's API front end refuses one (a Pub/Sub publish
+    /// over 10 MB, a Vertex AI predict over 1.5 MB): 400 INVALID_ARGUMENT, "Request payload size
+    /// exceeds the limit: N bytes.", not 413. `hint` says what to do instead, when there is a way.
+    public static func bodyTooLarge(limit: Int, hint: String? = nil) -> GoogleErrorResponse {
         GoogleErrorResponse(
-            status: .contentTooLarge, googleStatus: "INVALID_ARGUMENT",
-            message: "the request body is larger than the server's limit of \(limit) bytes")
+            status: .badRequest, googleStatus: "INVALID_ARGUMENT",
+            message: "Request payload size exceeds the limit: \(limit) bytes." + (hint.map { " " + $0 } ?? ""))
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

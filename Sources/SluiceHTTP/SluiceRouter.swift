@@ -64,7 +64,7 @@ public enum SluiceRouter {
         /// The default body limit: 32 MiB.
         public static let defaultMaxBodyBytes = 32 << 20
 
-        /// Larger bodies get 413.
+        /// Larger bodies get 400 INVALID_ARGUMENT, as Google answers them.
         public var maxBodyBytes: Int = Self.defaultMaxBodyBytes
         /// Whether every route but the health checks needs a bearer token.
         public var requireAuth = false

@@ -16,7 +16,7 @@ struct ServeConfigurationProcessTests {
         let big = #"{"sourceContents": "\#(String(repeating: "x", count: 100))"}"#
         let outcome = try await server.call("POST", "/v1/projects/p/locations/l/workflows?workflowId=w", body: big)
         _ = await server.stop(signal: SIGTERM)
-        #expect(outcome.status == 413)
+        #expect(outcome.status == 400)
         #expect(FileManager.default.fileExists(atPath: database), "the log is in SLUICE_DATA_DIR")
     }
 

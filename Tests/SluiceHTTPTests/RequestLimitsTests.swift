@@ -7,8 +7,9 @@ import Testing
 
 @Suite("Bad requests get Google-format errors and store nothing")
 struct RequestLimitsTests {
-    @Test("a declared body over the limit is 413 before it is read")
-    func declaredBodyOverLimitIs413() async throws {
+    @Test(
+        "a declared body over the limit is refused unread, as Google refuses a too-large payload: 400 INVALID_ARGUMENT")
+    func declaredBodyOverLimitIsRefusedAsGoogleDoes() async throws {
         let fixture = APIFixture(maxBodyBytes: 64)
         try await fixture.app().test(.router) { client in
             let body = #"{"sourceContents": "\#(String(repeating: "x", count: 100))"}"#
@@ -16,24 +17,28 @@ struct RequestLimitsTests {
                 uri: APIFixture.base + "/workflows?workflowId=big", method: .post,
                 headers: [.contentLength: String(body.utf8.count)], body: ByteBuffer(string: body)
             ) { response in
-                #expect(response.status == .contentTooLarge)
-                #expect(APIFixture.error(response.body)["code"] as? Int == 413)
-                #expect((APIFixture.error(response.body)["message"] as? String)?.contains("64 bytes") == true)
+                #expect(response.status == .badRequest)
+                let error = APIFixture.error(response.body)
+                #expect(error["code"] as? Int == 400)
+                #expect(error["status"] as? String == "INVALID_ARGUMENT")
+                #expect(error["message"] as? String == "Request payload size exceeds the limit: 64 bytes.")
             }
         }
         #expect(await fixture.log.headPosition() == 0)
     }
 
-    @Test("a body without a length that grows over the limit is 413 too")
-    func undeclaredBodyOverLimitIs413() async throws {
+    @Test("a body without a length that grows over the limit is refused the same way")
+    func undeclaredBodyOverLimitIsRefusedAsGoogleDoes() async throws {
         let fixture = APIFixture(maxBodyBytes: 64)
         try await fixture.app().test(.router) { client in
             try await client.execute(
                 uri: APIFixture.base + "/endpoints/m:predict", method: .post,
                 body: ByteBuffer(string: #"{"instances": [\#(String(repeating: "1,", count: 60))1]}"#)
             ) { response in
-                #expect(response.status == .contentTooLarge)
-                #expect(APIFixture.error(response.body)["status"] as? String == "INVALID_ARGUMENT")
+                #expect(response.status == .badRequest)
+                let error = APIFixture.error(response.body)
+                #expect(error["status"] as? String == "INVALID_ARGUMENT")
+                #expect(error["message"] as? String == "Request payload size exceeds the limit: 64 bytes.")
             }
         }
     }

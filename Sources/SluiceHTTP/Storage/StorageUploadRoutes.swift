@@ -47,9 +47,8 @@ public struct StorageUploadRoutes: Sendable {
         do {
             return Array(try await request.body.collect(upTo: maximumBodyBytes).readableBytesView)
         } catch is NIOTooManyBytesError {
-            throw GoogleErrorResponse(
-                status: .contentTooLarge, googleStatus: "INVALID_ARGUMENT",
-                message: "the request body is over the \(maximumBodyBytes)-byte limit; use a resumable upload")
+            throw GoogleErrorResponse.bodyTooLarge(
+                limit: maximumBodyBytes, hint: "Upload larger objects with a resumable upload.")
         } catch {
             throw GoogleErrorResponse(error)
         }

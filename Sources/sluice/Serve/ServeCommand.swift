@@ -53,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most executions run at once (default 256).")
     var maxExecutions: Int?
 
-    @Option(help: "Larger request bodies get 413 (default 33554432).")
+    @Option(help: "Larger request bodies get 400 INVALID_ARGUMENT (default 33554432).")
     var maxBodyBytes: Int?
 
     @Option(help: "Seconds a connection may send nothing before it is closed (default 60).")
