@@ -117,11 +117,20 @@ public struct StorageService: Sendable {
 
     // MARK: Notification configs
 
-    /// Adds a notification config; the id is assigned by the bucket.
+    /// Adds a notification config; the id is assigned by the bucket. As in Cloud Storage, the
+    /// topic must exist: a config for a missing one is INVALID_ARGUMENT and stores nothing (a
+    /// missing bucket is NOT_FOUND first).
     public func createNotification(
         _ draft: NotificationConfig, bucket name: String, metadata: EventMetadata = .empty
     ) async throws(SluiceError) -> NotificationConfig {
         let bucket = try BucketName(name)
+        guard try await log.topicExists(draft.topic) else {
+            _ = try await self.bucket(name)
+            throw SluiceError(
+                .invalidArgument,
+                "Cloud Pub/Sub topic '\(draft.topic.rawValue)' not found; create the topic before a notification "
+                    + "config that publishes to it")
+        }
         return try await changeBucket(bucket, metadata: metadata) { (loaded) throws(SluiceError) in
             let events = try BucketDecider.createNotification(draft, state: loaded.state, now: clock())
             guard case .notificationCreated(let created) = events.first else {
