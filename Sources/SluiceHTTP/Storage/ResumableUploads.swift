@@ -15,7 +15,7 @@ actor ResumableUploads {
         var bucket: String
         var object: String
         var contentType: String
-        var customMetadata: [String: String]
+        var customMetadata: ExactStringMap
         var received: Int64 = 0
         var path: String
         /// The requests waiting for a finalization in progress; nil while none is.
@@ -42,7 +42,7 @@ actor ResumableUploads {
         self.directory = directory
     }
 
-    func start(bucket: String, object: String, contentType: String, customMetadata: [String: String])
+    func start(bucket: String, object: String, contentType: String, customMetadata: ExactStringMap)
         throws(SluiceError) -> String
     {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {

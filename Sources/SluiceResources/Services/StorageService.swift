@@ -182,7 +182,7 @@ public struct StorageService: Sendable {
         object objectName: String,
         bytes: [UInt8],
         contentType: String = "application/octet-stream",
-        customMetadata: [String: String] = [:],
+        customMetadata: ExactStringMap = [:],
         expected: ClientChecksums = ClientChecksums(),
         preconditions: ObjectPreconditions = .none,
         idempotencyKey: String? = nil,
@@ -205,7 +205,7 @@ public struct StorageService: Sendable {
         object objectName: String,
         chunks: sending Chunks,
         contentType: String = "application/octet-stream",
-        customMetadata: [String: String] = [:],
+        customMetadata: ExactStringMap = [:],
         expected: ClientChecksums = ClientChecksums(),
         preconditions: ObjectPreconditions = .none,
         metadata: EventMetadata = .empty
@@ -227,7 +227,7 @@ public struct StorageService: Sendable {
         _ object: ObjectName,
         _ stored: StoredBlob,
         _ contentType: String,
-        _ customMetadata: [String: String],
+        _ customMetadata: ExactStringMap,
         _ preconditions: ObjectPreconditions,
         _ metadata: EventMetadata,
         idempotencyKey: String? = nil
@@ -415,7 +415,7 @@ public struct StorageService: Sendable {
 
 extension ObjectUpload {
     /// An upload of bytes already in the object store.
-    init(_ stored: StoredBlob, contentType: String, metadata: [String: String]) {
+    init(_ stored: StoredBlob, contentType: String, metadata: ExactStringMap) {
         self.init(
             contentType: contentType, metadata: metadata, size: stored.size, md5Hash: stored.md5Base64,
             crc32c: stored.crc32cBase64, digest: stored.digest, inlineContent: stored.inline)
