@@ -7,7 +7,7 @@ import SluiceResources
 /// Pub/Sub REST shapes: PubsubMessage and Subscription resources, durations as "600s".
 enum PubSubJSON {
     /// The messages of a publish request, read from the body's exact parse so attribute keys that
-    /// differ only in normalization stay two attributes.
+    /// differ only in normalization stay two attributes. Fields go by their JSON or proto names.
     static func messages(_ body: ExactJSON) throws -> [PubsubMessage] {
         guard let list = body["messages"]?.array, !list.isEmpty else {
             throw GoogleErrorResponse.invalidArgument("a publish carries a non-empty messages list")
@@ -16,19 +16,26 @@ enum PubSubJSON {
             guard case .object = item else {
                 throw GoogleErrorResponse.invalidArgument("messages[\(index)] must be an object")
             }
-            func field(_ name: String) -> ExactJSON? {
-                guard let value = item[name], !value.isNull else { return nil }
-                return value
+            /// The field by its JSON name or its proto name (`ordering_key`), not both; nil when null.
+            func field(_ name: String, _ protoName: String? = nil) throws -> ExactJSON? {
+                var value = item[name]
+                if let protoName, let other = item[protoName] {
+                    guard value == nil else {
+                        throw GoogleErrorResponse.invalidArgument("messages[\(index)] gives \(name) twice")
+                    }
+                    value = other
+                }
+                return value?.isNull == false ? value : nil
             }
             var data: [UInt8] = []
-            if let value = field("data") {
+            if let value = try field("data") {
                 guard let text = value.string, let decoded = Data(base64Encoded: text) else {
                     throw GoogleErrorResponse.invalidArgument("messages[\(index)].data must be a base64 string")
                 }
                 data = Array(decoded)
             }
             var attributes = ExactStringMap()
-            if let value = field("attributes") {
+            if let value = try field("attributes") {
                 guard let map = value.stringMap else {
                     throw GoogleErrorResponse.invalidArgument(
                         "messages[\(index)].attributes must be an object of strings")
@@ -36,7 +43,7 @@ enum PubSubJSON {
                 attributes = map
             }
             var orderingKey = ""
-            if let value = field("orderingKey") {
+            if let value = try field("orderingKey", "ordering_key") {
                 guard let text = value.string else {
                     throw GoogleErrorResponse.invalidArgument("messages[\(index)].orderingKey must be a string")
                 }

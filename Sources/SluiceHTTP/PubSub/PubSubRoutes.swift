@@ -202,6 +202,7 @@ public struct PubSubRoutes: Sendable {
         (try context.parameters.decoded("project"), try context.parameters.decoded(kind))
     }
 
+    /// The fields of a request body, by their JSON names (see ``ProtoJSONNames``).
     static func object(_ request: Request) async throws -> [String: Any] {
         let buffer = try await request.body.collect(upTo: 16 << 20)
         guard buffer.readableBytes > 0 else { return [:] }
@@ -209,7 +210,7 @@ public struct PubSubRoutes: Sendable {
         else {
             throw GoogleErrorResponse.invalidArgument("the request body is not a JSON object")
         }
-        return object
+        return try ProtoJSONNames.normalized(object, mapFields: ["attributes", "labels"])
     }
 
     /// A request body parsed keeping every object member as written (a publish's attributes).
