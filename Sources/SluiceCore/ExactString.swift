@@ -4,10 +4,12 @@
 /// (NFC) and with e and a combining accent (NFD) are one string to Swift. As names of objects,
 /// streams or attributes they are two, to Google (names are byte strings) and to SQLite, which
 /// compares bytes. A dictionary or set keyed by such names keys them by ``ExactString``.
-public struct ExactString: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct ExactString: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
     public let value: String
 
     public init(_ value: String) { self.value = value }
+
+    public init(stringLiteral value: String) { self.value = value }
 
     public static func == (lhs: ExactString, rhs: ExactString) -> Bool { lhs.value.isByteEqual(to: rhs.value) }
 

@@ -114,7 +114,7 @@ package enum SortedJSONEncoder {
                 out.append(UInt8(ascii: "{"))
                 var previous: String?
                 for (offset, member) in sortedMembers().enumerated() {
-                    if member.key == previous { continue }
+                    if let previous, member.key == previous, member.key.isByteEqual(to: previous) { continue }
                     previous = member.key
                     if offset > 0 { out.append(UInt8(ascii: ",")) }
                     JSONText.appendQuoted(member.key, to: &out)
@@ -125,10 +125,17 @@ package enum SortedJSONEncoder {
             }
         }
 
-        /// Members by key, the last one encoded first among equal keys.
+        /// Members by key, the last one encoded first among equal keys. Keys are equal when their
+        /// bytes are: two that differ only in normalization (``ExactStringMap/WireForm``) are two
+        /// members, in byte order.
         private func sortedMembers() -> [(key: String, value: Value)] {
             members.enumerated()
-                .sorted { $0.element.key != $1.element.key ? $0.element.key < $1.element.key : $0.offset > $1.offset }
+                .sorted { lhs, rhs in
+                    let (left, right) = (lhs.element.key, rhs.element.key)
+                    if left != right { return left < right }
+                    if !left.isByteEqual(to: right) { return left.bytePrecedes(right) }
+                    return lhs.offset > rhs.offset
+                }
                 .map(\.element)
         }
     }

@@ -114,11 +114,15 @@ public struct GoogleErrorResponse: HTTPResponseError {
         GoogleErrorResponse(status: .forbidden, googleStatus: "PERMISSION_DENIED", message: message)
     }
 
-    /// 413: a body over the configured limit.
-    public static func bodyTooLarge(limit: Int) -> GoogleErrorResponse {
+    /// A body over the configured limit: 413, with the status and message Google's API front end
+    /// gives a too-large payload (a Pub/Sub publish over 10 MB): INVALID_ARGUMENT, "Request
+    /// payload size exceeds the limit: N bytes." Google answers 400; an operator's limit is
+    /// what 413 says, and a client's retry logic treats both as final. `hint` says what to do
+    /// instead, when there is a way.
+    public static func bodyTooLarge(limit: Int, hint: String? = nil) -> GoogleErrorResponse {
         GoogleErrorResponse(
             status: .contentTooLarge, googleStatus: "INVALID_ARGUMENT",
-            message: "the request body is larger than the server's limit of \(limit) bytes")
+            message: "Request payload size exceeds the limit: \(limit) bytes." + (hint.map { " " + $0 } ?? ""))
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -111,7 +111,7 @@ public struct StackDesired: Sendable {
         }
         let config = NotificationConfig(
             id: 0, topic: try TopicName(resource: spec.topic), eventTypes: types,
-            customAttributes: spec.customAttributes ?? [:], payloadFormat: format,
+            customAttributes: ExactStringMap(spec.customAttributes ?? [:]), payloadFormat: format,
             objectNamePrefix: spec.objectNamePrefix)
         try config.validate()
         return config

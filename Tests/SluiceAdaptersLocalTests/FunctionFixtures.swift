@@ -1,4 +1,5 @@
 import SluiceAdapters
+import SluiceCore
 
 /// Invocations of a made-up function on a made-up Pub/Sub message.
 enum FunctionFixtures {

@@ -1,4 +1,5 @@
 import SluiceAdapters
+import SluiceCore
 import SluiceWorkflows
 import Testing
 
@@ -26,11 +27,13 @@ struct MessagePublishedArgumentTests {
     func equalsTheParsedCloudEventData(_ message: Message) throws {
         let cloudEvent = CloudEvent.pubsubMessagePublished(
             project: "local-project", topic: "uploads-finalized", subscription: "on-upload-uploads-finalized",
-            messageID: "1042", publishTime: "2026-12-07T06:50:17.973251Z", attributes: message.attributes,
+            messageID: "1042", publishTime: "2026-12-07T06:50:17.973251Z",
+            attributes: ExactStringMap(message.attributes),
             data: message.data, orderingKey: message.orderingKey)
         let built = MessagePublishedArgument.value(
             project: "local-project", subscription: "on-upload-uploads-finalized", messageID: "1042",
-            publishTime: "2026-12-07T06:50:17.973251Z", attributes: message.attributes, data: message.data,
+            publishTime: "2026-12-07T06:50:17.973251Z", attributes: ExactStringMap(message.attributes),
+            data: message.data,
             orderingKey: message.orderingKey)
         let parsed = try JSONReader.parse(cloudEvent.data)
         #expect(built == parsed)

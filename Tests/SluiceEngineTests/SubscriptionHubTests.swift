@@ -29,7 +29,7 @@ struct SubscriptionHubTests {
                 topic: "jobs",
                 [
                     PubsubMessage(
-                        messageID: "", publishTime: Timestamp(microseconds: 0), attributes: attributes,
+                        messageID: "", publishTime: Timestamp(microseconds: 0), attributes: ExactStringMap(attributes),
                         data: Array(text.utf8))
                 ])
         }

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Bad requests get Google-format errors and store nothing")
 struct RequestLimitsTests {
-    @Test("a declared body over the limit is 413 before it is read")
+    @Test("a declared body over the limit is 413 before it is read, with Google's status and message")
     func declaredBodyOverLimitIs413() async throws {
         let fixture = APIFixture(maxBodyBytes: 64)
         try await fixture.app().test(.router) { client in
@@ -17,8 +17,10 @@ struct RequestLimitsTests {
                 headers: [.contentLength: String(body.utf8.count)], body: ByteBuffer(string: body)
             ) { response in
                 #expect(response.status == .contentTooLarge)
-                #expect(APIFixture.error(response.body)["code"] as? Int == 413)
-                #expect((APIFixture.error(response.body)["message"] as? String)?.contains("64 bytes") == true)
+                let error = APIFixture.error(response.body)
+                #expect(error["code"] as? Int == 413)
+                #expect(error["status"] as? String == "INVALID_ARGUMENT")
+                #expect(error["message"] as? String == "Request payload size exceeds the limit: 64 bytes.")
             }
         }
         #expect(await fixture.log.headPosition() == 0)
@@ -33,7 +35,9 @@ struct RequestLimitsTests {
                 body: ByteBuffer(string: #"{"instances": [\#(String(repeating: "1,", count: 60))1]}"#)
             ) { response in
                 #expect(response.status == .contentTooLarge)
-                #expect(APIFixture.error(response.body)["status"] as? String == "INVALID_ARGUMENT")
+                let error = APIFixture.error(response.body)
+                #expect(error["status"] as? String == "INVALID_ARGUMENT")
+                #expect(error["message"] as? String == "Request payload size exceeds the limit: 64 bytes.")
             }
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import SluiceCore
 import SluiceResources
 import SluiceTesting
 import Testing

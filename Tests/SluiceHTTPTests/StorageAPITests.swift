@@ -411,7 +411,7 @@ struct StorageAPITests {
         }
     }
 
-    @Test("a body over the limit is 413")
+    @Test("an upload body over the limit is 413, with Google's too-large-payload message")
     func oversizedBodyIs413() async throws {
         let fixture = try StorageFixture()
         try await fixture.storage.createBucket("uploads")
@@ -421,6 +421,9 @@ struct StorageAPITests {
                 body: ByteBuffer(repeating: 1, count: (1 << 20) + 1)
             ) { response in
                 #expect(response.status == .contentTooLarge)
+                #expect(
+                    (APIFixture.error(response.body)["message"] as? String)?.hasPrefix(
+                        "Request payload size exceeds the limit: 1048576 bytes.") == true)
             }
         }
     }

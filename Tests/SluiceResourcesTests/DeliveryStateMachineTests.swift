@@ -22,7 +22,7 @@ struct DeliveryHarness {
     {
         published += 1
         let message = PubsubMessage(
-            messageID: String(published), publishTime: now, attributes: attributes, orderingKey: key)
+            messageID: String(published), publishTime: now, attributes: ExactStringMap(attributes), orderingKey: key)
         return machine.handle(.enqueue(message), now: now)
     }
 

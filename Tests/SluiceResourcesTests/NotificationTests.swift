@@ -12,7 +12,8 @@ import Testing
         custom: [String: String] = [:]
     ) -> NotificationConfig {
         NotificationConfig(
-            id: id, topic: Fixtures.topic(), eventTypes: types, customAttributes: custom, payloadFormat: format,
+            id: id, topic: Fixtures.topic(), eventTypes: types, customAttributes: ExactStringMap(custom),
+            payloadFormat: format,
             objectNamePrefix: prefix
         )
     }

@@ -13,7 +13,7 @@ struct ObjectFinalizedJSONTests {
         ObjectFinalized(
             object: ObjectVersion(
                 bucket: try BucketName("uploads"), name: try ObjectName(name), generation: 1_700_000_000_123_456,
-                metageneration: 1, contentType: "image/png", metadata: metadata, size: 42,
+                metageneration: 1, contentType: "image/png", metadata: ExactStringMap(metadata), size: 42,
                 md5Hash: "1B2M2Y8AsgTpgAmY7PhCfg==", crc32c: "AAAAAA==",
                 digest: ContentDigest(sha256: [UInt8](repeating: 9, count: 32)), storageClass: "STANDARD",
                 timeCreated: Fixtures.time(0), updated: Fixtures.time(1), timeDeleted: deleted ? Fixtures.time(2) : nil,

@@ -10,7 +10,7 @@ struct ObjectResourceJSONTests {
     ) throws -> ObjectVersion {
         ObjectVersion(
             bucket: try BucketName("uploads"), name: try ObjectName(name), generation: 1_700_000_000_123_456,
-            metageneration: 3, contentType: contentType, metadata: metadata, size: 42,
+            metageneration: 3, contentType: contentType, metadata: ExactStringMap(metadata), size: 42,
             md5Hash: "1B2M2Y8AsgTpgAmY7PhCfg==",
             crc32c: "AAAAAA==", digest: ContentDigest(sha256: [UInt8](repeating: 7, count: 32)),
             storageClass: "STANDARD",

@@ -70,7 +70,7 @@ import Testing
     @Test(arguments: cases)
     func filtersMatchAttributesAsDocumented(_ testCase: Case) throws {
         let filter = try SubscriptionFilter(parsing: testCase.filter)
-        #expect(filter.matches(testCase.attributes) == testCase.matches)
+        #expect(filter.matches(ExactStringMap(testCase.attributes)) == testCase.matches)
     }
 
     struct Bad: Sendable, CustomTestStringConvertible {

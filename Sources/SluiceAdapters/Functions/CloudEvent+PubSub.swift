@@ -1,24 +1,24 @@
 import Foundation
-import SluiceCore
+public import SluiceCore
 
 extension CloudEvent {
     /// The event a Pub/Sub-triggered Cloud Run function (2nd gen) receives for one message:
     /// type `google.cloud.pubsub.topic.v1.messagePublished`, id = message id, and data
     /// `{"message": {...}, "subscription": ...}` with both the camelCase and snake_case keys
-    /// Google sends.
+    /// Google sends. Attribute keys that differ only in normalization are two members.
     public static func pubsubMessagePublished(
         project: String,
         topic: String,
         subscription: String,
         messageID: String,
         publishTime: String,
-        attributes: [String: String],
+        attributes: ExactStringMap,
         data: [UInt8],
         orderingKey: String?
     ) -> CloudEvent {
         var message = "{\"data\":\(JSONText.quote(Data(data).base64EncodedString()))"
         if !attributes.isEmpty {
-            let pairs = attributes.keys.sorted().map { "\(JSONText.quote($0)):\(JSONText.quote(attributes[$0]!))" }
+            let pairs = attributes.sortedEntries.map { "\(JSONText.quote($0.key)):\(JSONText.quote($0.value))" }
             message += ",\"attributes\":{\(pairs.joined(separator: ","))}"
         }
         message += ",\"messageId\":\(JSONText.quote(messageID)),\"message_id\":\(JSONText.quote(messageID))"

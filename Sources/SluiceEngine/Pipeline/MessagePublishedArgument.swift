@@ -1,5 +1,6 @@
 import Foundation
 import OrderedCollections
+import SluiceCore
 import SluiceWorkflows
 
 /// The argument a start-workflow function gives its execution for one Pub/Sub message: the
@@ -9,12 +10,15 @@ import SluiceWorkflows
 enum MessagePublishedArgument {
     static func value(
         project: String, subscription: String, messageID: String, publishTime: String,
-        attributes: [String: String], data: [UInt8], orderingKey: String?
+        attributes: ExactStringMap, data: [UInt8], orderingKey: String?
     ) -> WorkflowValue {
         var message: OrderedDictionary<String, WorkflowValue> = ["data": .string(Data(data).base64EncodedString())]
         if !attributes.isEmpty {
             var sorted = OrderedDictionary<String, WorkflowValue>()
-            for key in attributes.keys.sorted() { sorted[key] = .string(attributes[key] ?? "") }
+            // A workflow map keys by `String`, so attributes that differ only in normalization
+            // become one key here (holding the value of the last in byte order), as parsing the
+            // CloudEvent's JSON would make them.
+            for (key, value) in attributes.sortedEntries { sorted[key] = .string(value) }
             message["attributes"] = .map(sorted)
         }
         message["messageId"] = .string(messageID)

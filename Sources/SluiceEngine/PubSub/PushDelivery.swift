@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 public import SluiceResources
 
 /// One push of one message to a push subscription's endpoint.
@@ -68,22 +69,54 @@ public enum PushRequests {
             return PushRequest(
                 endpoint: push.pushEndpoint, headers: headers, body: message.data, timeout: timeout, oidcToken: token)
         }
-        var wrapped: [String: Any] = [
-            "data": Data(message.data).base64EncodedString(),
-            "messageId": message.messageID, "message_id": message.messageID,
-            "publishTime": message.publishTime.rfc3339Microseconds,
-            "publish_time": message.publishTime.rfc3339Microseconds,
-        ]
-        if !message.attributes.isEmpty { wrapped["attributes"] = message.attributes }
-        if !message.orderingKey.isEmpty { wrapped["orderingKey"] = message.orderingKey }
-        var envelope: [String: Any] = ["message": wrapped, "subscription": subscription]
-        if config.deadLetterPolicy != nil { envelope["deliveryAttempt"] = delivery.deliveryAttempt }
-        let body =
-            (try? JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys, .withoutEscapingSlashes]))
-            ?? Data()
+        let deliveryAttempt = config.deadLetterPolicy != nil ? delivery.deliveryAttempt : nil
         return PushRequest(
-            endpoint: push.pushEndpoint, headers: ["content-type": "application/json"], body: Array(body),
+            endpoint: push.pushEndpoint, headers: ["content-type": "application/json"],
+            body: wrappedBody(message, subscription: subscription, deliveryAttempt: deliveryAttempt),
             timeout: timeout, oidcToken: token)
+    }
+
+    /// The wrapped body, keys sorted, written by hand: a `[String: Any]` for `JSONSerialization`
+    /// would merge attribute keys that differ only in normalization, which Pub/Sub delivers apart.
+    static func wrappedBody(_ message: PubsubMessage, subscription: String, deliveryAttempt: Int?) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256 + message.data.count * 4 / 3)
+        func member(_ key: String, first: Bool = false) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            JSONText.appendQuoted(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+        }
+        out.append(UInt8(ascii: "{"))
+        if let deliveryAttempt {
+            member("deliveryAttempt", first: true)
+            out.append(contentsOf: String(deliveryAttempt).utf8)
+        }
+        member("message", first: deliveryAttempt == nil)
+        out.append(UInt8(ascii: "{"))
+        if !message.attributes.isEmpty {
+            member("attributes", first: true)
+            message.attributes.appendJSONObject(to: &out)
+        }
+        member("data", first: message.attributes.isEmpty)
+        JSONText.appendQuoted(Data(message.data).base64EncodedString(), to: &out)
+        let publishTime = message.publishTime.rfc3339Microseconds
+        for key in ["messageId", "message_id"] {
+            member(key)
+            JSONText.appendQuoted(message.messageID, to: &out)
+        }
+        if !message.orderingKey.isEmpty {
+            member("orderingKey")
+            JSONText.appendQuoted(message.orderingKey, to: &out)
+        }
+        for key in ["publishTime", "publish_time"] {
+            member(key)
+            JSONText.appendQuoted(publishTime, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        member("subscription")
+        JSONText.appendQuoted(subscription, to: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 }
 

@@ -33,7 +33,7 @@ public struct PubSubTopicPublisher: TopicPublisher {
                 data = Array(decoded)
             default: return .failure(.invalidArgument("messages[\(index)].data must be a base64 string"))
             }
-            var attributes: [String: String] = [:]
+            var attributes = ExactStringMap()
             for (key, value) in fields["attributes"]?.mapValue ?? [:] {
                 guard let text = value.stringValue else {
                     return .failure(.invalidArgument("messages[\(index)].attributes.\(key) must be a string"))

@@ -1,7 +1,8 @@
 public import Hummingbird
 import NIOCore
 
-/// Refuses a declared body over the limit before reading it (413), and gives routes the limit
+/// Refuses a declared body over the limit before reading it (413, see
+/// ``GoogleErrorResponse/bodyTooLarge(limit:hint:)``), and gives routes the limit
 /// for bodies without a length: `request.body.collect(upTo: context.maxUploadSize)`. Storage
 /// uploads (`/upload/...`) are left to their routes, which allow much larger objects.
 public struct BodyLimitMiddleware: RouterMiddleware {

@@ -6,30 +6,52 @@ import SluiceResources
 
 /// Pub/Sub REST shapes: PubsubMessage and Subscription resources, durations as "600s".
 enum PubSubJSON {
-    static func messages(_ value: Any?) throws -> [PubsubMessage] {
-        guard let list = value as? [[String: Any]], !list.isEmpty else {
+    /// The messages of a publish request, read from the body's exact parse so attribute keys that
+    /// differ only in normalization stay two attributes. Fields go by their JSON or proto names.
+    static func messages(_ body: ExactJSON) throws -> [PubsubMessage] {
+        guard let list = body["messages"]?.array, !list.isEmpty else {
             throw GoogleErrorResponse.invalidArgument("a publish carries a non-empty messages list")
         }
         return try list.enumerated().map { index, item in
-            func field<T>(_ key: String, as type: T.Type, _ what: String) throws -> T? {
-                guard let value = item[key], !(value is NSNull) else { return nil }
-                guard let typed = value as? T else {
-                    throw GoogleErrorResponse.invalidArgument("messages[\(index)].\(key) must be \(what)")
+            guard case .object = item else {
+                throw GoogleErrorResponse.invalidArgument("messages[\(index)] must be an object")
+            }
+            /// The field by its JSON name or its proto name (`ordering_key`), not both; nil when null.
+            func field(_ name: String, _ protoName: String? = nil) throws -> ExactJSON? {
+                var value = item[name]
+                if let protoName, let other = item[protoName] {
+                    guard value == nil else {
+                        throw GoogleErrorResponse.invalidArgument("messages[\(index)] gives \(name) twice")
+                    }
+                    value = other
                 }
-                return typed
+                return value?.isNull == false ? value : nil
             }
             var data: [UInt8] = []
-            if let text = try field("data", as: String.self, "a base64 string") {
-                guard let decoded = Data(base64Encoded: text) else {
-                    throw GoogleErrorResponse.invalidArgument("messages[\(index)].data is not base64")
+            if let value = try field("data") {
+                guard let text = value.string, let decoded = Data(base64Encoded: text) else {
+                    throw GoogleErrorResponse.invalidArgument("messages[\(index)].data must be a base64 string")
                 }
                 data = Array(decoded)
             }
+            var attributes = ExactStringMap()
+            if let value = try field("attributes") {
+                guard let map = value.stringMap else {
+                    throw GoogleErrorResponse.invalidArgument(
+                        "messages[\(index)].attributes must be an object of strings")
+                }
+                attributes = map
+            }
+            var orderingKey = ""
+            if let value = try field("orderingKey", "ordering_key") {
+                guard let text = value.string else {
+                    throw GoogleErrorResponse.invalidArgument("messages[\(index)].orderingKey must be a string")
+                }
+                orderingKey = text
+            }
             return PubsubMessage(
-                messageID: "", publishTime: Timestamp(microseconds: 0),
-                attributes: try field("attributes", as: [String: String].self, "an object of strings") ?? [:],
-                data: data,
-                orderingKey: try field("orderingKey", as: String.self, "a string") ?? "")
+                messageID: "", publishTime: Timestamp(microseconds: 0), attributes: attributes, data: data,
+                orderingKey: orderingKey)
         }
     }
 
@@ -56,14 +78,20 @@ enum PubSubJSON {
         return ids
     }
 
-    static func message(_ message: PubsubMessage) -> [String: Any] {
-        var json: [String: Any] = [
-            "data": Data(message.data).base64EncodedString(), "messageId": message.messageID,
-            "publishTime": message.publishTime.rfc3339Microseconds,
-        ]
-        if !message.attributes.isEmpty { json["attributes"] = message.attributes }
-        if !message.orderingKey.isEmpty { json["orderingKey"] = message.orderingKey }
-        return json
+    /// A received message, keys sorted. Attributes are written by hand: a `[String: Any]` would
+    /// merge keys that differ only in normalization.
+    static func message(_ message: PubsubMessage) -> JSONField {
+        var json = JSONObject([:])
+        if !message.attributes.isEmpty {
+            var attributes: [UInt8] = []
+            message.attributes.appendJSONObject(to: &attributes)
+            json.fields.append(("attributes", .raw(String(decoding: attributes, as: UTF8.self))))
+        }
+        json.fields.append(("data", .string(Data(message.data).base64EncodedString())))
+        json.fields.append(("messageId", .string(message.messageID)))
+        if !message.orderingKey.isEmpty { json.fields.append(("orderingKey", .string(message.orderingKey))) }
+        json.fields.append(("publishTime", .string(message.publishTime.rfc3339Microseconds)))
+        return .object(json)
     }
 
     /// The longest `google.protobuf.Duration`: 10,000 years of seconds.

@@ -50,8 +50,7 @@ public struct PubSubRoutes: Sendable {
         routes(.invoker).post(RouterPath(topic)) { request, context in
             let (_, target) = try Self.names(context, "topic")
             guard target.hasSuffix(":publish") else { throw GoogleErrorResponse.notFound("no method \(target)") }
-            let body = try await Self.object(request)
-            let messages = try PubSubJSON.messages(body["messages"])
+            let messages = try PubSubJSON.messages(try await Self.exactObject(request))
             do {
                 let ids = try await pubsub.publish(
                     topic: String(target.dropLast(":publish".count)), messages,
@@ -187,18 +186,23 @@ public struct PubSubRoutes: Sendable {
         guard maxMessages > 0 else { throw GoogleErrorResponse.invalidArgument("maxMessages must be positive") }
         let immediately = body["returnImmediately"] as? Bool ?? false
         let deliveries = try await hub.pull(name, maxMessages: maxMessages, wait: immediately ? .zero : .seconds(10))
-        let received = deliveries.map { delivery -> [String: Any] in
-            var item: [String: Any] = ["ackId": delivery.ackID, "message": PubSubJSON.message(delivery.message)]
-            if config.deadLetterPolicy != nil { item["deliveryAttempt"] = delivery.deliveryAttempt }
-            return item
+        let received = deliveries.map { delivery -> JSONField in
+            var item = JSONObject(["ackId": .string(delivery.ackID)])
+            if config.deadLetterPolicy != nil {
+                item.fields.append(("deliveryAttempt", .number(Double(delivery.deliveryAttempt))))
+            }
+            item.fields.append(("message", PubSubJSON.message(delivery.message)))
+            return .object(item)
         }
-        return try PubSubJSON.response(received.isEmpty ? [:] : ["receivedMessages": received])
+        return JSONObject.response(
+            received.isEmpty ? JSONObject([:]) : JSONObject(["receivedMessages": .array(received)]))
     }
 
     static func names(_ context: some RequestContext, _ kind: String) throws -> (project: String, name: String) {
         (try context.parameters.decoded("project"), try context.parameters.decoded(kind))
     }
 
+    /// The fields of a request body, by their JSON names (see ``ProtoJSONNames``).
     static func object(_ request: Request) async throws -> [String: Any] {
         let buffer = try await request.body.collect(upTo: 16 << 20)
         guard buffer.readableBytes > 0 else { return [:] }
@@ -206,6 +210,16 @@ public struct PubSubRoutes: Sendable {
         else {
             throw GoogleErrorResponse.invalidArgument("the request body is not a JSON object")
         }
-        return object
+        return try ProtoJSONNames.normalized(object, mapFields: ["attributes", "labels"])
+    }
+
+    /// A request body parsed keeping every object member as written (a publish's attributes).
+    static func exactObject(_ request: Request) async throws -> ExactJSON {
+        let buffer = try await request.body.collect(upTo: 16 << 20)
+        guard buffer.readableBytes > 0 else { return .object([]) }
+        guard let body = try? ExactJSON.parse(buffer.readableBytesView), case .object = body else {
+            throw GoogleErrorResponse.invalidArgument("the request body is not a JSON object")
+        }
+        return body
     }
 }

@@ -53,10 +53,7 @@ enum SubscriptionPatch {
     }
 
     private static func camelCase(_ path: String) -> String {
-        path.split(separator: ".", omittingEmptySubsequences: false).map { part in
-            let words = part.split(separator: "_")
-            guard let first = words.first else { return "" }
-            return String(first) + words.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
-        }.joined(separator: ".")
+        path.split(separator: ".", omittingEmptySubsequences: false).map { ProtoJSONNames.lowerCamelCase(String($0)) }
+            .joined(separator: ".")
     }
 }

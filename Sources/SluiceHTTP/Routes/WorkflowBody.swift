@@ -10,10 +10,11 @@ struct WorkflowBody {
 
     init(_ request: Request, context: SluiceRequestContext) async throws {
         let body = try await request.body.collect(upTo: context.maxUploadSize)
-        guard let object = try? JSONSerialization.jsonObject(with: Data(String(buffer: body).utf8)) as? [String: Any]
+        guard let parsed = try? JSONSerialization.jsonObject(with: Data(String(buffer: body).utf8)) as? [String: Any]
         else {
             throw GoogleErrorResponse.invalidArgument("the request body must be a Workflow JSON object")
         }
+        let object = try ProtoJSONNames.normalized(parsed, mapFields: ["labels", "userEnvVars"])
         if let source = object["sourceContents"] {
             guard let text = source as? String else {
                 throw GoogleErrorResponse.invalidArgument("sourceContents must be a string")
@@ -28,14 +29,14 @@ struct WorkflowBody {
         }
     }
 
-    /// `current` with this body's fields applied: those `mask` names, or without a mask those
-    /// the body carries (a patch never clears what it does not mention).
+    /// `current` with this body's fields applied: those `mask` names (JSON or proto names), or
+    /// without a mask those the body carries (a patch never clears what it does not mention).
     func patching(_ current: WorkflowCatalog.Summary, mask: [String]?) throws -> (
         source: String, serviceAccount: String?
     ) {
         guard let mask else { return (sourceContents ?? current.source, serviceAccount ?? current.serviceAccount) }
         var result = (source: current.source, serviceAccount: current.serviceAccount)
-        for field in mask {
+        for field in mask.map(ProtoJSONNames.lowerCamelCase) {
             switch field {
             case "sourceContents":
                 guard let sourceContents else {

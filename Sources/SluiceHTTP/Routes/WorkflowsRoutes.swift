@@ -29,7 +29,10 @@ struct WorkflowsRoutes: Sendable {
             let name = try context.parameters.decoded("workflow")
             let current = try await summary(name)
             let body = try await WorkflowBody(request, context: context)
-            let mask = request.uri.queryParameters.get("updateMask").map { $0.split(separator: ",").map(String.init) }
+            let query = request.uri.queryParameters
+            let mask = (query.get("updateMask") ?? query.get("update_mask")).map {
+                $0.split(separator: ",").map(String.init)
+            }
             let updated = try body.patching(current, mask: mask)
             return try await deploy(
                 name, source: updated.source, serviceAccount: updated.serviceAccount, project: project,

@@ -20,7 +20,7 @@ struct ResumableSessionFiles: Sendable {
         var bucket: String
         var object: String
         var contentType: String
-        var customMetadata: [String: String]
+        var customMetadata: ExactStringMap
     }
 
     /// How long an unused session's files are kept.

@@ -17,7 +17,7 @@ actor ResumableUploads {
         var bucket: String
         var object: String
         var contentType: String
-        var customMetadata: [String: String]
+        var customMetadata: ExactStringMap
         var received: Int64 = 0
         var path: String
         /// The requests waiting for a finalization in progress; nil while none is.
@@ -51,7 +51,7 @@ actor ResumableUploads {
     /// The idempotency key a session's object is appended under.
     static func idempotencyKey(_ id: String) -> String { "resumable-upload/" + id }
 
-    func start(bucket: String, object: String, contentType: String, customMetadata: [String: String])
+    func start(bucket: String, object: String, contentType: String, customMetadata: ExactStringMap)
         throws(SluiceError) -> String
     {
         if Date().timeIntervalSince(lastSweep) > Self.sweepInterval {

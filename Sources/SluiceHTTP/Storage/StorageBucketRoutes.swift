@@ -17,6 +17,8 @@ public struct StorageBucketRoutes: Sendable {
         struct Versioning: Decodable { var enabled: Bool? }
     }
 
+    /// A notification config to create. `custom_attributes` is read again byte-exactly
+    /// (``StorageHTTP/exactStringMap(_:of:)``); decoding it here checks its shape.
     struct NotificationInsert: Decodable {
         var topic: String
         var payload_format: String?
@@ -65,7 +67,9 @@ public struct StorageBucketRoutes: Sendable {
     private func addNotifications(to routes: RoleRoutes) {
         let base = "/storage/v1/b/:bucket/notificationConfigs"
         routes(.editor).post(RouterPath(base)) { request, context in
-            let insert = try await StorageHTTP.body(NotificationInsert.self, request)
+            let bytes = try await StorageHTTP.bodyBytes(request)
+            let insert = try StorageHTTP.decode(NotificationInsert.self, bytes)
+            let customAttributes = try StorageHTTP.exactStringMap("custom_attributes", of: bytes) ?? [:]
             let bucket = try StorageHTTP.bucket(context)
             do {
                 let types = try (insert.event_types ?? []).map { text throws(SluiceError) in
@@ -80,7 +84,7 @@ public struct StorageBucketRoutes: Sendable {
                 }
                 let draft = NotificationConfig(
                     id: 0, topic: try TopicName(resource: insert.topic), eventTypes: types,
-                    customAttributes: insert.custom_attributes ?? [:], payloadFormat: format,
+                    customAttributes: customAttributes, payloadFormat: format,
                     objectNamePrefix: insert.object_name_prefix)
                 let config = try await storage.createNotification(
                     draft, bucket: bucket, metadata: EventMetadata(principal: context.principal))

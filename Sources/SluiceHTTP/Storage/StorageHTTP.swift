@@ -86,11 +86,54 @@ enum StorageHTTP {
 
     /// A JSON request body, bounded; malformed JSON is INVALID_ARGUMENT.
     static func body<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int = 1 << 20) async throws -> T {
-        let buffer = try await request.body.collect(upTo: limit)
+        try decode(T.self, try await bodyBytes(request, limit: limit))
+    }
+
+    /// A request body's bytes, bounded.
+    static func bodyBytes(_ request: Request, limit: Int = 1 << 20) async throws -> [UInt8] {
+        Array(try await request.body.collect(upTo: limit).readableBytesView)
+    }
+
+    /// `bytes` as JSON of `T`; malformed JSON is INVALID_ARGUMENT.
+    static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch {
             throw GoogleErrorResponse.invalidArgument("the request body is not the expected JSON: \(error)")
+        }
+    }
+
+    /// Member `key` of the JSON object in `bytes`, a map of strings (or nulls, which a PATCH uses
+    /// to delete keys), read byte-exactly: `JSONDecoder` merges keys that differ only in Unicode
+    /// normalization, which Cloud Storage keeps apart. Nil when the member is absent or null.
+    static func exactMap(_ key: String, of bytes: [UInt8]) throws -> [(key: String, value: String?)]? {
+        let body: ExactJSON
+        do { body = try ExactJSON.parse(bytes) } catch {
+            throw GoogleErrorResponse.invalidArgument("the request body is not the expected JSON: \(error)")
+        }
+        guard let member = body[key], !member.isNull else { return nil }
+        guard case .object(let members) = member else {
+            throw GoogleErrorResponse.invalidArgument("\(key) must be an object of strings")
+        }
+        return try members.map { entry in
+            switch entry.value {
+            case .string(let text): return (entry.key, text)
+            case .null: return (entry.key, nil)
+            default: throw GoogleErrorResponse.invalidArgument("\(key).\(entry.key) must be a string")
+            }
+        }
+    }
+
+    /// ``exactMap(_:of:)`` for a member that may not hold nulls, such as an upload's metadata.
+    static func exactStringMap(_ key: String, of bytes: [UInt8]) throws -> ExactStringMap? {
+        try exactMap(key, of: bytes).map { entries in
+            ExactStringMap(
+                pairs: try entries.map { entry in
+                    guard let value = entry.value else {
+                        throw GoogleErrorResponse.invalidArgument("\(key).\(entry.key) must be a string")
+                    }
+                    return (entry.key, value)
+                })
         }
     }
 

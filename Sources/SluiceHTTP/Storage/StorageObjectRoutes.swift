@@ -41,11 +41,16 @@ public struct StorageObjectRoutes: Sendable {
             try await download(request, context)
         }
         routes(.invoker).patch("/storage/v1/b/:bucket/o/**") { request, context in
-            let body = try await StorageHTTP.body(ObjectPatch.self, request)
+            let bytes = try await StorageHTTP.bodyBytes(request)
+            let body = try StorageHTTP.decode(ObjectPatch.self, bytes)
+            var metadata: [ExactString: String?] = [:]
+            for (key, value) in try StorageHTTP.exactMap("metadata", of: bytes) ?? [] {
+                metadata[ExactString(key)] = value
+            }
             do {
                 let object = try await storage.updateMetadata(
                     bucket: try StorageHTTP.bucket(context), object: try StorageHTTP.objectName(context),
-                    ObjectMetadataPatch(contentType: body.contentType, metadata: body.metadata ?? [:]),
+                    ObjectMetadataPatch(contentType: body.contentType, metadata: metadata),
                     generation: try StorageHTTP.int64(request, "generation"),
                     preconditions: try StorageHTTP.preconditions(request),
                     metadata: EventMetadata(principal: context.principal))
@@ -64,7 +69,9 @@ public struct StorageObjectRoutes: Sendable {
         }
     }
 
-    /// A patch body: only the fields that change; a `null` metadata value deletes the key.
+    /// A patch body: only the fields that change; a `null` metadata value deletes the key. The
+    /// metadata is read again byte-exactly (``StorageHTTP/exactMap(_:of:)``); decoding it here
+    /// checks its shape.
     struct ObjectPatch: Decodable {
         var contentType: String?
         var metadata: [String: String?]?

@@ -1,3 +1,4 @@
+import SluiceCore
 import SluiceResources
 
 /// `storage#bucket`, as the JSON API prints it (int64 values as strings).
@@ -39,7 +40,7 @@ struct NotificationResource: Encodable {
     var topic: String
     var payload_format: String
     var event_types: [String]?
-    var custom_attributes: [String: String]?
+    var custom_attributes: ExactStringMap.WireForm?
     var object_name_prefix: String?
     var etag: String
     var selfLink: String
@@ -50,7 +51,7 @@ struct NotificationResource: Encodable {
         topic = "//pubsub.googleapis.com/projects/sluice-local/topics/\(config.topic.rawValue)"
         payload_format = config.payloadFormat.rawValue
         event_types = config.eventTypes.isEmpty ? nil : config.eventTypes.map(\.rawValue)
-        custom_attributes = config.customAttributes.isEmpty ? nil : config.customAttributes
+        custom_attributes = config.customAttributes.isEmpty ? nil : ExactStringMap.WireForm(config.customAttributes)
         object_name_prefix = config.objectNamePrefix
         etag = String(config.id)
         selfLink = "\(links.apiBase)/storage/v1/b/\(bucket)/notificationConfigs/\(config.id)"

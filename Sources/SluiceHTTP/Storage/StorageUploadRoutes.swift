@@ -18,12 +18,20 @@ public struct StorageUploadRoutes: Sendable {
         self.maximumBodyBytes = maximumBodyBytes
     }
 
+    /// An upload's JSON metadata. `metadata` is read again byte-exactly (see ``exact(_:)``).
     struct ObjectMetadataBody: Decodable {
         var name: String?
         var contentType: String?
         var metadata: [String: String]?
         var crc32c: String?
         var md5Hash: String?
+
+        /// The body in `bytes`; its custom metadata keeps keys that differ only in normalization.
+        static func exact(_ bytes: [UInt8]) throws -> (body: ObjectMetadataBody, metadata: ExactStringMap) {
+            let body = try JSONDecoder().decode(ObjectMetadataBody.self, from: Data(bytes))
+            guard body.metadata != nil else { return (body, [:]) }
+            return (body, try StorageHTTP.exactStringMap("metadata", of: bytes) ?? [:])
+        }
     }
 
     func add(to routes: RoleRoutes) {
@@ -47,9 +55,8 @@ public struct StorageUploadRoutes: Sendable {
         do {
             return Array(try await request.body.collect(upTo: maximumBodyBytes).readableBytesView)
         } catch is NIOTooManyBytesError {
-            throw GoogleErrorResponse(
-                status: .contentTooLarge, googleStatus: "INVALID_ARGUMENT",
-                message: "the request body is over the \(maximumBodyBytes)-byte limit; use a resumable upload")
+            throw GoogleErrorResponse.bodyTooLarge(
+                limit: maximumBodyBytes, hint: "Upload larger objects with a resumable upload.")
         } catch {
             throw GoogleErrorResponse(error)
         }
@@ -79,7 +86,8 @@ public struct StorageUploadRoutes: Sendable {
             throw GoogleErrorResponse.invalidArgument("the multipart body must hold a metadata part and a media part")
         }
         let metadata: ObjectMetadataBody
-        do { metadata = try JSONDecoder().decode(ObjectMetadataBody.self, from: Data(body.parts[0].body)) } catch {
+        let customMetadata: ExactStringMap
+        do { (metadata, customMetadata) = try ObjectMetadataBody.exact(body.parts[0].body) } catch {
             throw GoogleErrorResponse.invalidArgument("the multipart metadata part is not object JSON")
         }
         guard let name = try metadata.name ?? StorageHTTP.strictQueryParameter(request, "name") else {
@@ -92,7 +100,7 @@ public struct StorageUploadRoutes: Sendable {
         do {
             let object = try await storage.upload(
                 bucket: bucket, object: name, bytes: body.parts[1].body, contentType: contentType,
-                customMetadata: metadata.metadata ?? [:],
+                customMetadata: customMetadata,
                 expected: ClientChecksums(crc32c: metadata.crc32c, md5: metadata.md5Hash),
                 preconditions: try StorageHTTP.preconditions(request), metadata: EventMetadata(principal: principal))
             return StorageHTTP.json(ObjectResource(object, links: StorageHTTP.links(request)))
@@ -102,8 +110,9 @@ public struct StorageUploadRoutes: Sendable {
     private func startResumable(_ request: Request, bucket: String, principal: String) async throws -> Response {
         let bytes = try await collect(request)
         var metadata = ObjectMetadataBody()
+        var customMetadata = ExactStringMap()
         if !bytes.isEmpty {
-            do { metadata = try JSONDecoder().decode(ObjectMetadataBody.self, from: Data(bytes)) } catch {
+            do { (metadata, customMetadata) = try ObjectMetadataBody.exact(bytes) } catch {
                 throw GoogleErrorResponse.invalidArgument("the resumable upload's metadata is not object JSON")
             }
         }
@@ -117,7 +126,7 @@ public struct StorageUploadRoutes: Sendable {
                 metadata.contentType ?? request.headers[StorageHTTP.header("x-upload-content-type")]
                 ?? "application/octet-stream"
             let id = try await sessions.start(
-                bucket: bucket, object: name, contentType: contentType, customMetadata: metadata.metadata ?? [:])
+                bucket: bucket, object: name, contentType: contentType, customMetadata: customMetadata)
             let host = request.head.authority ?? "127.0.0.1"
             let location =
                 "http://\(host)/upload/storage/v1/b/\(bucket)/o?uploadType=resumable&upload_id=\(id)"

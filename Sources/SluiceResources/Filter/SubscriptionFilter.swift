@@ -35,7 +35,7 @@ public struct SubscriptionFilter: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether a message with these attributes is delivered.
-    public func matches(_ attributes: [String: String]) -> Bool {
+    public func matches(_ attributes: ExactStringMap) -> Bool {
         expression.evaluate(attributes)
     }
 
@@ -58,13 +58,14 @@ public struct SubscriptionFilter: Sendable, Hashable, CustomStringConvertible {
         /// `a OR b OR ...`.
         case or([Expression])
 
-        /// Evaluates the expression against message attributes.
-        public func evaluate(_ attributes: [String: String]) -> Bool {
+        /// Evaluates the expression against message attributes. Keys, values and prefixes compare
+        /// as bytes, as Pub/Sub compares them: "é" precomposed and decomposed are different values.
+        public func evaluate(_ attributes: ExactStringMap) -> Bool {
             switch self {
             case .hasKey(let key): attributes[key] != nil
-            case .equals(let key, let value): attributes[key] == value
-            case .notEquals(let key, let value): attributes[key] != value
-            case .hasPrefix(let key, let prefix): attributes[key]?.hasPrefix(prefix) ?? false
+            case .equals(let key, let value): attributes[key]?.isByteEqual(to: value) ?? false
+            case .notEquals(let key, let value): !(attributes[key]?.isByteEqual(to: value) ?? false)
+            case .hasPrefix(let key, let prefix): attributes[key]?.utf8.starts(with: prefix.utf8) ?? false
             case .not(let inner): !inner.evaluate(attributes)
             case .and(let terms): terms.allSatisfy { $0.evaluate(attributes) }
             case .or(let terms): terms.contains { $0.evaluate(attributes) }

@@ -8,8 +8,8 @@ public struct NotificationConfig: Sendable, Hashable, Codable {
     public var topic: TopicName
     /// The event types that publish; empty means all of them.
     public var eventTypes: [NotificationEventType]
-    /// Attributes added to every message.
-    public var customAttributes: [String: String]
+    /// Attributes added to every message; keys that differ only in normalization are two.
+    public var customAttributes: ExactStringMap
     /// Whether messages carry the object resource as data.
     public var payloadFormat: NotificationPayloadFormat
     /// Only objects whose names start with this publish; `nil` or empty means all.
@@ -20,7 +20,7 @@ public struct NotificationConfig: Sendable, Hashable, Codable {
         id: Int,
         topic: TopicName,
         eventTypes: [NotificationEventType] = [],
-        customAttributes: [String: String] = [:],
+        customAttributes: ExactStringMap = [:],
         payloadFormat: NotificationPayloadFormat = .jsonAPIV1,
         objectNamePrefix: String? = nil
     ) {

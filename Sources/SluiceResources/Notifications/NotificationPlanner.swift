@@ -1,5 +1,5 @@
 internal import Foundation
-import SluiceCore
+public import SluiceCore
 
 /// A message a notification config publishes for an object change, before the topic assigns
 /// its id and publish time.
@@ -9,12 +9,12 @@ public struct NotificationMessage: Sendable, Hashable {
     /// The config that matched.
     public var configID: Int
     /// Exactly the documented attributes, plus the config's custom attributes.
-    public var attributes: [String: String]
+    public var attributes: ExactStringMap
     /// The object resource as UTF-8 JSON (`JSON_API_V1`), or empty (`NONE`).
     public var data: [UInt8]
 
     /// Creates a message.
-    public init(topic: TopicName, configID: Int, attributes: [String: String], data: [UInt8]) {
+    public init(topic: TopicName, configID: Int, attributes: ExactStringMap, data: [UInt8]) {
         self.topic = topic
         self.configID = configID
         self.attributes = attributes

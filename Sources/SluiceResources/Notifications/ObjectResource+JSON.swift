@@ -16,7 +16,7 @@ extension ObjectResource {
         ]
         members.reserveCapacity(19)
         if let metadata {
-            members.append(("metadata", .map(metadata.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })))
+            members.append(("metadata", .map(metadata.map.sortedEntries)))
         }
         members += [
             ("metageneration", .text(metageneration)), ("name", .text(name)), ("selfLink", .text(selfLink)),

@@ -1,3 +1,5 @@
+public import SluiceCore
+
 /// The Cloud Storage JSON API object resource (`storage#object`), as `objects.get` returns it
 /// and as a `JSON_API_V1` notification carries it.
 ///
@@ -41,7 +43,7 @@ public struct ObjectResource: Sendable, Hashable, Codable {
     /// The entity tag.
     public var etag: String
     /// Custom metadata; absent when empty.
-    public var metadata: [String: String]?
+    public var metadata: ExactStringMap.WireForm?
 
     /// Builds the resource for one object version, with links under `links`.
     public init(_ object: ObjectVersion, links: ObjectLinks = .google) {
@@ -66,7 +68,7 @@ public struct ObjectResource: Sendable, Hashable, Codable {
         md5Hash = object.md5Hash
         crc32c = object.crc32c
         etag = Self.etag(generation: object.generation, metageneration: object.metageneration)
-        metadata = object.metadata.isEmpty ? nil : object.metadata
+        metadata = object.metadata.isEmpty ? nil : ExactStringMap.WireForm(object.metadata)
     }
 
     /// The JSON API's object etag: base64 of the protobuf varints (field 1 generation, field 2

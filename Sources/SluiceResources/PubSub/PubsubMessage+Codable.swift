@@ -7,7 +7,7 @@ extension PubsubMessage {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         messageID = try container.decodeIfPresent(String.self, forKey: .messageID) ?? ""
         publishTime = try container.decode(Timestamp.self, forKey: .publishTime)
-        attributes = try container.decodeIfPresent([String: String].self, forKey: .attributes) ?? [:]
+        attributes = try container.decodeIfPresent(ExactStringMap.self, forKey: .attributes) ?? [:]
         let base64 = try container.decodeIfPresent(String.self, forKey: .data) ?? ""
         guard let bytes = Data(base64Encoded: base64) else {
             throw DecodingError.dataCorruptedError(forKey: .data, in: container, debugDescription: "not base64")
@@ -45,14 +45,7 @@ extension PubsubMessage {
         }
         if !attributes.isEmpty {
             member("attributes")
-            out.append(UInt8(ascii: "{"))
-            for (index, key) in attributes.keys.sorted().enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONText.appendQuoted(key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                JSONText.appendQuoted(attributes[key] ?? "", to: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+            attributes.appendStoredJSON(to: &out)
         }
         if !data.isEmpty {
             member("data")

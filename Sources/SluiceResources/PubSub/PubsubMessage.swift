@@ -17,8 +17,8 @@ public struct PubsubMessage: Sendable, Hashable, Codable {
     public var messageID: String
     /// Assigned by the server when the message is published.
     public var publishTime: Timestamp
-    /// String attributes.
-    public var attributes: [String: String]
+    /// String attributes; keys that differ only in normalization are two attributes.
+    public var attributes: ExactStringMap
     /// The payload bytes.
     public var data: [UInt8]
     /// Messages with the same non-empty key are delivered in publish order when the subscription asks.
@@ -28,7 +28,7 @@ public struct PubsubMessage: Sendable, Hashable, Codable {
     public init(
         messageID: String,
         publishTime: Timestamp,
-        attributes: [String: String] = [:],
+        attributes: ExactStringMap = [:],
         data: [UInt8] = [],
         orderingKey: String = ""
     ) {
@@ -63,7 +63,7 @@ public struct PubsubMessage: Sendable, Hashable, Codable {
     }
 
     /// Checks attribute count, key and value sizes, and the reserved `goog` key prefix.
-    public static func validate(attributes: [String: String]) throws(SluiceError) {
+    public static func validate(attributes: ExactStringMap) throws(SluiceError) {
         guard attributes.count <= maximumAttributes else {
             throw SluiceError(.invalidArgument, "\(attributes.count) attributes; the limit is \(maximumAttributes)")
         }

@@ -92,7 +92,7 @@ public struct SubscriptionConfig: Sendable, Hashable, Codable {
             if checkingPushEndpoint {
                 try OutboundURL.check(pushConfig.pushEndpoint, "subscription \(name): the push endpoint")
             }
-            try PubsubMessage.validate(attributes: pushConfig.attributes)
+            try PubsubMessage.validate(attributes: ExactStringMap(pushConfig.attributes))
         }
     }
 }

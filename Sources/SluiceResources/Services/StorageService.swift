@@ -117,11 +117,20 @@ public struct StorageService: Sendable {
 
     // MARK: Notification configs
 
-    /// Adds a notification config; the id is assigned by the bucket.
+    /// Adds a notification config; the id is assigned by the bucket. As in Cloud Storage, the
+    /// topic must exist: a config for a missing one is INVALID_ARGUMENT and stores nothing (a
+    /// missing bucket is NOT_FOUND first).
     public func createNotification(
         _ draft: NotificationConfig, bucket name: String, metadata: EventMetadata = .empty
     ) async throws(SluiceError) -> NotificationConfig {
         let bucket = try BucketName(name)
+        guard try await log.topicExists(draft.topic) else {
+            _ = try await self.bucket(name)
+            throw SluiceError(
+                .invalidArgument,
+                "Cloud Pub/Sub topic '\(draft.topic.rawValue)' not found; create the topic before a notification "
+                    + "config that publishes to it")
+        }
         return try await changeBucket(bucket, metadata: metadata) { (loaded) throws(SluiceError) in
             let events = try BucketDecider.createNotification(draft, state: loaded.state, now: clock())
             guard case .notificationCreated(let created) = events.first else {
@@ -173,7 +182,7 @@ public struct StorageService: Sendable {
         object objectName: String,
         bytes: [UInt8],
         contentType: String = "application/octet-stream",
-        customMetadata: [String: String] = [:],
+        customMetadata: ExactStringMap = [:],
         expected: ClientChecksums = ClientChecksums(),
         preconditions: ObjectPreconditions = .none,
         idempotencyKey: String? = nil,
@@ -196,7 +205,7 @@ public struct StorageService: Sendable {
         object objectName: String,
         chunks: sending Chunks,
         contentType: String = "application/octet-stream",
-        customMetadata: [String: String] = [:],
+        customMetadata: ExactStringMap = [:],
         expected: ClientChecksums = ClientChecksums(),
         preconditions: ObjectPreconditions = .none,
         idempotencyKey: String? = nil,
@@ -221,7 +230,7 @@ public struct StorageService: Sendable {
         _ object: ObjectName,
         _ stored: StoredBlob,
         _ contentType: String,
-        _ customMetadata: [String: String],
+        _ customMetadata: ExactStringMap,
         _ preconditions: ObjectPreconditions,
         _ metadata: EventMetadata,
         idempotencyKey: String? = nil
@@ -411,7 +420,7 @@ public struct StorageService: Sendable {
 
 extension ObjectUpload {
     /// An upload of bytes already in the object store.
-    init(_ stored: StoredBlob, contentType: String, metadata: [String: String]) {
+    init(_ stored: StoredBlob, contentType: String, metadata: ExactStringMap) {
         self.init(
             contentType: contentType, metadata: metadata, size: stored.size, md5Hash: stored.md5Base64,
             crc32c: stored.crc32cBase64, digest: stored.digest, inlineContent: stored.inline)

@@ -80,7 +80,7 @@ public struct ObjectDecider: Sendable {
         try preconditions.check(target, object: objectID)
         var metadata = target.metadata
         for (key, value) in patch.metadata {
-            metadata[key] = value
+            metadata[key.value] = value
         }
         try Self.validate(metadata: metadata)
         return [
@@ -126,7 +126,7 @@ public struct ObjectDecider: Sendable {
         return live
     }
 
-    private static func validate(metadata: [String: String]) throws(SluiceError) {
+    private static func validate(metadata: ExactStringMap) throws(SluiceError) {
         let bytes = metadata.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
         guard bytes <= maximumCustomMetadataBytes else {
             throw SluiceError(.invalidArgument, "custom metadata is \(bytes) bytes; the limit is 8 KiB")
@@ -142,7 +142,7 @@ public struct ObjectUpload: Sendable, Hashable, Codable {
     /// The MIME type; `application/octet-stream` unless given.
     public var contentType: String
     /// Custom metadata.
-    public var metadata: [String: String]
+    public var metadata: ExactStringMap
     /// The content length in bytes.
     public var size: Int64
     /// Base64 of the MD5.
@@ -159,7 +159,7 @@ public struct ObjectUpload: Sendable, Hashable, Codable {
     /// Creates an upload description.
     public init(
         contentType: String = "application/octet-stream",
-        metadata: [String: String] = [:],
+        metadata: ExactStringMap = [:],
         size: Int64,
         md5Hash: String,
         crc32c: String,
@@ -183,10 +183,10 @@ public struct ObjectMetadataPatch: Sendable, Hashable {
     /// The new content type, when it changes.
     public var contentType: String?
     /// Keys to set (a value) or remove (`nil`).
-    public var metadata: [String: String?]
+    public var metadata: [ExactString: String?]
 
     /// Creates a patch.
-    public init(contentType: String? = nil, metadata: [String: String?] = [:]) {
+    public init(contentType: String? = nil, metadata: [ExactString: String?] = [:]) {
         self.contentType = contentType
         self.metadata = metadata
     }

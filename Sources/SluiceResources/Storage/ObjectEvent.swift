@@ -82,7 +82,7 @@ public struct ObjectMetadataUpdated: Sendable, Hashable, Codable {
     /// The new content type.
     public var contentType: String
     /// The new custom metadata, whole.
-    public var metadata: [String: String]
+    public var metadata: ExactStringMap
     /// When the change happened.
     public var updated: Timestamp
 
@@ -91,7 +91,7 @@ public struct ObjectMetadataUpdated: Sendable, Hashable, Codable {
         generation: Int64,
         metageneration: Int64,
         contentType: String,
-        metadata: [String: String],
+        metadata: ExactStringMap,
         updated: Timestamp
     ) {
         self.generation = generation

@@ -25,14 +25,7 @@ extension ObjectVersion {
         Self.member("md5Hash", &out)
         JSONText.appendQuoted(md5Hash, to: &out)
         Self.member("metadata", &out)
-        out.append(UInt8(ascii: "{"))
-        for (index, key) in metadata.keys.sorted().enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            JSONText.appendQuoted(key, to: &out)
-            out.append(UInt8(ascii: ":"))
-            JSONText.appendQuoted(metadata[key] ?? "", to: &out)
-        }
-        out.append(UInt8(ascii: "}"))
+        metadata.appendStoredJSON(to: &out)
         Self.member("metageneration", &out)
         out.append(contentsOf: String(metageneration).utf8)
         Self.member("name", &out)

@@ -13,7 +13,7 @@ public struct ObjectVersion: Sendable, Hashable, Codable {
     /// The MIME type of the content.
     public var contentType: String
     /// Custom metadata (`x-goog-meta-*`).
-    public var metadata: [String: String]
+    public var metadata: ExactStringMap
     /// The content length in bytes.
     public var size: Int64
     /// Base64 of the 16-byte MD5 of the content, as Cloud Storage prints `md5Hash`.
@@ -41,7 +41,7 @@ public struct ObjectVersion: Sendable, Hashable, Codable {
         generation: Int64,
         metageneration: Int64,
         contentType: String,
-        metadata: [String: String],
+        metadata: ExactStringMap,
         size: Int64,
         md5Hash: String,
         crc32c: String,

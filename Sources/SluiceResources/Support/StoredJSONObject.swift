@@ -1,4 +1,5 @@
 import OrderedCollections
+import SluiceCore
 import SluiceWorkflows
 
 /// One JSON object of a stored payload, read member by member by a hand-written decoder.
@@ -58,11 +59,13 @@ struct StoredJSONObject {
         try optionalValue(key).map { (value) throws(Mismatch) in try Self.integer(value) }
     }
 
-    /// An object member whose values are all strings (attributes, custom metadata).
-    mutating func optionalStringMap(_ key: String) throws(Mismatch) -> [String: String]? {
+    /// An object member whose values are all strings (attributes, custom metadata). The list of
+    /// pairs that ``ExactStringMap`` stores for keys differing only in normalization is a
+    /// mismatch: the map the reader builds would merge them.
+    mutating func optionalStringMap(_ key: String) throws(Mismatch) -> ExactStringMap? {
         guard let value = optionalValue(key) else { return nil }
         guard case .map(let entries) = value else { throw Mismatch() }
-        var map: [String: String] = Dictionary(minimumCapacity: entries.count)
+        var map = ExactStringMap()
         for (name, entry) in entries { map[name] = try Self.string(entry) }
         return map
     }

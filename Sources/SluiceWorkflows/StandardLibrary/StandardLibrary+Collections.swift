@@ -53,12 +53,19 @@ extension StandardLibrary {
             case let other: throw .typeError("math.floor needs a number, not \(other.typeName)")
             }
         },
+        // A NaN argument gives NaN whichever side it is on (IEEE 754's maximum and minimum, and
+        // Java's and JavaScript's Math.max); a comparison alone would give NaN or the other
+        // number depending on the order of the arguments.
         .pure("math.max", ["x", "y"]) { args, _ throws(WorkflowError) in
             let (x, y) = (try args.number("x"), try args.number("y"))
+            if x.isNaN { return args.value("x") }
+            if y.isNaN { return args.value("y") }
             return x >= y ? args.value("x") : args.value("y")
         },
         .pure("math.min", ["x", "y"]) { args, _ throws(WorkflowError) in
             let (x, y) = (try args.number("x"), try args.number("y"))
+            if x.isNaN { return args.value("x") }
+            if y.isNaN { return args.value("y") }
             return x <= y ? args.value("x") : args.value("y")
         },
         .pure("math.sqrt", ["x"]) { args, _ throws(WorkflowError) in

@@ -228,6 +228,9 @@ public struct JSONReader: Sendable {
         // Only ASCII digits, signs, dots and exponents were taken, so the bytes are valid UTF-8.
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
         guard let double = Double(text) else { throw failure("bad number \(text)") }
+        // `Double` reads a number past its range (1e400) as infinity, which JSON cannot write
+        // back (it became null): a number a double cannot hold is a ValueError, not a guess.
+        guard double.isFinite else { throw failure("number \(text) is out of range for a double") }
         return .double(double)
     }
 

@@ -40,7 +40,8 @@ struct PublishCommand: AsyncParsableCommand {
                     topic: topic,
                     [
                         PubsubMessage(
-                            messageID: "", publishTime: Timestamp(microseconds: 0), attributes: attributes, data: bytes,
+                            messageID: "", publishTime: Timestamp(microseconds: 0),
+                            attributes: ExactStringMap(attributes), data: bytes,
                             orderingKey: orderingKey)
                     ], metadata: .cli)
             }

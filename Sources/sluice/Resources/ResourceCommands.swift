@@ -46,7 +46,7 @@ struct BucketsCommand: AsyncParsableCommand {
         func run() async throws {
             let draft = NotificationConfig(
                 id: 0, topic: try TopicName(topic), eventTypes: try eventTypes.map(Self.eventType),
-                customAttributes: try KeyValueOption.parse(attributes, what: "--attribute"),
+                customAttributes: ExactStringMap(try KeyValueOption.parse(attributes, what: "--attribute")),
                 payloadFormat: try Self.payloadFormat(payloadFormat), objectNamePrefix: prefix)
             let resources = try await ResourceContext.open(database)
             try await resources.closing {

@@ -1,0 +1,28 @@
+import SluiceWorkflows
+import Testing
+
+@Suite("Numbers past a double's range and NaN behave the same whatever the order of the arguments")
+struct NonFiniteNumberTests {
+    @Test(
+        "math.max and math.min of NaN and a number are NaN, whichever argument the NaN is",
+        arguments: ["math.max(n, 1)", "math.max(1, n)", "math.min(n, 1)", "math.min(1, n)"])
+    func nanPropagates(_ expression: String) throws {
+        let source = "- a:\n    assign:\n      - n: .nan\n- r:\n    return: ${\(expression)}\n"
+        guard case .success(.double(let value)) = try Harness.run(source) else {
+            Issue.record("\(expression) did not return a double")
+            return
+        }
+        #expect(value.isNaN)
+    }
+
+    @Test(
+        "json.decode of a number a double cannot hold is a ValueError, not null",
+        arguments: [#"json.decode("1e400")"#, #"json.decode("[-1e400]")"#])
+    func overflowingNumberIsValueError(_ expression: String) throws {
+        guard case .failure(let error) = try Harness.evaluate(expression) else {
+            Issue.record("\(expression) did not fail")
+            return
+        }
+        #expect(error.tags == ["ValueError"])
+    }
+}
