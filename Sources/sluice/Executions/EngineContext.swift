@@ -1,4 +1,5 @@
 import Foundation
+import OrderedCollections
 import SluiceAdaptersLocal
 import SluiceEngine
 import SluiceLogSQLite
@@ -78,6 +79,7 @@ struct LiveHTTPPerformer: EffectPerformer {
         guard request.function.hasPrefix("http.") else {
             return .failure(.systemError("\(request.function) is not routed to anything by the sluice CLI yet"))
         }
+        CrashFailpoint.trapIfArmed(forURL: request.arguments["url"]?.stringValue)
         var headers = [("Idempotency-Key", context.idempotencyKey)]
         let authorization = await HTTPAuthentication.header(
             request.arguments, serviceAccount: await serviceAccount(context), tokens: tokens)
