@@ -166,7 +166,8 @@ struct CrashLoopTests {
         let server = try #require(await Self.crashingServer(binary, database, trapping: url, backtrace: true))
         if trapped {
             _ = try await server.startWorkflow(
-                "trapping", source: "main:\n  steps:\n    - call:\n        call: http.get\n        args: {url: \"\(url)\"}\n")
+                "trapping",
+                source: "main:\n  steps:\n    - call:\n        call: http.get\n        args: {url: \"\(url)\"}\n")
         } else {
             kill(server.process.processIdentifier, SIGSEGV)
         }

@@ -87,7 +87,9 @@ private func isSentByAnotherProcess(_ info: UnsafeMutablePointer<siginfo_t>?) ->
 /// Marks every descriptor past standard error close-on-exec, with async-signal-safe calls only.
 private func closeDescriptorsOnExec() {
     var limit = rlimit()
-    let count = getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 ? min(Int32(clamping: limit.rlim_cur), 65_536) : 4_096
+    let count =
+        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0
+        ? min(Int32(clamping: limit.rlim_cur), 65_536) : 4_096
     var descriptor: Int32 = 3
     while descriptor < count {
         let flags = fcntl(descriptor, F_GETFD)
