@@ -245,6 +245,28 @@ import Testing
         #expect(try Harness.failureTags(source) == ["ResourceLimitError"])
     }
 
+    @Test(
+        "a NaN or an infinity returned, even inside a list or map, is a ValueError rather than a null result",
+        arguments: ["[1, 2, .nan]", "{a: 1, b: .inf}", #"${[1, "keep me", 1e308 * 10]}"#, "${-1e308 * 10}"])
+    func nonFiniteResultIsAValueError(returned: String) throws {
+        #expect(try Harness.failureTags("- r:\n    return: \(returned)\n") == ["ValueError"])
+    }
+
+    @Test func assigningAnInfinityIsAValueErrorTheWorkflowCanCatch() throws {
+        let source = """
+            - guarded:
+                try:
+                  assign:
+                    - x: ${1e308 * 10}
+                except:
+                  as: e
+                  steps:
+                    - caught:
+                        return: ${e.tags}
+            """
+        #expect(try Harness.run(source).get() == ["ValueError"])
+    }
+
     @Test func replaceAllThatWouldPassTheStringLimitFailsBeforeBuildingTheString() throws {
         // 2^17 matches times a 2^17-byte replacement would be 16 GiB if built first.
         let source = """

@@ -50,11 +50,12 @@ extension ExecutionCore {
         s.envs[env].variables[name] = value
     }
 
-    /// Refuses a value nested too deep or too large to store (``WorkflowValue/storageProblem(maximumBytes:)``)
-    /// before it is stored, as a ResourceLimitError the workflow can catch.
+    /// Refuses a value nested too deep, too large or not JSON to store
+    /// (``WorkflowValue/storageProblem(maximumBytes:)``) before it is stored, as an error the
+    /// workflow can catch.
     func checkStorable(_ value: WorkflowValue) throws(EvaluationSignal) {
         guard let problem = value.storageProblem(maximumBytes: Limits.maximumValueBytes) else { return }
-        throw .failure(.resourceLimit(problem))
+        throw .failure(problem)
     }
 
     func assign(_ assignment: Assignment, scope: inout EvaluationScope) throws(EvaluationSignal) {

@@ -38,27 +38,35 @@ extension WorkflowValue {
     public var isJSONEncodable: Bool { Self.isEncodable(self, level: 0) }
 
     /// What keeps a value from being stored in a variable or a result, or nil: nesting past the
-    /// depth a value can be encoded at, or more than `maximumBytes` of JSON (estimated).
+    /// depth a value can be encoded at or more than `maximumBytes` of JSON (estimated), a
+    /// ResourceLimitError; a NaN or an infinity, which no JSON can hold, a ValueError (stored, it
+    /// would come back as null, and take the list or map holding it with it).
     ///
     /// The walk stops at whichever limit it reaches first, so its cost is bounded by the limits,
     /// not by the value: a value built by wrapping itself in a loop is caught before it is deep
     /// enough for its release (recursive, like every enum's) to overflow the stack, and one built
     /// by doubling (`x: ${[x, x]}`, whose copies share storage) before the walk, or anything else
     /// over it, takes time exponential in the steps.
-    func storageProblem(maximumBytes: Int) -> String? {
+    func storageProblem(maximumBytes: Int) -> WorkflowError? {
         var budget = maximumBytes
         switch Self.measure(self, level: 0, budget: &budget) {
         case .fits: return nil
-        case .tooDeep: return "a value nested \(JSONReader.maximumDepth) or more levels deep exceeds the limit"
-        case .tooLarge: return "a value of more than \(maximumBytes) bytes exceeds the limit"
+        case .tooDeep:
+            return .resourceLimit("a value nested \(JSONReader.maximumDepth) or more levels deep exceeds the limit")
+        case .tooLarge: return .resourceLimit("a value of more than \(maximumBytes) bytes exceeds the limit")
+        case .notFinite:
+            return .valueError("a value holds NaN or an infinity, which JSON cannot: it cannot be stored or returned")
         }
     }
 
-    private enum Measure { case fits, tooDeep, tooLarge }
+    private enum Measure { case fits, tooDeep, tooLarge, notFinite }
 
     private static func measure(_ value: WorkflowValue, level: Int, budget: inout Int) -> Measure {
         switch value {
-        case .null, .bool, .int, .double: budget -= 8
+        case .null, .bool, .int: budget -= 8
+        case .double(let number):
+            guard number.isFinite else { return .notFinite }
+            budget -= 8
         case .string(let text): budget -= text.utf8.count + 2
         case .bytes(let bytes): budget -= bytes.count
         case .list(let items):
