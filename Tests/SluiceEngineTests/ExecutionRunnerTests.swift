@@ -161,6 +161,31 @@ struct ExecutionRunnerTests {
         #expect(try await engine.types(id).last == "execution.failed")
     }
 
+    @Test(
+        "an effect whose result is too large to hold raises a ResourceLimitError the workflow catches",
+        arguments: [2, 40])
+    func effectResultTooLargeIsCatchable(megabytes: Int) async throws {
+        let engine = EngineFixture()
+        let body = WorkflowValue.string(String(repeating: "x", count: megabytes << 20))
+        await engine.performer.script("http://big.test/body", [ScriptedPerformer.ok(body)])
+        let id = try await engine.started(
+            """
+            - fetch:
+                try:
+                  call: http.get
+                  args:
+                    url: http://big.test/body
+                  result: answer
+                except:
+                  as: e
+                  steps:
+                    - caught:
+                        return: ${e.tags}
+            """)
+        let outcome = try await engine.runner().run(id)
+        #expect(outcome.ending == .succeeded(["ResourceLimitError"]))
+    }
+
     @Test("a cancelled execution stops, and its in-flight sleep is abandoned")
     func cancelStopsARunningExecution() async throws {
         let engine = EngineFixture()

@@ -362,12 +362,15 @@ struct PendingStart {
     var idempotencyKey: String?
 }
 
-/// Performs one effect and times it.
+/// Performs one effect and times it. A result no workflow value may be (an HTTP body of 50 MB)
+/// is the error the workflow would get holding it, recorded and raised where it can be caught,
+/// rather than an event too large for the log that would end the execution.
 private func performTimed(
     _ request: EffectRequest, context: EffectContext, performer: any EffectPerformer, metrics: ExecutionMetrics
 ) async -> ExecutionDrive.Performed {
     let started = ContinuousClock.now
-    let result = await performer.perform(request, context: context)
+    var result = await performer.perform(request, context: context)
+    if case .success(let value) = result, let problem = value.holdingProblem { result = .failure(problem) }
     let elapsed = ContinuousClock.now - started
     metrics.effect(function: request.function, result: result, elapsed: elapsed)
     return (request.id, result, elapsed.wholeMicroseconds)

@@ -59,6 +59,10 @@ extension WorkflowValue {
         }
     }
 
+    /// What keeps the value from being held by a workflow (a variable, a result, an effect's
+    /// result the engine records), or nil, under the limits every variable has.
+    public var holdingProblem: WorkflowError? { storageProblem(maximumBytes: Limits.maximumValueBytes) }
+
     private enum Measure { case fits, tooDeep, tooLarge, notFinite }
 
     private static func measure(_ value: WorkflowValue, level: Int, budget: inout Int) -> Measure {
