@@ -168,6 +168,9 @@ import Testing
         Case("(?i)[^a]", "Ab", "b"), Case("(?i)k", "\u{212A}", "\u{212A}"), Case("(?i)\u{212A}", "k", "k"),
         Case("(?i)[\u{212A}]", "K", "K"), Case("(?i)σ+", "Σςσ", "Σςσ"), Case("(?i)é", "É", "É"),
         Case("(?i)[[:upper:]]+", "abC", "abC"), Case("(a(?i)b)c", "aBC", nil), Case("(?i)ß", "SS", nil),
+        // Unicode's case folding leaves out the Turkic dotless ı and dotted İ, and so does RE2.
+        Case("(?i)i", "\u{131}", nil), Case("(?i)I", "\u{130}", nil), Case("(?i)\u{131}", "Ii", nil),
+        Case("(?i)[a-z]", "\u{131}", nil), Case("(?i)\u{131}", "x\u{131}", "\u{131}"),
     ]
 
     @Test("the i flag matches other cases through simple case folding", arguments: caseFolding)
