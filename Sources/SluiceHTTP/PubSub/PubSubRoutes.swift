@@ -4,8 +4,9 @@ import SluiceCore
 public import SluiceEngine
 public import SluiceResources
 
-/// Pub/Sub v1 REST: topics (create, get, list, delete, publish) and pull subscriptions (create,
-/// get, list, delete, pull, acknowledge, modifyAckDeadline), for `PUBSUB_EMULATOR_HOST` clients.
+/// Pub/Sub v1 REST: topics (create, get, list, delete, publish, list their subscriptions) and pull
+/// subscriptions (create, get, list, delete, pull, acknowledge, modifyAckDeadline), for
+/// `PUBSUB_EMULATOR_HOST` clients.
 public struct PubSubRoutes: Sendable {
     let pubsub: PubSubService
     let hub: SubscriptionHub
@@ -59,6 +60,7 @@ public struct PubSubRoutes: Sendable {
             } catch { throw GoogleErrorResponse(error) }
         }
         addSubscriptions(to: routes)
+        addTopicLists(to: routes)
     }
 
     private func addSubscriptions(to routes: RoleRoutes) {
