@@ -76,8 +76,9 @@ public enum SluiceRouter {
         }
     }
 
-    /// The router with every route and middleware, outermost first: metrics, Google errors, empty
-    /// segments, body limit, authentication; roles are checked per route group.
+    /// The router with every route and middleware, outermost first: metrics, Google errors, `+` in
+    /// queries as spaces, empty segments, body limit, authentication; roles are checked per route
+    /// group.
     public static func make(_ services: Services, configuration: Configuration = Configuration()) -> Router<
         SluiceRequestContext
     > {
@@ -87,6 +88,7 @@ public enum SluiceRouter {
             router.add(middleware: RequestMetricsMiddleware(factory: metrics.factory))
         }
         router.add(middleware: GoogleErrorMiddleware())
+        router.add(middleware: FormQueryMiddleware())
         router.add(middleware: EmptySegmentMiddleware())
         router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
         router.add(middleware: AuthenticationMiddleware(tokens: services.tokens, required: configuration.requireAuth))

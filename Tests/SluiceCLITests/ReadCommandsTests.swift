@@ -15,4 +15,20 @@ struct ReadCommandsTests {
         #expect(outcome.stderr.contains("no event log at"), "\(outcome.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.path))
     }
+
+    @Test(
+        "admin verify, tokens list and the executions commands on a missing database fail and leave nothing behind",
+        arguments: [
+            ["admin", "verify"], ["admin", "rebuild-projections"], ["tokens", "list"], ["executions", "get", "run-1"],
+            ["executions", "list", "--workflow", "w"], ["executions", "run", "run-1"],
+            ["executions", "cancel", "run-1", "--reason", "r"], ["executions", "replay", "run-1"],
+        ])
+    func checkingAMissingDatabaseCreatesNothing(_ command: [String]) async throws {
+        let directory = ScratchSpace.url("sluice-missing-\(UUID())").appendingPathComponent("nested")
+        let path = directory.appendingPathComponent("sluice.db").path
+        let outcome = try await SluiceBinary.locate().run(command + ["--db", path])
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("no event log at"), "\(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path))
+    }
 }

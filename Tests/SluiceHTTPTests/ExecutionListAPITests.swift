@@ -90,6 +90,32 @@ struct ExecutionListAPITests {
         }
     }
 
+    @Test("an execution does not start after its own startTime, compared to the microsecond")
+    func startTimeAfterItselfExcludesIt() async throws {
+        try await ListedExecutions().test { client, names in
+            let startTime = try await Self.startTime(client, names[1])
+            let listed = try await ListedExecutions.list(client, ["filter": "startTime>\"\(startTime)\""])
+            #expect(!listed.contains(names[1]), "startTime \(startTime)")
+            #expect(listed.contains(names[3]))
+        }
+    }
+
+    @Test("startTime equal to an execution's own startTime, to the microsecond, finds it")
+    func startTimeEqualToItselfFindsIt() async throws {
+        try await ListedExecutions().test { client, names in
+            let startTime = try await Self.startTime(client, names[1])
+            let listed = try await ListedExecutions.list(client, ["filter": "startTime=\"\(startTime)\""])
+            #expect(listed == [names[1]], "startTime \(startTime)")
+        }
+    }
+
+    /// The `startTime` the API prints for execution `name`, six fraction digits.
+    static func startTime(_ client: some TestClientProtocol, _ name: String) async throws -> String {
+        let path = "/v1/" + name
+        return try await client.execute(uri: path, method: .get) { APIFixture.json($0.body)["startTime"] as? String }
+            ?? ""
+    }
+
     @Test(
         "orderBy orders by start or end time, an active execution ending last",
         arguments: [

@@ -143,4 +143,22 @@ struct WorkflowRevisionsAPITests {
             }
         }
     }
+
+    @Test("a PATCH whose updateMask names a field a Workflow does not have is INVALID_ARGUMENT naming it")
+    func unknownMaskFieldIsRefused() async throws {
+        let fixture = APIFixture()
+        try await fixture.app().test(.router) { client in
+            try await APIFixture.deployDoubling(client)
+            try await client.execute(
+                uri: Self.workflow + "?updateMask=sourceContents,bogusField", method: .patch,
+                body: ByteBuffer(string: APIFixture.tripling)
+            ) { response in
+                APIFixture.expectInvalidArgument(response)
+                #expect((APIFixture.error(response.body)["message"] as? String)?.contains("bogusField") == true)
+            }
+            try await client.execute(uri: Self.workflow, method: .get) { response in
+                #expect(APIFixture.json(response.body)["revisionId"] as? String == "000001-000")
+            }
+        }
+    }
 }

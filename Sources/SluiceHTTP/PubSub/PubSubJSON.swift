@@ -109,7 +109,10 @@ enum PubSubJSON {
         return Int64(seconds)
     }
 
-    static func subscriptionConfig(name: String, _ body: [String: Any]) throws -> SubscriptionConfig {
+    /// A subscription's configuration from its resource; its topics must be in `project`.
+    static func subscriptionConfig(name: String, project: String, _ body: [String: Any]) throws
+        -> SubscriptionConfig
+    {
         guard let topic = body["topic"] as? String else {
             throw GoogleErrorResponse.invalidArgument("a subscription needs a topic")
         }
@@ -124,7 +127,7 @@ enum PubSubJSON {
             if let policy = body["deadLetterPolicy"] as? [String: Any], let topic = policy["deadLetterTopic"] as? String
             {
                 deadLetter = DeadLetterPolicy(
-                    deadLetterTopic: try TopicName(resource: topic),
+                    deadLetterTopic: try TopicName(resource: topic, project: project),
                     maxDeliveryAttempts: try integer(
                         policy["maxDeliveryAttempts"], "deadLetterPolicy.maxDeliveryAttempts") ?? 5)
             }
@@ -139,7 +142,7 @@ enum PubSubJSON {
                     oidcToken: try oidcToken(config["oidcToken"]))
             }
             return SubscriptionConfig(
-                name: try SubscriptionName(name), topic: try TopicName(resource: topic),
+                name: try SubscriptionName(name), topic: try TopicName(resource: topic, project: project),
                 ackDeadlineSeconds: Int64(try integer(body["ackDeadlineSeconds"], "ackDeadlineSeconds") ?? 0),
                 retryPolicy: retry,
                 deadLetterPolicy: deadLetter,

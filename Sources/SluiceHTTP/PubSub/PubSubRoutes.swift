@@ -4,8 +4,9 @@ import SluiceCore
 public import SluiceEngine
 public import SluiceResources
 
-/// Pub/Sub v1 REST: topics (create, get, list, delete, publish) and pull subscriptions (create,
-/// get, list, delete, pull, acknowledge, modifyAckDeadline), for `PUBSUB_EMULATOR_HOST` clients.
+/// Pub/Sub v1 REST: topics (create, get, list, delete, publish, list their subscriptions) and pull
+/// subscriptions (create, get, list, delete, pull, acknowledge, modifyAckDeadline), for
+/// `PUBSUB_EMULATOR_HOST` clients.
 public struct PubSubRoutes: Sendable {
     let pubsub: PubSubService
     let hub: SubscriptionHub
@@ -59,13 +60,15 @@ public struct PubSubRoutes: Sendable {
             } catch { throw GoogleErrorResponse(error) }
         }
         addSubscriptions(to: routes)
+        addTopicLists(to: routes)
     }
 
     private func addSubscriptions(to routes: RoleRoutes) {
         let subscription = "/v1/projects/:project/subscriptions/:subscription"
         routes(.editor).put(RouterPath(subscription)) { request, context in
             let (project, name) = try Self.names(context, "subscription")
-            var config = try PubSubJSON.subscriptionConfig(name: name, try await Self.object(request))
+            var config = try PubSubJSON.subscriptionConfig(
+                name: name, project: project, try await Self.object(request))
             config.project = project
             do {
                 try await pubsub.createSubscription(config, metadata: EventMetadata(principal: context.principal))
@@ -83,7 +86,7 @@ public struct PubSubRoutes: Sendable {
                 let (currentConfig, detached) = try await pubsub.subscriptionState(name)
                 let current = PubSubJSON.subscription(currentConfig, project: project)
                 let config = try PubSubJSON.subscriptionConfig(
-                    name: name, SubscriptionPatch.merge(current, patch, paths: paths))
+                    name: name, project: project, SubscriptionPatch.merge(current, patch, paths: paths))
                 try await pubsub.updateSubscription(
                     config, fields: paths, metadata: EventMetadata(principal: context.principal))
                 return try PubSubJSON.response(PubSubJSON.subscription(config, project: project, detached: detached))
@@ -124,7 +127,7 @@ public struct PubSubRoutes: Sendable {
             } catch { throw GoogleErrorResponse(error) }
         }
         routes(.invoker).post(RouterPath(subscription)) { request, context in
-            let (_, target) = try Self.names(context, "subscription")
+            let (project, target) = try Self.names(context, "subscription")
             let body = try await Self.object(request)
             guard let colon = target.lastIndex(of: ":") else {
                 throw GoogleErrorResponse.notFound("no method \(target)")
@@ -143,10 +146,10 @@ public struct PubSubRoutes: Sendable {
                         throw GoogleErrorResponse.permissionDenied(
                             "token \(token.id) has role \(token.role.rawValue); modifyPushConfig needs editor")
                     }
-                    let current = PubSubJSON.subscription(try await pubsub.subscription(name), project: "_")
+                    let current = PubSubJSON.subscription(try await pubsub.subscription(name), project: project)
                     let patch = ["pushConfig": body["pushConfig"] ?? [String: Any]()]
                     let config = try PubSubJSON.subscriptionConfig(
-                        name: name, SubscriptionPatch.merge(current, patch, paths: ["pushConfig"]))
+                        name: name, project: project, SubscriptionPatch.merge(current, patch, paths: ["pushConfig"]))
                     try await pubsub.updateSubscription(
                         config, fields: ["pushConfig"], metadata: EventMetadata(principal: context.principal))
                     return try StorageHTTP.json([String: String]())

@@ -44,11 +44,23 @@ struct WorkflowBody {
                 }
                 result.source = sourceContents
             case "serviceAccount": result.serviceAccount = serviceAccount
-            default: continue
+            case _ where Self.otherFields.contains(field): continue
+            default:
+                throw GoogleErrorResponse.invalidArgument(
+                    "updateMask names \(field), which is not a field of a Workflow")
             }
         }
         return result
     }
+
+    /// The Workflow fields besides the two Sluice keeps: a mask may name them (Google accepts
+    /// them), and they change nothing here. Any other name is INVALID_ARGUMENT, as at Google,
+    /// rather than a patch that silently does nothing.
+    static let otherFields: Set<String> = [
+        "name", "description", "state", "revisionId", "createTime", "updateTime", "revisionCreateTime", "labels",
+        "cryptoKeyName", "stateError", "callLogLevel", "userEnvVars", "executionHistoryLevel", "allKmsKeys",
+        "allKmsKeysVersions", "cryptoKeyVersion", "tags",
+    ]
 
     /// The email of `projects/P/serviceAccounts/EMAIL`, or the text itself.
     static func email(_ text: String) -> String {

@@ -16,13 +16,22 @@ enum PubsubResourceName {
     }
 
     /// The id at the end of `projects/P/COLLECTION/ID` or `//pubsub.googleapis.com/projects/P/COLLECTION/ID`,
-    /// or the text itself when it has no slash. The project is not checked: Sluice has one.
-    static func id(fromResource text: String, collection: String) -> String {
+    /// or the text itself when it has no slash. With `project`, a name in another project is
+    /// INVALID_ARGUMENT (see ``TopicName/init(resource:project:)``); without, it is not checked.
+    static func id(fromResource text: String, collection: String, project: String? = nil) throws(SluiceError)
+        -> String
+    {
         var rest = Substring(text)
         if rest.hasPrefix("//pubsub.googleapis.com/") { rest = rest.dropFirst("//pubsub.googleapis.com/".count) }
         let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
-        if parts.count == 4, parts[0] == "projects", parts[2] == collection { return String(parts[3]) }
-        return String(rest)
+        guard parts.count == 4, parts[0] == "projects", parts[2] == collection else { return String(rest) }
+        if let project, parts[1] != project {
+            throw SluiceError(
+                .invalidArgument,
+                "\(text) is in project \(parts[1]), not \(project): a request to project \(project) can only "
+                    + "name that project's \(collection)")
+        }
+        return String(parts[3])
     }
 
     private static func isLetter(_ byte: UInt8) -> Bool {
@@ -44,6 +53,13 @@ public struct TopicName: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// Accepts a bare id, `projects/P/topics/T` or `//pubsub.googleapis.com/projects/P/topics/T`.
     public init(resource: String) throws(SluiceError) {
         try self.init(PubsubResourceName.id(fromResource: resource, collection: "topics"))
+    }
+
+    /// Accepts a bare id, or a full name in `project`. A name in another project is
+    /// INVALID_ARGUMENT: Sluice serves one project per request path, so reading
+    /// `projects/q/topics/t` as `t` would quietly refer to a different topic than the one named.
+    public init(resource: String, project: String) throws(SluiceError) {
+        try self.init(PubsubResourceName.id(fromResource: resource, collection: "topics", project: project))
     }
 
     /// `projects/PROJECT/topics/ID`.

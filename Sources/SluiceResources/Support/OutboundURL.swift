@@ -20,10 +20,32 @@ public enum OutboundURL {
             throw fail("must be an http or https URL")
         }
         guard let host = url.host, !host.isEmpty else { throw fail("must name a host") }
+        if let written = writtenPort(text), !written.isEmpty {
+            guard written.allSatisfy({ ("0"..."9").contains($0) }), let port = Int(written), (1...65_535).contains(port)
+            else {
+                throw fail("has port \(written), which is not between 1 and 65535")
+            }
+        }
         if let port = url.port, !(1...65_535).contains(port) {
             throw fail("has port \(port), which is not between 1 and 65535")
         }
         guard url.user == nil, url.password == nil else { throw fail("must not carry a user name or password") }
         return url
+    }
+
+    /// The port as the URL writes it (empty for `host:`), nil without one. Read from the text
+    /// because `URL.port` wraps a number past 64 bits into range: `:18446744073709551617`
+    /// reads as port 1.
+    static func writtenPort(_ text: String) -> Substring? {
+        guard let separator = text.range(of: "://") else { return nil }
+        let authority = text[separator.upperBound...].prefix { !"/?#".contains($0) }
+        let hostAndPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? authority
+        var afterHost = hostAndPort.drop { $0 != ":" }
+        if hostAndPort.hasPrefix("[") {
+            guard let close = hostAndPort.firstIndex(of: "]") else { return nil }
+            afterHost = hostAndPort[hostAndPort.index(after: close)...]
+        }
+        guard afterHost.first == ":" else { return nil }
+        return afterHost.dropFirst()
     }
 }

@@ -17,8 +17,12 @@ struct EngineContext {
     let callbacks: CallbackBroker
 
     /// Models come from `models` or, by default, `models/` beside the database (`NAME.json`
-    /// each, the `sluice.dense.v1` format).
-    static func open(_ database: DatabaseOptions, models: String? = nil) async throws -> EngineContext {
+    /// each, the `sluice.dense.v1` format). With `existing`, a path with no database is refused
+    /// (see ``DatabaseOptions/requireExisting()``) before anything is created.
+    static func open(_ database: DatabaseOptions, models: String? = nil, existing: Bool = false) async throws
+        -> EngineContext
+    {
+        if existing { try database.requireExisting() }
         let directory =
             models
             ?? URL(fileURLWithPath: database.path).deletingLastPathComponent().appendingPathComponent("models").path

@@ -55,7 +55,7 @@ struct ExecutionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let executionID = try ExecutionID(id)
-            let engine = try await EngineContext.open(database)
+            let engine = try await EngineContext.open(database, existing: true)
             try await engine.closing { try await Self.finish(executionID, engine: engine) }
         }
 
@@ -89,7 +89,7 @@ struct ExecutionsCommand: AsyncParsableCommand {
                     SluiceAPIClient.line(try await client.json(.GET, RemoteCommands.executionPath(id))))
                 return
             }
-            let engine = try await EngineContext.open(database)
+            let engine = try await EngineContext.open(database, existing: true)
             try await engine.closing {
                 let history = try await engine.runner.history(of: executionID)
                 guard history.start != nil else {
@@ -115,7 +115,7 @@ struct ExecutionsCommand: AsyncParsableCommand {
                 _ = try await client.json(.POST, RemoteCommands.executionPath(id) + ":cancel", body: [:])
                 return
             }
-            let engine = try await EngineContext.open(database)
+            let engine = try await EngineContext.open(database, existing: true)
             try await engine.closing {
                 try await engine.runner.cancel(executionID, reason: reason, principal: principal)
             }

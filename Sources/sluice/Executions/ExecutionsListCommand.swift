@@ -43,7 +43,7 @@ extension ExecutionsCommand {
                     )
                 }
             } else {
-                let engine = try await EngineContext.open(database)
+                let engine = try await EngineContext.open(database, existing: true)
                 rows = try await engine.closing { try await localRows(engine) }
             }
             if json {

@@ -48,12 +48,12 @@ extension ExecutionsCommand {
                 return
             }
             guard let id else {
-                let engine = try await EngineContext.open(database)
+                let engine = try await EngineContext.open(database, existing: true)
                 try await engine.closing { try await bulk(engine, revision: pinned) }
                 return
             }
             let original = try ExecutionID(id)
-            let engine = try await EngineContext.open(database)
+            let engine = try await EngineContext.open(database, existing: true)
             try await engine.closing {
                 if dryRun {
                     let report = try await engine.runner.dryRunReplay(

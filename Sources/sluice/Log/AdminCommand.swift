@@ -41,7 +41,7 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     private func localReport() async throws -> IntegrityReport {
-        let log = try await database.open()
+        let log = try await database.openExisting()
         do {
             let report = try await log.verify { checked, total in
                 StandardOutput.errorLine("verify: \(checked)/\(total) events")
@@ -77,7 +77,7 @@ struct RebuildProjectionsCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let log = try await database.open()
+        let log = try await database.openExisting()
         do {
             let position = try await log.rebuildProjections()
             await log.close()

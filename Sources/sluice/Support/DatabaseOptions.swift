@@ -31,10 +31,16 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens a log that must exist already: commands that only read refuse a path with no
     /// database instead of creating one (and its directory) there.
     func openExisting() async throws -> SQLiteEventLog {
+        try requireExisting()
+        return try await open()
+    }
+
+    /// Refuses a path with no database, for commands that only read the log or act on what is
+    /// in it: a mistyped `--db` must fail, not check or list a new empty log and succeed.
+    func requireExisting() throws {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no event log at \(path); give --db the database a server or a command wrote")
         }
-        return try await open()
     }
 
     /// Opens the log at `path` with the projections every command registers.

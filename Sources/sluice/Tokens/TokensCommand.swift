@@ -53,7 +53,7 @@ struct TokensListCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON lines instead of a table.") var json = false
 
     func run() async throws {
-        let log = try await database.open()
+        let log = try await database.openExisting()
         let tokens = try await log.closing { try await TokenStore(log: log).list() }
         if json {
             for token in tokens {
