@@ -202,3 +202,12 @@ def test_an_authenticated_push_carries_an_id_token_google_auth_verifies_with_slu
                 certs_url=os.environ["SLUICE_URL"] + "/oauth2/v3/certs")
     finally:
         server.shutdown()
+
+
+def test_a_topics_subscriptions_are_listed(names):
+    publisher, subscriber = clients()
+    topic, subscription = names
+    publisher.create_topic(request={"name": topic})
+    subscriber.create_subscription(request={"name": subscription, "topic": topic})
+    listed = list(publisher.list_topic_subscriptions(request={"topic": topic}))
+    assert listed == [subscription]

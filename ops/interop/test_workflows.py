@@ -5,6 +5,7 @@ import json
 import os
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -72,6 +73,20 @@ def test_an_execution_runs_to_its_result_and_is_listed(workflow_id):
     assert json.loads(done["result"]) == 42
     listed = rest("GET", name + "/executions?pageSize=10")["executions"]
     assert execution["name"] in [e["name"] for e in listed]
+
+
+def test_executions_carry_labels_and_a_filter_sent_as_python_encodes_it_selects_them(workflow_id):
+    name = workflows().create_workflow(
+        parent=PARENT, workflow={"source_contents": DOUBLING}, workflow_id=workflow_id).result(timeout=30).name
+    labelled = rest("POST", name + "/executions", {"argument": json.dumps({"x": 1}), "labels": {"team": "ml"}})
+    plain = rest("POST", name + "/executions", {"argument": json.dumps({"x": 2})})
+    assert labelled["labels"] == {"team": "ml"}
+    finished(labelled["name"])
+    finished(plain["name"])
+    # urlencode writes spaces as '+', as requests and Google's REST transports do.
+    query = urllib.parse.urlencode({"filter": 'labels.team="ml" AND state="SUCCEEDED"'})
+    listed = rest("GET", name + "/executions?" + query)["executions"]
+    assert [e["name"] for e in listed] == [labelled["name"]]
 
 
 def test_a_running_execution_is_cancelled(workflow_id):
