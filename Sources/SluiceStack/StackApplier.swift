@@ -14,12 +14,15 @@ public struct StackApplier: Sendable {
     let functions: FunctionsService
     let catalog: WorkflowCatalog
     let models: any ModelInstaller
+    /// Deletes workflows when given, cancelling their unfinished executions as Workflows' delete
+    /// does; without it a workflow's delete is recorded alone.
+    let runner: ExecutionRunner?
     /// Recorded on every event an apply or destroy appends.
     public private(set) var principal: String
 
     public init(
         log: any EventLog, storage: StorageService, catalog: WorkflowCatalog, models: any ModelInstaller,
-        principal: String = "stack"
+        runner: ExecutionRunner? = nil, principal: String = "stack"
     ) {
         self.log = log
         self.storage = storage
@@ -27,6 +30,7 @@ public struct StackApplier: Sendable {
         functions = FunctionsService(log: log)
         self.catalog = catalog
         self.models = models
+        self.runner = runner
         self.principal = principal
     }
 
@@ -240,7 +244,11 @@ public struct StackApplier: Sendable {
             }
         case "workflow":
             if (try? await catalog.summary(of: name)) != nil {
-                _ = try await catalog.delete(name: name, principal: principal)
+                if let runner {
+                    _ = try await runner.deleteWorkflow(name, principal: principal)
+                } else {
+                    _ = try await catalog.delete(name: name, principal: principal)
+                }
             }
         case "function":
             if try await functions.function(name) != nil { try await functions.delete(name, metadata: metadata) }
