@@ -101,7 +101,7 @@ public enum SluiceRouter {
         if let keys = services.idTokenKeys { IdentityRoutes(keys: keys).add(to: table) }
         let routes = RoleRoutes(table)
         if let keys = services.idTokenKeys { IdentityRoutes(keys: keys).addRotation(to: routes) }
-        WorkflowsRoutes(catalog: services.catalog).add(to: routes)
+        WorkflowsRoutes(catalog: services.catalog, runner: services.runner).add(to: routes)
         ExecutionsRoutes(runner: services.runner, catalog: services.catalog, log: services.log).add(to: routes)
         EventsRoutes(log: services.log).add(to: routes)
         RedriveRoutes(log: services.log).add(to: routes)

@@ -14,12 +14,15 @@ public struct StackApplier: Sendable {
     let functions: FunctionsService
     let catalog: WorkflowCatalog
     let models: any ModelInstaller
+    /// Deletes workflows when given, cancelling their unfinished executions as Workflows' delete
+    /// does; without it a workflow's delete is recorded alone.
+    let runner: ExecutionRunner?
     /// Recorded on every event an apply or destroy appends.
     public private(set) var principal: String
 
     public init(
         log: any EventLog, storage: StorageService, catalog: WorkflowCatalog, models: any ModelInstaller,
-        principal: String = "stack"
+        runner: ExecutionRunner? = nil, principal: String = "stack"
     ) {
         self.log = log
         self.storage = storage
@@ -27,10 +30,17 @@ public struct StackApplier: Sendable {
         functions = FunctionsService(log: log)
         self.catalog = catalog
         self.models = models
+        self.runner = runner
         self.principal = principal
     }
 
+    /// What the stack owns once an apply or destroy finished.
     static let appliedType = "stack.applied"
+    /// What the stack owns while an apply runs, recorded before it creates anything: what it
+    /// owned plus what the apply creates. A process killed mid-apply leaves the stack owning the
+    /// resources it had created, so `destroy` removes them and a new plan does not adopt them as
+    /// if they had been there before.
+    static let applyingType = "stack.applying"
 
     /// The same applier, recording `principal` (a server acts for each request's token).
     public func acting(as principal: String) -> StackApplier {
@@ -54,16 +64,22 @@ public struct StackApplier: Sendable {
         }
     }
 
-    /// The resources the last apply of stack `name` owned.
+    /// The resources stack `name` owns: those of its last apply, or, while one runs (or after one
+    /// was cut short), those of the ones it owned before and the ones that apply creates that exist.
     public func owned(by name: String) async throws(SluiceError) -> [String] {
         try Self.validate(name: name)
         let stream = Self.stream(name)
         let version = try await log.streamVersion(stream)
         guard version > 0, let last = try await log.readStream(stream, from: version, limit: 1).first else { return [] }
         struct Applied: Decodable { var resources: [String] }
-        do { return try JSONDecoder().decode(Applied.self, from: Data(last.data.utf8)).resources } catch {
+        let resources: [String]
+        do { resources = try JSONDecoder().decode(Applied.self, from: Data(last.data.utf8)).resources } catch {
             throw SluiceError(.corruptStore, "the record of stack \(name) at \(last.position) does not decode")
         }
+        guard last.type == Self.applyingType else { return resources }
+        var existing: [String] = []
+        for resource in resources where try await exists(resource) { existing.append(resource) }
+        return existing
     }
 
     /// What applying `desired` would do.
@@ -162,6 +178,13 @@ public struct StackApplier: Sendable {
         }
         let metadata = EventMetadata(correlationID: "stack-" + desired.name, principal: principal)
         let changing = Set(plan.changes.filter { $0.action == .create || $0.action == .update }.map(\.resource))
+        let ownedBefore = try await owned(by: desired.name)
+        let creating = plan.changes.filter { $0.action == .create && !ownedBefore.contains($0.resource) }
+        if !creating.isEmpty {
+            let intent = try Self.encode(resources: ownedBefore + creating.map(\.resource))
+            _ = try await log.append(
+                [NewEvent(type: Self.applyingType, data: intent, metadata: metadata)], to: Self.stream(desired.name))
+        }
         for topic in desired.topics where changing.contains("topic/" + topic) {
             try await pubsub.createTopic(topic, metadata: metadata)
         }
@@ -240,7 +263,11 @@ public struct StackApplier: Sendable {
             }
         case "workflow":
             if (try? await catalog.summary(of: name)) != nil {
-                _ = try await catalog.delete(name: name, principal: principal)
+                if let runner {
+                    _ = try await runner.deleteWorkflow(name, principal: principal)
+                } else {
+                    _ = try await catalog.delete(name: name, principal: principal)
+                }
             }
         case "function":
             if try await functions.function(name) != nil { try await functions.delete(name, metadata: metadata) }

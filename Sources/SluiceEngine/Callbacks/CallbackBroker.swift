@@ -126,6 +126,18 @@ public actor CallbackBroker {
         for waiter in waiters.removeValue(forKey: stream) ?? [] { waiter.resume() }
     }
 
+    /// The HTTP method callback endpoint `callback` was created for, as `history` recorded its
+    /// `events.create_callback_endpoint`; nil when the history holds no such endpoint (yet: a
+    /// replay-safe creation is recorded with the execution's next append).
+    public static func method(of callback: String, in history: ExecutionHistory) -> String? {
+        let suffix = "/callbacks/" + callback
+        for case .success(let value) in history.results.values {
+            guard let url = value["url"]?.stringValue, url.hasSuffix(suffix) else { continue }
+            return value["method"]?.stringValue
+        }
+        return nil
+    }
+
     /// The callback id in a URL this broker made for `execution`.
     static func callbackID(_ url: String, execution: String) -> String? {
         let marker = "/executions/\(execution)/callbacks/"

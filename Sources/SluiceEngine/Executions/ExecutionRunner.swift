@@ -81,12 +81,15 @@ public struct ExecutionRunner: Sendable {
     /// Records a cancellation; a runner advancing the execution stops at its next append.
     ///
     /// A busy execution appends between this read and this write all the time, so losing the
-    /// version race is expected: the cancellation re-reads and tries again, and fails only if the
-    /// execution ended meanwhile (FAILED_PRECONDITION) or it lost ``cancelAttempts`` times in a row.
+    /// version race is expected: the cancellation reads what was appended since and tries again,
+    /// and fails only if the execution ended meanwhile (FAILED_PRECONDITION) or it lost
+    /// ``cancelAttempts`` times in a row. Reading only the new events keeps each try short even
+    /// when a busy execution's history is long, so the cancellation does not fall further behind.
     public func cancel(_ id: ExecutionID, reason: String, principal: String?) async throws(SluiceError) {
         var attempt = 1
+        var history = ExecutionHistory()
         while true {
-            let history = try await history(of: id)
+            try await ExecutionRunnerHistory.catchUp(&history, id, log: log)
             guard history.start != nil else { throw SluiceError(.notFound, "execution \(id) does not exist") }
             guard history.ending == nil else {
                 throw SluiceError(.failedPrecondition, "execution \(id) has already ended")

@@ -46,6 +46,16 @@ extension WorkflowCatalog {
         return Deletion(name: name, version: version, deletedAt: event.timestamp)
     }
 
+    /// The stream version of the workflow's latest delete, 0 if it was never deleted. Revisions
+    /// number on across a delete, so an execution pinned to a revision at or below this one ran
+    /// a deleted predecessor of the workflow: Workflows deletes those executions with it, and the
+    /// Executions API does not show them under the workflow's name.
+    public func deletedThrough(of name: String) async throws(SluiceError) -> Int64 {
+        try Self.validateName(name)
+        let events = try await log.readStream(Self.stream(name), from: 1, limit: 100_000)
+        return events.last(where: { $0.type == Self.deletedType })?.version ?? 0
+    }
+
     /// Every revision since the workflow was last (re)created, newest first.
     public func revisions(of name: String) async throws(SluiceError) -> [Summary] {
         try Self.validateName(name)

@@ -10,7 +10,9 @@ import SluiceWorkflows
 /// workflow chose. The request (`http_request` with body, headers, method, query and url,
 /// `received_time`, `type: HTTP`, as Workflows hands it to the await; credential headers left out)
 /// is recorded before the answer, 200 `{}`; an execution that does not exist is 404, one that has ended 400
-/// FAILED_PRECONDITION.
+/// FAILED_PRECONDITION. A method other than the one the endpoint was created for is 404 NOT_FOUND
+/// (Google's APIs answer with canonical codes, and 405 is none), and a request too large for the
+/// awaiting execution to hold is 413 INVALID_ARGUMENT: neither is recorded, so the await goes on.
 struct CallbackRoutes: Sendable {
     let broker: CallbackBroker
     let runner: ExecutionRunner
@@ -40,6 +42,11 @@ struct CallbackRoutes: Sendable {
         guard history.ending == nil else {
             throw GoogleErrorResponse(SluiceError(.failedPrecondition, "execution \(execution) has ended"))
         }
+        if let method = CallbackBroker.method(of: callback, in: history), method != request.method.rawValue {
+            throw GoogleErrorResponse.notFound(
+                "callback \(callback) of execution \(execution) takes \(method) requests, not \(request.method.rawValue)"
+            )
+        }
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let text = String(buffer: buffer)
         let body: WorkflowValue =
@@ -63,6 +70,15 @@ struct CallbackRoutes: Sendable {
             "received_time": .string(ISO8601DateFormatter().string(from: Date())),
             "type": "HTTP",
         ])
+        // The await returns this value into a variable: one the execution cannot hold would fail
+        // it, so the sender is refused instead and the execution goes on waiting.
+        if captured.storageProblem(maximumBytes: Limits.maximumValueBytes) != nil
+            || (try? captured.jsonString())?.utf8.count ?? .max > Limits.maximumValueBytes
+        {
+            throw GoogleErrorResponse.bodyTooLarge(
+                limit: Limits.maximumValueBytes,
+                hint: "A callback's request, as the awaiting execution receives it, must fit in one workflow value.")
+        }
         do {
             try await broker.receive(execution: execution, callback: callback, request: captured)
         } catch {

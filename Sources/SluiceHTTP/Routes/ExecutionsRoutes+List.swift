@@ -22,13 +22,18 @@ extension ExecutionsRoutes {
         let token = try ListPaging.pageToken(parameters.get("pageToken"))
         let filter = try ExecutionFilter.parse(parameters.get("filter"))
         let order = try ExecutionOrder.parse(parameters.get("orderBy"))
+        // Executions of a deleted workflow of the same name are not the workflow's: Google
+        // deletes them with it. Revisions number on across a delete, so a bound on the revision
+        // leaves them out in the query itself and paging stays exact.
+        let deleted = (try? await catalog.deletedThrough(of: workflow)) ?? 0
         let (found, nextToken): ([Found], Int64?)
         if order.followsCreation {
             (found, nextToken) = try await pageInCreationOrder(
-                workflow, filter: filter, descending: order.keys[0].descending, size: pageSize, token: token)
+                workflow, deletedThrough: deleted, filter: filter, descending: order.keys[0].descending,
+                size: pageSize, token: token)
         } else {
             (found, nextToken) = try await pageSorted(
-                workflow, filter: filter, order: order, size: pageSize, token: token)
+                workflow, deletedThrough: deleted, filter: filter, order: order, size: pageSize, token: token)
         }
         var executions: [JSONField] = []
         for execution in found {
@@ -47,16 +52,18 @@ extension ExecutionsRoutes {
     /// that pass the filter, until the page is full. The next token is the position of the last
     /// start looked at, so executions created meanwhile neither shift nor repeat a page.
     private func pageInCreationOrder(
-        _ workflow: String, filter: ExecutionFilter?, descending: Bool, size: Int, token: Int64?
+        _ workflow: String, deletedThrough: Int64, filter: ExecutionFilter?, descending: Bool, size: Int,
+        token: Int64?
     ) async throws -> ([Found], Int64?) {
         var found: [Found] = []
         var cursor = token
         // Unfiltered, one query of a page is exact; filtered, larger reads save round trips.
         let batch = filter == nil ? size : max(size, 100)
         while true {
-            let page = try await starts(of: workflow, descending: descending, cursor: cursor, limit: batch)
+            let page = try await starts(
+                of: workflow, deletedThrough: deletedThrough, descending: descending, cursor: cursor, limit: batch)
             for (index, event) in page.events.enumerated() {
-                let execution = try await self.found(event, workflow: workflow)
+                let execution = try await self.found(event, workflow: workflow, deletedThrough: deletedThrough)
                 if filter?.matches(execution.listing) ?? true { found.append(execution) }
                 if found.count == size {
                     let last = index == page.events.count - 1 && page.nextCursor == nil
@@ -71,15 +78,17 @@ extension ExecutionsRoutes {
     /// Reads every start of the workflow, keeps those that pass the filter and sorts them; the
     /// token is an offset into that order. Used for orders the log cannot page in (end time).
     private func pageSorted(
-        _ workflow: String, filter: ExecutionFilter?, order: ExecutionOrder, size: Int, token: Int64?
+        _ workflow: String, deletedThrough: Int64, filter: ExecutionFilter?, order: ExecutionOrder, size: Int,
+        token: Int64?
     ) async throws -> ([Found], Int64?) {
         var all: [Found] = []
         var cursor: Int64?
         repeat {
             let page = try await starts(
-                of: workflow, descending: true, cursor: cursor, limit: EventQuery.maximumLimit)
+                of: workflow, deletedThrough: deletedThrough, descending: true, cursor: cursor,
+                limit: EventQuery.maximumLimit)
             for event in page.events {
-                let execution = try await found(event, workflow: workflow)
+                let execution = try await found(event, workflow: workflow, deletedThrough: deletedThrough)
                 if filter?.matches(execution.listing) ?? true { all.append(execution) }
             }
             cursor = page.nextCursor
@@ -95,17 +104,26 @@ extension ExecutionsRoutes {
         return (Array(all[offset..<end]), end < all.count ? Int64(end) : nil)
     }
 
-    /// A page of the workflow's `execution.started` events after (or, descending, before) `cursor`.
-    private func starts(of workflow: String, descending: Bool, cursor: Int64?, limit: Int) async throws -> EventPage {
+    /// A page of the workflow's `execution.started` events after (or, descending, before) `cursor`,
+    /// on revisions after `deletedThrough`.
+    private func starts(
+        of workflow: String, deletedThrough: Int64, descending: Bool, cursor: Int64?, limit: Int
+    ) async throws -> EventPage {
         do {
+            var predicates = [
+                try FieldPredicate(
+                    parsing: "data.workflow = '\(workflow.replacingOccurrences(of: "'", with: ""))'")
+            ]
+            if deletedThrough > 0 {
+                predicates.append(
+                    try FieldPredicate(
+                        root: .data, path: ["revision"], comparison: .greater, value: .integer(deletedThrough)))
+            }
             return try await log.query(
                 EventQuery(
                     streamPrefix: "execution/",
                     types: [ExecutionEventType.started],
-                    predicates: [
-                        try FieldPredicate(
-                            parsing: "data.workflow = '\(workflow.replacingOccurrences(of: "'", with: ""))'")
-                    ],
+                    predicates: predicates,
                     after: descending ? 0 : cursor ?? 0,
                     limit: limit,
                     newestFirst: descending,
@@ -116,9 +134,9 @@ extension ExecutionsRoutes {
         }
     }
 
-    private func found(_ start: RecordedEvent, workflow: String) async throws -> Found {
+    private func found(_ start: RecordedEvent, workflow: String, deletedThrough: Int64) async throws -> Found {
         let id = try Self.executionID(String(start.stream.rawValue.dropFirst("execution/".count)))
-        let history = try await history(id, of: workflow)
+        let history = try await history(id, of: workflow, deletedThrough: deletedThrough)
         let revision = WorkflowsRoutes.revisionID(history.start?.revision ?? 0)
         return Found(
             position: start.position,

@@ -65,13 +65,26 @@ struct ExecutionsRoutes: Sendable {
     }
 
     /// The history of execution `id` of `workflow`. An execution of another workflow does not
-    /// exist under this one's path, as in Google's API: reading or cancelling it there is NOT_FOUND.
-    /// The workflow `-` (no workflow id can be that) stands for any, as `sluice --server` asks.
-    func history(_ id: ExecutionID, of workflow: String) async throws -> ExecutionHistory {
+    /// exist under this one's path, as in Google's API: reading or cancelling it there is NOT_FOUND,
+    /// and neither does one of a deleted workflow of the same name, which Google deletes with it.
+    /// The workflow `-` (no workflow id can be that) stands for any, as `sluice --server` asks:
+    /// Sluice's own view, which shows every execution the log holds. `deletedThrough` is the
+    /// workflow's ``WorkflowCatalog/deletedThrough(of:)``, when the caller read it already.
+    func history(_ id: ExecutionID, of workflow: String, deletedThrough: Int64? = nil) async throws
+        -> ExecutionHistory
+    {
         let history: ExecutionHistory
         do { history = try await runner.history(of: id) } catch { throw GoogleErrorResponse(error) }
-        guard let start = history.start, workflow == "-" || start.workflow == workflow else {
-            throw GoogleErrorResponse.notFound("execution \(id) of workflow \(workflow) does not exist")
+        let missing = GoogleErrorResponse.notFound("execution \(id) of workflow \(workflow) does not exist")
+        guard let start = history.start, workflow == "-" || start.workflow == workflow else { throw missing }
+        if workflow != "-" {
+            let deleted: Int64
+            if let deletedThrough {
+                deleted = deletedThrough
+            } else {
+                deleted = try await WorkflowsRoutes.mapped { try await catalog.deletedThrough(of: workflow) }
+            }
+            guard start.revision > deleted else { throw missing }
         }
         return history
     }

@@ -6,8 +6,10 @@ import SluiceLog
 
 /// Workflows v1: create, patch and delete (as long-running operations that are already done),
 /// get (optionally one revision), list, `:listRevisions`, and the operations the client polls.
+/// A delete cancels the workflow's executions that have not ended, as Google's does.
 struct WorkflowsRoutes: Sendable {
     let catalog: WorkflowCatalog
+    let runner: ExecutionRunner
 
     func add(to routes: RoleRoutes) {
         let base = "/v1/projects/:project/locations/:location"
@@ -41,7 +43,9 @@ struct WorkflowsRoutes: Sendable {
         routes(.editor).delete(RouterPath("\(base)/workflows/:workflow")) { _, context in
             let (project, location) = try Self.scope(context)
             let name = try context.parameters.decoded("workflow")
-            let deletion = try await Self.mapped { try await catalog.delete(name: name, principal: context.principal) }
+            let deletion = try await Self.mapped {
+                try await runner.deleteWorkflow(name, principal: context.principal)
+            }
             return JSONObject.response(Self.deleteOperation(deletion, project: project, location: location))
         }
         routes(.viewer).get(RouterPath("\(base)/workflows/:workflow")) { request, context in

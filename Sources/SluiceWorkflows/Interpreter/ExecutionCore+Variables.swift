@@ -174,11 +174,11 @@ extension ExecutionCore {
 }
 
 /// Sizes the runtime enforces.
-enum Limits {
+package enum Limits {
     /// The longest string a variable may hold.
     static let maximumStringBytes = 256 * 1024
     /// The largest value (as JSON) a variable or a result may hold. Workflows allows 512 KB for
     /// all of an execution's variables; one value may be larger here, but not so large that the
     /// events recording it pass the log's 4 MiB per event.
-    static let maximumValueBytes = 2 * 1024 * 1024
+    package static let maximumValueBytes = 2 * 1024 * 1024
 }

@@ -47,7 +47,7 @@ extension WorkflowValue {
     /// enough for its release (recursive, like every enum's) to overflow the stack, and one built
     /// by doubling (`x: ${[x, x]}`, whose copies share storage) before the walk, or anything else
     /// over it, takes time exponential in the steps.
-    func storageProblem(maximumBytes: Int) -> WorkflowError? {
+    package func storageProblem(maximumBytes: Int) -> WorkflowError? {
         var budget = maximumBytes
         switch Self.measure(self, level: 0, budget: &budget) {
         case .fits: return nil

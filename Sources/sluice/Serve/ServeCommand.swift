@@ -162,7 +162,7 @@ struct ServeRun {
                 objects: try LocalObjectStore(directory: dataDirectory, inlineLimit: configuration.inlineObjectBytes)),
             catalog: engine.catalog,
             models: DirectoryModelInstaller(directory: configuration.modelsDirectory, registry: models),
-            principal: "serve")
+            runner: engine.runner, principal: "serve")
         if configuration.stack != "none" {
             let stack = try StackLoading.load(configuration.stack)
             let plan = try await stacks.apply(stack)

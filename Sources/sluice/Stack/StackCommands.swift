@@ -93,10 +93,13 @@ enum StackLoading {
         -> StackApplier
     {
         let dataDirectory = URL(fileURLWithPath: database.path).deletingLastPathComponent().path
+        let catalog = WorkflowCatalog(log: log)
         return StackApplier(
             log: log, storage: StorageService(log: log, objects: try LocalObjectStore(directory: dataDirectory)),
-            catalog: WorkflowCatalog(log: log),
+            catalog: catalog,
             models: DirectoryModelInstaller(directory: dataDirectory + "/models", registry: registry),
+            // Only cancels: a deleted workflow's executions are stopped by the server running them.
+            runner: ExecutionRunner(log: log, catalog: catalog, performer: UnroutedEffectPerformer()),
             principal: "cli")
     }
 
