@@ -30,6 +30,20 @@ struct ResumptionTests {
         #expect(try await engine.types(id).prefix(2) == ["execution.started", "execution.resumed"])
     }
 
+    @Test("an execution whose workflow was deleted before it could be cancelled is cancelled when resumed, not run")
+    func executionOfADeletedWorkflowIsCancelledOnResumption() async throws {
+        let engine = EngineFixture()
+        await engine.performer.script("http://features.test/extract", [ScriptedPerformer.ok([1])])
+        await engine.performer.script("http://model.test/predict", [ScriptedPerformer.ok("cat")])
+        let id = try await engine.started(Workflows.twoCalls)
+        // The process stopped after recording the delete, before it cancelled the executions.
+        try await engine.catalog.delete(name: "pipeline")
+        let outcome = try await engine.runner().run(id, afterRestart: true)
+        #expect(outcome.ending == .cancelled(reason: "the workflow pipeline was deleted"))
+        #expect(await engine.performer.calls.isEmpty)
+        #expect(try await engine.types(id) == ["execution.started", "execution.cancelled"])
+    }
+
     @Test("resumptions followed by progress do not count against the execution")
     func progressResetsTheCount() async throws {
         let engine = EngineFixture()

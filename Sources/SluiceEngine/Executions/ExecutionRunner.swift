@@ -140,7 +140,7 @@ public struct ExecutionRunner: Sendable {
             if !resumptionChecked {
                 resumptionChecked = true
                 switch try await resumeAfterRestart(id, history: history, afterCrash: afterCrash) {
-                case .failed(let outcome): return outcome
+                case .ended(let outcome): return outcome
                 case .recorded: continue
                 case .unrecorded: break
                 }
