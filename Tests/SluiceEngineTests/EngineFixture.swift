@@ -33,6 +33,16 @@ struct EngineFixture {
 
 /// Two model calls, the second depending on the first: the shape of the ML pipeline.
 enum Workflows {
+    /// Sleeps 30 s, then returns 1: an execution that only waits.
+    static let sleepThenReturn = """
+        - wait:
+            call: sys.sleep
+            args:
+              seconds: 30
+        - done:
+            return: 1
+        """
+
     static let twoCalls = """
         main:
           params: [input]

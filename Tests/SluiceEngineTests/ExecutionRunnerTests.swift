@@ -191,15 +191,7 @@ struct ExecutionRunnerTests {
         let engine = EngineFixture()
         let clockPerformer = SystemEffectPerformer(
             now: WallClock.microsecondsSinceEpoch, next: UnroutedEffectPerformer())
-        let id = try await engine.started(
-            """
-            - wait:
-                call: sys.sleep
-                args:
-                  seconds: 30
-            - done:
-                return: 1
-            """)
+        let id = try await engine.started(Workflows.sleepThenReturn)
         let runner = engine.runner(performer: clockPerformer)
         let running = Task { try await runner.run(id) }
         while try await engine.types(id).last != "effect.requested" { try await Task.sleep(for: .milliseconds(5)) }

@@ -107,15 +107,7 @@ struct ResumptionTests {
     func waitingExecutionsRecordNothing() async throws {
         let engine = EngineFixture()
         let sleeping = SystemEffectPerformer(now: WallClock.microsecondsSinceEpoch, next: UnroutedEffectPerformer())
-        let id = try await engine.started(
-            """
-            - wait:
-                call: sys.sleep
-                args:
-                  seconds: 30
-            - done:
-                return: 1
-            """)
+        let id = try await engine.started(Workflows.sleepThenReturn)
         let first = Task { try await engine.runner(performer: sleeping).run(id) }
         while try await engine.types(id).last != "effect.requested" { try await Task.sleep(for: .milliseconds(5)) }
         first.cancel()
